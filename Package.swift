@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The release binary is Embedded Swift, linked fully statically; debug builds are ordinary
+// Swift so that `swift test` can use Swift Testing. The Embedded feature is passed with
+// `unsafeFlags` rather than `enableExperimentalFeature`: SwiftPM 6.3 applies the latter to the
+// debug link step as well, which then omits swiftrt.o and the binary crashes at start-up.
+let embeddedInRelease: [SwiftSetting] = [
+    .unsafeFlags(["-enable-experimental-feature", "Embedded", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "vigil",
+    targets: [
+        .target(name: "CLinux"),
+        .target(
+            name: "VigilCore",
+            dependencies: ["CLinux"],
+            swiftSettings: embeddedInRelease
+        ),
+        .executableTarget(
+            name: "vigil",
+            dependencies: ["VigilCore"],
+            swiftSettings: embeddedInRelease,
+            linkerSettings: [
+                // scripts/build-release adds the toolchain's Embedded library directory.
+                .linkedLibrary("swiftUnicodeDataTables", .when(configuration: .release)),
+                .linkedLibrary("m", .when(configuration: .release)),
+                .unsafeFlags(
+                    ["-enable-experimental-feature", "Embedded", "-Xclang-linker", "-static"],
+                    .when(configuration: .release)),
+                // Debug is static too, so the same tests run it in an empty container.
+                .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-static"], .when(configuration: .debug)),
+            ]
+        ),
+        .testTarget(
+            name: "VigilCoreTests",
+            dependencies: ["VigilCore"]
+        ),
+    ]
+)

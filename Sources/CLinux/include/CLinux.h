@@ -1,0 +1,60 @@
+// The libc surface vigil uses, in one place. Swift cannot import some of it directly:
+// variadic functions (prctl, ioctl, syscall), function-like macros (errno, SIG_IGN),
+// and declarations hidden behind _GNU_SOURCE. An Embedded Swift build has no Glibc module.
+#ifndef CLINUX_H
+#define CLINUX_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+/// The process's argc, argv and envp exactly as the kernel passed them (captured before main).
+int clinux_argc(void);
+char *const *clinux_argv(void);
+char *const *clinux_envp(void);
+
+static inline int clinux_errno(void) { return errno; }
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1). Returns 0 or -1 with errno set.
+int clinux_set_child_subreaper(void);
+/// prctl(PR_SET_PDEATHSIG, sig). Returns 0 or -1 with errno set.
+int clinux_set_parent_death_signal(int sig);
+
+/// Sets the disposition of `sig` to SIG_IGN or SIG_DFL.
+int clinux_ignore_signal(int sig);
+int clinux_default_signal(int sig);
+
+/// The realtime signal range glibc leaves to applications.
+int clinux_sigrtmin(void);
+int clinux_sigrtmax(void);
+
+/// pidfd_open(2) and pidfd_send_signal(2), through syscall(2).
+int clinux_pidfd_open(pid_t pid);
+int clinux_pidfd_send_signal(int pidfd, int sig);
+
+/// open(path, O_RDONLY | O_CLOEXEC): open(2) is variadic.
+int clinux_open_read(const char *path);
+
+/// The next entry of a /proc listing whose name is a PID, or 0 at the end.
+pid_t clinux_next_pid_entry(DIR *dir);
+
+#endif

@@ -1,0 +1,3 @@
+import VigilCore
+
+exitProcess(vigilMain())
