@@ -1,0 +1,194 @@
+/// Reads vigil's options from the environment, then from the command line, which wins.
+///
+/// Parsing stops at the first argument that is not an option, or after `--`, so that
+/// `vigil sh -c 'echo hi'` needs no `--`.
+public struct CommandLineParser {
+    public let programName: String
+    public let realtime: RealtimeSignals
+
+    public init(programName: String = "vigil", realtime: RealtimeSignals = .current) {
+        self.programName = programName
+        self.realtime = realtime
+    }
+
+    /// - Parameters:
+    ///   - arguments: the whole argument vector, program name first.
+    ///   - environment: looks up an environment variable.
+    public func parse(
+        _ arguments: [String], environment: (String) -> String?
+    ) throws(UsageError) -> Invocation {
+        var configuration = Configuration()
+        try applyEnvironment(to: &configuration, environment)
+
+        var reader = CommandLineReader(programName: programName)
+        var verbosityFromCommandLine: Int? = nil
+        var exitMapFromCommandLine: ExitMap? = nil
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                index += 1
+                break
+            }
+            guard argument.utf8.count > 1, argument.utf8.first == UInt8(ascii: "-") else { break }
+            let options = try reader.options(in: arguments, at: &index)
+            for (spec, shown, value) in options {
+                switch spec.id {
+                case .help: return .help
+                case .version: return .version
+                case .group: configuration.forwardToGroup = true
+                case .subreaper: configuration.requireSubreaper = true
+                case .warnReap: configuration.warnOnReap = true
+                case .parentDeathSignal:
+                    configuration.parentDeathSignal = try signal(value ?? "", option: shown)
+                case .exitMap:
+                    var map = exitMapFromCommandLine ?? ExitMap()
+                    map.insert(try exitCode(value ?? "", option: shown))
+                    exitMapFromCommandLine = map
+                case .verbose:
+                    if verbosityFromCommandLine == 0 {
+                        throw UsageError("-q and -v cannot be combined")
+                    }
+                    verbosityFromCommandLine = (verbosityFromCommandLine ?? Verbosity.warnings) + 1
+                case .quiet:
+                    if let level = verbosityFromCommandLine, level > 0 {
+                        throw UsageError("-q and -v cannot be combined")
+                    }
+                    verbosityFromCommandLine = Verbosity.errors
+                }
+            }
+        }
+        if let level = verbosityFromCommandLine { configuration.verbosity = level }
+        if let map = exitMapFromCommandLine { configuration.exitMap = map }
+
+        guard index < arguments.count else {
+            throw UsageError("no command given")
+        }
+        return .run(configuration, commandIndex: index)
+    }
+
+    private func applyEnvironment(
+        to configuration: inout Configuration, _ environment: (String) -> String?
+    ) throws(UsageError) {
+        for spec in OptionTable.all {
+            guard let variable = spec.environment, let value = environment(variable) else { continue }
+            switch spec.id {
+            case .group: configuration.forwardToGroup = try boolean(value, variable)
+            case .subreaper: configuration.requireSubreaper = try boolean(value, variable)
+            case .warnReap: configuration.warnOnReap = try boolean(value, variable)
+            case .parentDeathSignal:
+                configuration.parentDeathSignal = value.isEmpty ? nil : try signal(value, option: variable)
+            case .exitMap:
+                var map = ExitMap()
+                for item in value.split(separator: ",", omittingEmptySubsequences: true) {
+                    map.insert(try exitCode(String(item), option: variable))
+                }
+                configuration.exitMap = map
+            case .verbose:
+                guard let level = ASCII.parseInteger(value), level <= 9 else {
+                    throw UsageError("\(variable): expected a level from 0 to 9, got '\(value)'")
+                }
+                configuration.verbosity = Int(level)
+            case .help, .version, .quiet:
+                break
+            }
+        }
+    }
+
+    private func boolean(_ value: String, _ variable: String) throws(UsageError) -> Bool {
+        switch ASCII.uppercased(value) {
+        case "1", "TRUE", "YES", "ON": return true
+        case "", "0", "FALSE", "NO", "OFF": return false
+        default:
+            throw UsageError("\(variable): expected 1 or 0 (true/false, yes/no, on/off), got '\(value)'")
+        }
+    }
+
+    private func signal(_ value: String, option: String) throws(UsageError) -> Int32 {
+        guard let number = SignalNames.parse(value, realtime: realtime) else {
+            throw UsageError("\(option): unknown signal '\(value)'")
+        }
+        return number
+    }
+
+    private func exitCode(_ value: String, option: String) throws(UsageError) -> UInt8 {
+        guard let code = ASCII.parseInteger(value), code <= 255 else {
+            throw UsageError("\(option): exit code must be 0 to 255, got '\(value)'")
+        }
+        return UInt8(code)
+    }
+}
+
+/// Splits one command-line word into options and their values, getopt style: `-gv`, `-e3`,
+/// `-e 3`, `--exit-map=3`, `--exit-map 3`.
+struct CommandLineReader {
+    let programName: String
+
+    func display(_ spec: OptionSpec) -> String {
+        if let short = spec.short { return "-" + String(decoding: [short], as: UTF8.self) }
+        return "--" + spec.long
+    }
+
+    mutating func options(
+        in arguments: [String], at index: inout Int
+    ) throws(UsageError) -> [(OptionSpec, String, String?)] {
+        let argument = arguments[index]
+        index += 1
+        let bytes = Array(argument.utf8)
+        if bytes.count > 2 && bytes[1] == UInt8(ascii: "-") {
+            return [try longOption(bytes, arguments, &index)]
+        }
+        var result: [(OptionSpec, String, String?)] = []
+        var position = 1
+        while position < bytes.count {
+            let letter = bytes[position]
+            position += 1
+            guard let spec = OptionTable.spec(short: letter) else {
+                let shown = String(decoding: [UInt8(ascii: "-"), letter], as: UTF8.self)
+                throw unknown(shown)
+            }
+            guard spec.valueName != nil else {
+                result.append((spec, display(spec), nil))
+                continue
+            }
+            if position < bytes.count {
+                result.append((spec, display(spec), String(decoding: bytes[position...], as: UTF8.self)))
+            } else {
+                result.append((spec, display(spec), try value(for: display(spec), spec, arguments, &index)))
+            }
+            break
+        }
+        return result
+    }
+
+    private func longOption(
+        _ bytes: [UInt8], _ arguments: [String], _ index: inout Int
+    ) throws(UsageError) -> (OptionSpec, String, String?) {
+        let body = bytes[2...]
+        let equals = body.firstIndex(of: UInt8(ascii: "="))
+        let name = String(decoding: body[..<(equals ?? body.endIndex)], as: UTF8.self)
+        guard let spec = OptionTable.spec(long: name) else { throw unknown("--" + name) }
+        if let equals {
+            guard spec.valueName != nil else {
+                throw UsageError("option '--\(name)' takes no value")
+            }
+            return (spec, "--" + name, String(decoding: body[(equals + 1)...], as: UTF8.self))
+        }
+        guard spec.valueName != nil else { return (spec, "--" + name, nil) }
+        return (spec, "--" + name, try value(for: "--" + name, spec, arguments, &index))
+    }
+
+    private func value(
+        for shown: String, _ spec: OptionSpec, _ arguments: [String], _ index: inout Int
+    ) throws(UsageError) -> String {
+        guard index < arguments.count else {
+            throw UsageError("option '\(shown)' needs a value: \(spec.valueName ?? "VALUE")")
+        }
+        index += 1
+        return arguments[index - 1]
+    }
+
+    private func unknown(_ shown: String) -> UsageError {
+        UsageError("unknown option '\(shown)'")
+    }
+}

@@ -1,0 +1,56 @@
+/// The options vigil understands. The parser, the environment reader and `--help` all read
+/// this one table, so they cannot drift apart.
+enum OptionID: Equatable {
+    case help, version, group, subreaper, parentDeathSignal, exitMap, verbose, quiet, warnReap
+}
+
+struct OptionSpec {
+    let id: OptionID
+    let short: UInt8?
+    let long: String
+    /// Name of the value in help text; nil for a flag.
+    let valueName: String?
+    /// The environment variable that sets the same option.
+    let environment: String?
+    let summary: String
+}
+
+enum OptionTable {
+    static let all: [OptionSpec] = [
+        OptionSpec(id: .group, short: UInt8(ascii: "g"), long: "group", valueName: nil,
+                   environment: "VIGIL_GROUP",
+                   summary: "forward signals to the child's process group"),
+        OptionSpec(id: .subreaper, short: UInt8(ascii: "s"), long: "subreaper", valueName: nil,
+                   environment: "VIGIL_SUBREAPER",
+                   summary: "fail unless registered as child subreaper (automatic when not PID 1)"),
+        OptionSpec(id: .parentDeathSignal, short: UInt8(ascii: "p"), long: "parent-death-signal",
+                   valueName: "SIG", environment: "VIGIL_PARENT_DEATH_SIGNAL",
+                   summary: "receive SIG when vigil's parent dies, and forward it"),
+        OptionSpec(id: .exitMap, short: UInt8(ascii: "e"), long: "exit-map", valueName: "CODE",
+                   environment: "VIGIL_EXIT_MAP",
+                   summary: "exit 0 when the child exits with CODE (repeatable; env: comma list)"),
+        OptionSpec(id: .warnReap, short: UInt8(ascii: "w"), long: "warn-reap", valueName: nil,
+                   environment: "VIGIL_WARN_REAP",
+                   summary: "log each reaped process other than the child, with PID and name"),
+        OptionSpec(id: .verbose, short: UInt8(ascii: "v"), long: "verbose", valueName: nil,
+                   environment: "VIGIL_VERBOSITY",
+                   summary: "log more (repeatable); env: level 0-3"),
+        OptionSpec(id: .quiet, short: UInt8(ascii: "q"), long: "quiet", valueName: nil,
+                   environment: nil,
+                   summary: "log errors only"),
+        OptionSpec(id: .help, short: UInt8(ascii: "h"), long: "help", valueName: nil,
+                   environment: nil, summary: "print this help and exit"),
+        OptionSpec(id: .version, short: nil, long: "version", valueName: nil,
+                   environment: nil, summary: "print the version and exit"),
+    ]
+
+    static func spec(short: UInt8) -> OptionSpec? {
+        for spec in all where spec.short == short { return spec }
+        return nil
+    }
+
+    static func spec(long: String) -> OptionSpec? {
+        for spec in all where spec.long == long { return spec }
+        return nil
+    }
+}

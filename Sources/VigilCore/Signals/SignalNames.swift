@@ -1,0 +1,79 @@
+import CLinux
+
+/// The realtime signal numbers available to applications (glibc keeps the first two for itself).
+public struct RealtimeSignals: Equatable, Sendable {
+    public var min: Int32
+    public var max: Int32
+
+    public init(min: Int32, max: Int32) {
+        self.min = min
+        self.max = max
+    }
+
+    /// The range of the running system.
+    public static var current: RealtimeSignals {
+        RealtimeSignals(min: clinux_sigrtmin(), max: clinux_sigrtmax())
+    }
+}
+
+/// Converts between signal numbers and names such as `TERM`, `SIGTERM`, `15` and `RTMIN+2`.
+public enum SignalNames {
+    /// Standard Linux signals, aliases after the preferred name so that formatting picks it.
+    static let table: [(name: String, number: Int32)] = [
+        ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT), ("ILL", SIGILL), ("TRAP", SIGTRAP),
+        ("ABRT", SIGABRT), ("IOT", SIGIOT), ("BUS", SIGBUS), ("FPE", SIGFPE), ("KILL", SIGKILL),
+        ("USR1", SIGUSR1), ("SEGV", SIGSEGV), ("USR2", SIGUSR2), ("PIPE", SIGPIPE),
+        ("ALRM", SIGALRM), ("TERM", SIGTERM), ("STKFLT", SIGSTKFLT), ("CHLD", SIGCHLD),
+        ("CLD", SIGCHLD), ("CONT", SIGCONT), ("STOP", SIGSTOP), ("TSTP", SIGTSTP),
+        ("TTIN", SIGTTIN), ("TTOU", SIGTTOU), ("URG", SIGURG), ("XCPU", SIGXCPU),
+        ("XFSZ", SIGXFSZ), ("VTALRM", SIGVTALRM), ("PROF", SIGPROF), ("WINCH", SIGWINCH),
+        ("IO", SIGIO), ("POLL", SIGPOLL), ("PWR", SIGPWR), ("SYS", SIGSYS),
+    ]
+
+    /// Parses a signal given as a name (any case, with or without `SIG`), a number, or
+    /// `RTMIN+n` / `RTMAX-n`. Returns nil for anything that is not a valid signal.
+    public static func parse(_ text: String, realtime: RealtimeSignals = .current) -> Int32? {
+        var name = ASCII.uppercased(text)
+        if let number = ASCII.parseInteger(name) {
+            return number >= 1 && number <= Int64(realtime.max) ? Int32(number) : nil
+        }
+        if name.hasPrefix("SIG") { name = String(name.dropFirst(3)) }
+        for entry in table where entry.name == name { return entry.number }
+        return parseRealtime(name, realtime: realtime)
+    }
+
+    private static func parseRealtime(_ name: String, realtime: RealtimeSignals) -> Int32? {
+        let base: Int32
+        let sign: Int64
+        var rest: Substring
+        if name.hasPrefix("RTMIN") {
+            base = realtime.min
+            sign = 1
+            rest = name.dropFirst(5)
+        } else if name.hasPrefix("RTMAX") {
+            base = realtime.max
+            sign = -1
+            rest = name.dropFirst(5)
+        } else {
+            return nil
+        }
+        if rest.isEmpty { return base }
+        let expected: Character = sign > 0 ? "+" : "-"
+        guard rest.first == expected else { return nil }
+        rest = rest.dropFirst()
+        guard let offset = ASCII.parseInteger(String(rest)) else { return nil }
+        let number = Int64(base) + sign * offset
+        guard number >= Int64(realtime.min), number <= Int64(realtime.max) else { return nil }
+        return Int32(number)
+    }
+
+    /// The conventional name of a signal: `SIGTERM`, `SIGRTMIN+3`, or `signal 40` when unnamed.
+    public static func name(of number: Int32, realtime: RealtimeSignals = .current) -> String {
+        for entry in table where entry.number == number { return "SIG" + entry.name }
+        if number >= realtime.min && number <= realtime.max {
+            let offset = number - realtime.min
+            return offset == 0 ? "SIGRTMIN" : "SIGRTMIN+\(offset)"
+        }
+        return "signal \(number)"
+    }
+}

@@ -1,0 +1,163 @@
+import Testing
+@testable import VigilCore
+
+@Suite struct CommandLineParserTests {
+    let parser = CommandLineParser(realtime: RealtimeSignals(min: 34, max: 64))
+
+    func parse(_ words: [String], env: [String: String] = [:]) throws(UsageError) -> Invocation {
+        try parser.parse(["vigil"] + words, environment: { env[$0] })
+    }
+
+    func configuration(_ words: [String], env: [String: String] = [:]) throws -> (Configuration, Int) {
+        guard case .run(let configuration, let index) = try parse(words, env: env) else {
+            Issue.record("not a run invocation")
+            return (Configuration(), -1)
+        }
+        return (configuration, index)
+    }
+
+    func usageError(_ words: [String], env: [String: String] = [:]) -> String? {
+        do {
+            _ = try parse(words, env: env)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func stopsAtTheFirstNonOption() throws {
+        let (config, index) = try configuration(["-g", "sh", "-c", "-v"])
+        #expect(config.forwardToGroup)
+        #expect(config.verbosity == Verbosity.warnings)
+        #expect(index == 2)
+    }
+
+    @Test func acceptsDoubleDash() throws {
+        #expect(try configuration(["--", "sh"]).1 == 2)
+        #expect(try configuration(["-v", "--", "--help"]).1 == 3)
+        #expect(try configuration(["sh", "--", "x"]).1 == 1)
+    }
+
+    @Test func loneDashIsACommand() throws {
+        #expect(try configuration(["-"]).1 == 1)
+    }
+
+    @Test func helpAndVersion() throws {
+        #expect(try parse(["-h"]) == .help)
+        #expect(try parse(["--help"]) == .help)
+        #expect(try parse(["--version"]) == .version)
+        #expect(try parse(["-g", "--help", "--bogus"]) == .help)
+        #expect(try parse(["--version", "sh"]) == .version)
+    }
+
+    @Test func everyOptionInShortAndLongForm() throws {
+        let (short, _) = try configuration(["-g", "-s", "-p", "SIGUSR1", "-e", "3", "-e4", "-w", "-vv", "x"])
+        let (long, _) = try configuration([
+            "--group", "--subreaper", "--parent-death-signal=USR1", "--exit-map", "3", "--exit-map=4",
+            "--warn-reap", "--verbose", "--verbose", "x",
+        ])
+        for config in [short, long] {
+            #expect(config.forwardToGroup)
+            #expect(config.requireSubreaper)
+            #expect(config.parentDeathSignal == 10)
+            #expect(config.exitMap.codes == [3, 4])
+            #expect(config.warnOnReap)
+            #expect(config.verbosity == Verbosity.debug)
+        }
+    }
+
+    @Test func clustersShortOptions() throws {
+        let (config, index) = try configuration(["-gsvwpTERM", "x"])
+        #expect(config.forwardToGroup && config.requireSubreaper && config.warnOnReap)
+        #expect(config.parentDeathSignal == 15)
+        #expect(config.verbosity == Verbosity.info)
+        #expect(index == 2)
+        #expect(try configuration(["-ge", "7", "x"]).0.exitMap.codes == [7])
+    }
+
+    @Test func quietMeansErrorsOnly() throws {
+        #expect(try configuration(["-q", "x"]).0.verbosity == Verbosity.errors)
+    }
+
+    @Test func signalForms() throws {
+        #expect(try configuration(["-p", "9", "x"]).0.parentDeathSignal == 9)
+        #expect(try configuration(["-p", "rtmin+2", "x"]).0.parentDeathSignal == 36)
+        #expect(try configuration(["-p", "SIGRTMAX", "x"]).0.parentDeathSignal == 64)
+    }
+
+    @Test(arguments: [
+        (["x"] as [String], "no command given"),
+        ([], "no command given"),
+        (["-g"], "no command given"),
+        (["--"], "no command given"),
+        (["--bogus", "x"], "unknown option '--bogus'"),
+        (["-X", "x"], "unknown option '-X'"),
+        (["-gX", "x"], "unknown option '-X'"),
+        (["--grou", "x"], "unknown option '--grou'"),
+        (["--group=1", "x"], "option '--group' takes no value"),
+        (["-p"], "option '-p' needs a value: SIG"),
+        (["--exit-map"], "option '--exit-map' needs a value: CODE"),
+        (["-p", "BOGUS", "x"], "-p: unknown signal 'BOGUS'"),
+        (["-p", "0", "x"], "-p: unknown signal '0'"),
+        (["--parent-death-signal=", "x"], "--parent-death-signal: unknown signal ''"),
+        (["-e", "256", "x"], "-e: exit code must be 0 to 255, got '256'"),
+        (["-e", "-1", "x"], "-e: exit code must be 0 to 255, got '-1'"),
+        (["-e", "x1", "x"], "-e: exit code must be 0 to 255, got 'x1'"),
+        (["-q", "-v", "x"], "-q and -v cannot be combined"),
+        (["-v", "-q", "x"], "-q and -v cannot be combined"),
+    ])
+    func badUsage(words: [String], message: String) {
+        let expected: String? = words == ["x"] ? nil : message
+        #expect(usageError(words) == expected)
+    }
+
+    @Test func environmentSetsOptions() throws {
+        let env = [
+            "VIGIL_GROUP": "1", "VIGIL_SUBREAPER": "yes", "VIGIL_PARENT_DEATH_SIGNAL": "HUP",
+            "VIGIL_EXIT_MAP": "1,2,,143", "VIGIL_WARN_REAP": "TRUE", "VIGIL_VERBOSITY": "3",
+        ]
+        let (config, _) = try configuration(["x"], env: env)
+        #expect(config.forwardToGroup && config.requireSubreaper && config.warnOnReap)
+        #expect(config.parentDeathSignal == 1)
+        #expect(config.exitMap.codes == [1, 2, 143])
+        #expect(config.verbosity == 3)
+    }
+
+    @Test func falseAndEmptyEnvironmentValuesTurnFlagsOff() throws {
+        for value in ["0", "false", "no", "off", ""] {
+            #expect(try configuration(["x"], env: ["VIGIL_GROUP": value]).0.forwardToGroup == false)
+        }
+    }
+
+    @Test func commandLineWinsOverEnvironment() throws {
+        let env = ["VIGIL_EXIT_MAP": "1", "VIGIL_VERBOSITY": "3", "VIGIL_PARENT_DEATH_SIGNAL": "HUP"]
+        let (config, _) = try configuration(["-e", "5", "-q", "-p", "TERM", "x"], env: env)
+        #expect(config.exitMap.codes == [5])
+        #expect(config.verbosity == 0)
+        #expect(config.parentDeathSignal == 15)
+        #expect(try configuration(["-v", "x"], env: env).0.verbosity == Verbosity.info)
+    }
+
+    @Test(arguments: [
+        ("VIGIL_GROUP", "maybe", "VIGIL_GROUP: expected 1 or 0 (true/false, yes/no, on/off), got 'maybe'"),
+        ("VIGIL_VERBOSITY", "high", "VIGIL_VERBOSITY: expected a level from 0 to 9, got 'high'"),
+        ("VIGIL_EXIT_MAP", "1,300", "VIGIL_EXIT_MAP: exit code must be 0 to 255, got '300'"),
+        ("VIGIL_PARENT_DEATH_SIGNAL", "NOPE", "VIGIL_PARENT_DEATH_SIGNAL: unknown signal 'NOPE'"),
+    ])
+    func badEnvironmentIsAUsageError(variable: String, value: String, message: String) {
+        #expect(usageError(["x"], env: [variable: value]) == message)
+    }
+
+    @Test func usageErrorRendersAsOneLineAndAHint() {
+        let text = UsageError("unknown option '-X'").rendered(programName: "vigil")
+        #expect(text == "vigil: unknown option '-X'\nTry 'vigil --help' for more information.\n")
+    }
+
+    @Test func helpMentionsEveryOptionAndVariable() {
+        let help = Usage.text()
+        for spec in OptionTable.all {
+            #expect(help.contains("--" + spec.long))
+            if let variable = spec.environment { #expect(help.contains(variable)) }
+        }
+    }
+}
