@@ -1,0 +1,71 @@
+import CLinux
+
+/// What reaping found.
+enum ReapResult {
+    case reaped(pid: pid_t, status: Int32)
+    /// Children exist, none has exited.
+    case noneReady
+    /// No children at all.
+    case noChildren
+}
+
+/// System calls about processes: waiting, signalling, reading /proc.
+enum Processes {
+    /// Reaps one exited child without blocking.
+    static func reapOne() -> ReapResult {
+        var status: Int32 = 0
+        let pid = retryingInterrupts { waitpid(-1, &status, WNOHANG) }
+        if pid > 0 { return .reaped(pid: pid, status: status) }
+        return pid == 0 ? .noneReady : .noChildren
+    }
+
+    /// The PID of an exited child, left unreaped so that /proc still describes it.
+    static func peekExited() -> ReapResult {
+        var info = siginfo_t()
+        let result = retryingInterrupts { waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) }
+        if result != 0 { return .noChildren }
+        let pid = info._sifields._sigchld.si_pid
+        return pid == 0 ? .noneReady : .reaped(pid: pid, status: 0)
+    }
+
+    /// Reaps the given exited child.
+    static func reap(_ pid: pid_t) -> Int32? {
+        var status: Int32 = 0
+        let result = retryingInterrupts { waitpid(pid, &status, WNOHANG) }
+        return result == pid ? status : nil
+    }
+
+    /// Sends a signal. A target that no longer exists is not an error.
+    @discardableResult
+    static func signal(_ pid: pid_t, _ signal: Int32) -> SystemError? {
+        if kill(pid, signal) == 0 { return nil }
+        let error = SystemError.last("kill")
+        return error.errno == ESRCH ? nil : error
+    }
+
+    /// The command name (/proc/PID/comm), readable until the process is reaped.
+    static func commandName(_ pid: pid_t) -> String? {
+        guard let bytes = readProcFile(pid, "comm") else { return nil }
+        var end = bytes.count
+        while end > 0 && bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
+    /// Reads a small /proc/PID file whole.
+    static func readProcFile(_ pid: pid_t, _ name: String) -> [UInt8]? {
+        let path = "/proc/\(pid)/\(name)"
+        let fd = path.withCString { clinux_open_read($0) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 512)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { raw in
+                retryingInterrupts { Int32(truncatingIfNeeded: read(fd, raw.baseAddress, raw.count)) }
+            }
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<Int(count)])
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,49 @@
+import CLinux
+
+/// Starts the child with posix_spawn, which needs no fork: glibc clones with CLONE_VM and
+/// CLONE_VFORK and runs only async-signal-safe steps before exec.
+enum Spawner {
+    /// The child's own process-level settings.
+    struct Request {
+        /// NULL-terminated argv, passed to exec exactly as given.
+        var argv: UnsafePointer<UnsafeMutablePointer<CChar>?>
+        /// NULL-terminated environment, passed exactly as given.
+        var envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
+        /// Make the child's new process group the terminal's foreground group (stdin).
+        var takeTerminal: Bool
+    }
+
+    /// Returns the child's PID, or the errno of the failed spawn or exec.
+    static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+
+        // Empty mask and default dispositions: the child must not inherit vigil's blocked
+        // signals or its ignored TTIN/TTOU.
+        var all = sigset_t()
+        sigfillset(&all)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        // Its own process group, so that a signal sent to vigil's group does not reach it
+        // twice, and so that -g can address its whole group.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        if request.takeTerminal {
+            // Runs in the child after setpgid and before exec, with all signals still blocked
+            // (so no SIGTTOU): the child owns the terminal before its program starts.
+            posix_spawn_file_actions_addtcsetpgrp_np(&actions, 0)
+        }
+
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, request.argv[0]!, &actions, &attributes, request.argv, request.envp)
+        if result != 0 { return .failure(SystemError("exec", errno: result)) }
+        return .success(pid)
+    }
+}

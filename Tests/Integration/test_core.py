@@ -1,0 +1,292 @@
+"""The core init (issue 2): PID 1 in a fresh namespace, signals, reaping, exit codes."""
+import os
+import pathlib
+import signal
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import (PYTHON, VIGIL, children_of, proc_stat, require, status_field, vigil,
+                      wait_for, workload)
+
+
+def parse_report(text):
+    return {key: int(value) for key, value in (item.split("=") for item in text.split())}
+
+
+def test_vigil_is_pid_1_and_runs_the_command():
+    result = vigil(["sh", "-c", "echo $$; cat /proc/1/comm"], pid1=True)
+    assert result.returncode == 0, result.stderr
+    child_pid, init_name = result.stdout.decode().split()
+    assert init_name == "vigil"
+    assert int(child_pid) == 2
+
+
+def test_an_orphaned_zombie_is_reaped():
+    script = (
+        "import os, sys, time\n"
+        "middle = os.fork()\n"
+        "if middle == 0:\n"
+        "    if os.fork() == 0:\n"
+        "        os._exit(0)\n"
+        "    os._exit(0)\n"
+        "os.waitpid(middle, 0)\n"
+        "exec(open(sys.argv[1]).read().split('count = int')[0])\n"
+        "deadline = time.monotonic() + 30\n"
+        "while zombies() and time.monotonic() < deadline: time.sleep(0.01)\n"
+        "print(zombies())\n"
+    )
+    result = vigil([PYTHON, "-c", script, workload("orphans.py")], pid1=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().strip() == "0"
+
+
+def test_a_burst_of_orphans_leaves_no_zombie_and_flat_memory():
+    result = vigil([PYTHON, workload("orphans.py"), "2000"], pid1=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = parse_report(result.stdout.decode())
+    assert report["created"] == 2000
+    assert report["zombies"] == 0
+    assert abs(report["rss_after"] - report["rss_before"]) <= 256, report
+
+
+FORWARDED = ["HUP", "INT", "QUIT", "USR1", "USR2", "WINCH", "TERM", "RTMIN+3"]
+
+
+def signal_number(name):
+    if name.startswith("RTMIN"):
+        return signal.SIGRTMIN + int(name[6:] or 0)
+    return signal.Signals["SIG" + name]
+
+
+def send_one_by_one(run, names, recorders):
+    """Sends each signal to vigil and waits until every recorder has logged it."""
+    for name in names:
+        number = signal_number(name)
+        run.signal(number)
+        for output in recorders:
+            wait_for(lambda: f" {int(number)}\n" in output.read_text(), what=f"{name} to arrive")
+
+
+def test_signals_from_outside_reach_the_child(launch, tmp_path):
+    output, ready = tmp_path / "signals", tmp_path / "ready"
+    output.touch()
+    run = launch([PYTHON, workload("record_signals.py"), str(output), str(ready)] + FORWARDED)
+    wait_for(ready.exists, what="the recorder")
+    send_one_by_one(run, FORWARDED, [output])
+    assert run.wait() == 0, run.stderr
+    received = [int(line.split()[1]) for line in output.read_text().splitlines()]
+    assert received == [int(signal_number(name)) for name in FORWARDED]
+
+
+def test_group_forwarding_reaches_a_grandchild(launch, tmp_path):
+    names = ["HUP", "USR1", "TERM", "RTMIN+3"]
+    child_out, grandchild_out = tmp_path / "child", tmp_path / "grandchild"
+    child_out.touch()
+    grandchild_out.touch()
+    recorder = [PYTHON, workload("record_signals.py")]
+    script = (
+        f"{' '.join(recorder)} {grandchild_out} {tmp_path}/ready2 {' '.join(names)} & "
+        f"exec {' '.join(recorder)} {child_out} {tmp_path}/ready1 {' '.join(names)}"
+    )
+    run = launch(["-g", "sh", "-c", script])
+    wait_for(lambda: (tmp_path / "ready1").exists() and (tmp_path / "ready2").exists(),
+             what="both recorders")
+    send_one_by_one(run, names, [child_out, grandchild_out])
+    assert run.wait() == 0, run.stderr
+
+
+def test_without_group_only_the_child_receives(launch, tmp_path):
+    child_out, grandchild_out = tmp_path / "child", tmp_path / "grandchild"
+    child_out.touch()
+    grandchild_out.touch()
+    recorder = f"{PYTHON} {workload('record_signals.py')}"
+    script = (f"{recorder} {grandchild_out} {tmp_path}/ready2 USR2 & "
+              f"exec {recorder} {child_out} {tmp_path}/ready1 USR1 USR2")
+    run = launch(["sh", "-c", script])
+    wait_for(lambda: (tmp_path / "ready1").exists() and (tmp_path / "ready2").exists(),
+             what="both recorders")
+    send_one_by_one(run, ["USR2", "USR1"], [child_out])
+    assert run.wait() == 0, run.stderr
+    assert grandchild_out.read_text() == ""
+
+
+@pytest.mark.parametrize("code", [0, 1, 42, 255])
+def test_exit_codes_pass_through(code):
+    assert vigil(["sh", "-c", f"exit {code}"], pid1=True).returncode == code
+
+
+@pytest.mark.parametrize("name,number", [("TERM", 15), ("KILL", 9), ("SEGV", 11)])
+def test_death_by_signal_is_128_plus_n(name, number):
+    result = vigil(["sh", "-c", f"kill -{name} $$"], pid1=True)
+    assert result.returncode == 128 + number
+
+
+def test_exit_map_turns_codes_into_zero():
+    assert vigil(["-e", "3", "-e", "143", "sh", "-c", "exit 3"]).returncode == 0
+    assert vigil(["-e", "143", "sh", "-c", "kill -TERM $$"]).returncode == 0
+    assert vigil(["-e", "3", "sh", "-c", "exit 4"]).returncode == 4
+    env = dict(os.environ, VIGIL_EXIT_MAP="5,6")
+    assert vigil(["sh", "-c", "exit 6"], env=env).returncode == 0
+
+
+def test_command_not_found_is_127():
+    result = vigil(["no-such-command-anywhere"], pid1=True)
+    assert result.returncode == 127
+    assert result.stderr.decode() == "vigil: cannot run 'no-such-command-anywhere': command not found\n"
+    assert result.stdout == b""
+
+
+@pytest.mark.parametrize("kind", ["directory", "no-permission", "bad-format"])
+def test_command_not_executable_is_126(tmp_path, kind):
+    target = tmp_path / "target"
+    if kind == "directory":
+        target.mkdir()
+        reason = "permission denied"
+    elif kind == "no-permission":
+        target.write_text("#!/bin/sh\nexit 0\n")
+        target.chmod(0o644)
+        reason = "permission denied"
+    else:
+        target.write_bytes(b"\x00\x01\x02 not a program\n")
+        target.chmod(0o755)
+        reason = "not an executable format"
+    result = vigil([str(target)], pid1=True)
+    assert result.returncode == 126
+    assert result.stderr.decode() == f"vigil: cannot run '{target}': {reason}\n"
+
+
+def test_not_pid_1_becomes_a_subreaper_and_reaps_orphans():
+    script = "sleep 0.2 & exit 0"  # the sleep is orphaned when sh exits
+    result = vigil(["-w", "-v", "sh", "-c", "sh -c '" + script + "'; sleep 1"])
+    assert result.returncode == 0
+    err = result.stderr.decode()
+    assert "registered as child subreaper" in err
+    assert "reaped zombie process" in err and "(sleep)" in err
+
+
+def test_idle_vigil_makes_no_wake_ups(launch):
+    run = launch(["sleep", "30"])
+    child = run.child_pid()
+    wait_for(lambda: (proc_stat(child) or {}).get("comm") == "sleep", what="sleep to start")
+    before = status_field(run.vigil_pid, "voluntary_ctxt_switches")
+    import time
+    time.sleep(3)  # the measurement window itself, not a wait for a condition
+    after = status_field(run.vigil_pid, "voluntary_ctxt_switches")
+    assert after - before == 0
+
+
+def test_argv_and_environment_pass_byte_for_byte():
+    args = [b"", b"plain", b"\xff\xfe not utf-8 \x80", b"", b"sp ace", b"--", b"-v", b"\xe2\x82\xac"]
+    # LC_ALL keeps Python from adding LC_CTYPE to its own environment (locale coercion).
+    env = {b"PATH": os.environb[b"PATH"], b"LC_ALL": b"C.UTF-8", b"WEIRD": b"\xff\x00"[:1] + b"value\x80", b"EMPTY": b""}
+    dump = ("import os, sys; sys.stdout.buffer.write(b'\\0'.join(os.fsencode(a) for a in sys.argv[1:])"
+            " + b'\\n' + repr(sorted(os.environb.items())).encode())")
+    result = subprocess.run([VIGIL.encode(), PYTHON.encode(), b"-c", dump.encode()] + args,
+                            capture_output=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    argv_part, env_part = result.stdout.split(b"\n", 1)
+    assert argv_part.split(b"\0") == args
+    assert env_part == repr(sorted(env.items())).encode()
+
+
+def test_working_directories(launch, tmp_path):
+    workdir = tmp_path / "work dir"
+    workdir.mkdir()
+    run = launch(["sleep", "30"], cwd=workdir)
+    child = run.child_pid()
+    wait_for(lambda: (proc_stat(child) or {}).get("comm") == "sleep", what="sleep to start")
+    assert os.readlink(f"/proc/{run.vigil_pid}/cwd") == "/"
+    assert os.readlink(f"/proc/{child}/cwd") == str(workdir)
+
+
+def test_the_child_never_sees_root_as_its_directory(tmp_path):
+    for _ in range(20):
+        result = vigil(["sh", "-c", "pwd"], cwd=tmp_path)
+        assert result.stdout.decode().strip() == str(tmp_path)
+
+
+def test_vigil_logs_only_to_stderr():
+    result = vigil(["-vvv", "-w", "true"], pid1=True)
+    assert result.returncode == 0
+    assert result.stdout == b""
+    assert all(line.startswith("vigil: ") for line in result.stderr.decode().splitlines())
+
+
+@pytest.mark.parametrize("args,message", [
+    ([], "vigil: no command given"),
+    (["--bogus", "true"], "vigil: unknown option '--bogus'"),
+    (["-X", "true"], "vigil: unknown option '-X'"),
+    (["-p", "NOPE", "true"], "vigil: -p: unknown signal 'NOPE'"),
+    (["-p"], "vigil: option '-p' needs a value: SIG"),
+    (["-e", "300", "true"], "vigil: -e: exit code must be 0 to 255, got '300'"),
+    (["--group=yes", "true"], "vigil: option '--group' takes no value"),
+    (["-q", "-v", "true"], "vigil: -q and -v cannot be combined"),
+])
+def test_bad_usage(args, message):
+    result = vigil(args)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.decode() == message + "\nTry 'vigil --help' for more information.\n"
+
+
+@pytest.mark.parametrize("variable,value", [
+    ("VIGIL_GROUP", "maybe"), ("VIGIL_VERBOSITY", "loud"), ("VIGIL_EXIT_MAP", "1,x"),
+    ("VIGIL_PARENT_DEATH_SIGNAL", "SIGNOPE"),
+])
+def test_bad_environment_is_a_usage_error(variable, value):
+    result = vigil(["true"], env=dict(os.environ, **{variable: value}))
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith(f"vigil: {variable}: ")
+
+
+def test_garbage_arguments_never_crash():
+    cases = [["-"], ["--"], ["---"], ["-e"], ["-e", ""], ["--exit-map="], ["-p", "RTMIN+99"],
+             ["\udcff"], ["-\udcff"], ["--\udcff=1"], ["-" + "v" * 5000, "true"], ["-pp", "x"]]
+    for args in cases:
+        result = vigil([os.fsencode(a) for a in args])
+        assert result.returncode in (0, 2, 127), (args, result)
+        assert b"Fatal error" not in result.stderr and b"Stack dump" not in result.stderr
+
+
+def test_help_and_version_go_to_stdout():
+    help_result = vigil(["--help"])
+    assert help_result.returncode == 0 and help_result.stderr == b""
+    assert help_result.stdout.startswith(b"Usage: vigil")
+    assert vigil(["-h"]).stdout == help_result.stdout
+    version = vigil(["--version"])
+    assert version.returncode == 0 and version.stdout.startswith(b"vigil ")
+
+
+def test_parent_death_signal_is_forwarded(tmp_path):
+    output, ready = tmp_path / "signals", tmp_path / "ready"
+    output.touch()
+    # The shell starts vigil in the background and exits once the recorder is ready.
+    script = (f"{VIGIL} -p USR1 {PYTHON} {workload('record_signals.py')} {output} {ready} USR1 & "
+              f"while [ ! -e {ready} ]; do sleep 0.01; done")
+    subprocess.run(["sh", "-c", script], timeout=60, check=True)
+    wait_for(lambda: output.read_text().strip(), what="USR1 from the parent's death")
+    assert output.read_text().split()[1] == str(int(signal.SIGUSR1))
+
+
+def test_parent_already_dead_when_the_option_is_set(tmp_path):
+    """The parent dies while vigil is held (by strace) just before it sets -p: the kernel will
+    never send the signal, so vigil must act on it at once."""
+    require(shutil.which("strace"), "strace is not installed")
+    log = tmp_path / "log"
+    strace = "strace -D -qq -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=1s"
+    parent = subprocess.Popen(
+        ["sh", "-c", f"{strace} {VIGIL} -v -p USR2 sleep 30 2>{log} & echo $!; read line"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        pid = int(parent.stdout.readline())
+        # Held at the first prctl: vigil runs (its exe), and is stopped by the tracer.
+        wait_for(lambda: os.path.realpath(f"/proc/{pid}/exe") == os.path.realpath(VIGIL)
+                 and (proc_stat(pid) or {}).get("state") == "t", what="vigil held at prctl")
+        parent.stdin.close()
+        parent.wait(timeout=60)
+        wait_for(lambda: "killed by SIGUSR2" in log.read_text(), what="USR2 in the log")
+        assert "parent already gone" in log.read_text()
+    finally:
+        parent.kill()

@@ -1,0 +1,107 @@
+"""vigil under a pseudo-terminal: the child owns the terminal, and ^C reaches it."""
+import fcntl
+import os
+import select
+import subprocess
+import termios
+import time
+
+from conftest import PYTHON, VIGIL, wait_for
+
+
+class Terminal:
+    """A pty whose slave side is the controlling terminal of a new session running `command`."""
+
+    def __init__(self, command):
+        self.master, slave = os.openpty()
+
+        def take_terminal():
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave,
+                                        start_new_session=True, preexec_fn=take_terminal)
+        os.close(slave)
+        self.output = b""
+
+    def read_until(self, needle, timeout=30):
+        deadline = time.monotonic() + timeout
+        while needle not in self.output:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {needle!r} in terminal output {self.output!r}")
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 4096)
+                except OSError:
+                    break
+        return self.output
+
+    def write(self, data):
+        os.write(self.master, data)
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=30)
+        os.close(self.master)
+
+
+REPORT = ("import os; print('pgrp', os.getpgrp(), 'fg', os.tcgetpgrp(0), 'ppgrp', "
+          "os.getpgid(os.getppid()), flush=True); os.execvp('sleep', ['sleep', '60'])")
+
+
+def test_child_is_the_foreground_group_and_ctrl_c_ends_it():
+    terminal = Terminal(["unshare", "--pid", "--fork", "--mount-proc", VIGIL, PYTHON, "-c", REPORT])
+    try:
+        output = terminal.read_until(b"ppgrp").decode()
+        terminal.read_until(b"\n", timeout=30)
+        fields = terminal.output.decode().split()
+        start = fields.index("pgrp")
+        pgrp, fg, parent_pgrp = int(fields[start + 1]), int(fields[start + 3]), int(fields[start + 5])
+        assert pgrp == fg, output            # the child's group owns the terminal
+        assert pgrp != parent_pgrp, output   # and it is not vigil's group
+        wait_for(lambda: _comm_of_foreground(terminal) == "sleep", what="sleep in the foreground")
+        terminal.write(b"\x03")
+        assert terminal.process.wait(timeout=60) == 130
+    finally:
+        terminal.close()
+
+
+def _comm_of_foreground(terminal):
+    # Find the sleep: the only process whose controlling terminal's foreground group is its own.
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                data = stat.read()
+        except OSError:
+            continue
+        comm = data[data.index("(") + 1:data.rindex(")")]
+        fields = data[data.rindex(")") + 2:].split()
+        if comm == "sleep" and fields[2] == fields[5] and _in_session(int(fields[3]), terminal):
+            return comm
+    return None
+
+
+def _in_session(session, terminal):
+    return session == terminal.process.pid
+
+
+def test_vigil_never_stops_on_terminal_output():
+    # TOSTOP makes background writes raise SIGTTOU. Once the child owns the terminal, vigil is
+    # in the background; its log line at the child's exit must still be written.
+    script = "import termios; a = termios.tcgetattr(0); a[3] |= termios.TOSTOP; termios.tcsetattr(0, termios.TCSANOW, a)"
+    terminal = Terminal(["sh", "-c", f"{PYTHON} -c '{script}'; exec {VIGIL} -v sh -c 'echo started; exit 7'"])
+    try:
+        terminal.read_until(b"exited with code 7")
+        assert terminal.process.wait(timeout=60) == 7
+    finally:
+        terminal.close()
+
+
+def test_child_gets_its_own_process_group_without_a_terminal():
+    result = subprocess.run([VIGIL, PYTHON, "-c", "import os; print(os.getpgrp() == os.getpid())"],
+                            capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.stdout == b"True\n"
