@@ -12,14 +12,15 @@ from conftest import PYTHON, VIGIL, wait_for
 class Terminal:
     """A pty whose slave side is the controlling terminal of a new session running `command`."""
 
-    def __init__(self, command):
+    def __init__(self, command, env=None):
         self.master, slave = os.openpty()
 
         def take_terminal():
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
         self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave,
-                                        start_new_session=True, preexec_fn=take_terminal)
+                                        start_new_session=True, preexec_fn=take_terminal,
+                                        env=env)
         os.close(slave)
         self.output = b""
 
@@ -105,3 +106,28 @@ def test_child_gets_its_own_process_group_without_a_terminal():
     result = subprocess.run([VIGIL, PYTHON, "-c", "import os; print(os.getpgrp() == os.getpid())"],
                             capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
     assert result.stdout == b"True\n"
+
+
+def test_job_control_works_in_an_interactive_shell_child():
+    terminal = Terminal(["unshare", "--pid", "--fork", "--mount-proc", VIGIL,
+                         "bash", "--norc", "--noprofile", "-i"], env=dict(os.environ, TERM="dumb"))
+    try:
+        terminal.write(b"PS1='READY> '\n")
+        terminal.read_until(b"READY> ")
+        terminal.write(b"sleep 100\n")
+        wait_for(lambda: _comm_of_foreground(terminal) == "sleep", what="sleep in the foreground")
+        terminal.write(b"\x1a")  # ^Z
+        terminal.read_until(b"Stopped")
+        terminal.write(b"jobs; echo JOBS-$((40+2))\n")
+        output = terminal.read_until(b"JOBS-42").decode(errors="replace")
+        assert "Stopped" in output.split("echo JOBS-")[-1] and "sleep 100" in output.split("echo JOBS-")[-1]
+        assert "no job control" not in terminal.output.decode(errors="replace")
+        terminal.write(b"fg\n")
+        wait_for(lambda: _comm_of_foreground(terminal) == "sleep", what="sleep back in the foreground")
+        terminal.write(b"\x03")  # ^C
+        terminal.write(b"echo STATUS-$?-$((1+1))\n")
+        terminal.read_until(b"STATUS-130-2")
+        terminal.write(b"exit 3\n")
+        assert terminal.process.wait(timeout=60) == 3
+    finally:
+        terminal.close()
