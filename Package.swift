@@ -5,14 +5,20 @@ import PackageDescription
 // Swift so that `swift test` can use Swift Testing. The Embedded feature is passed with
 // `unsafeFlags` rather than `enableExperimentalFeature`: SwiftPM 6.3 applies the latter to the
 // debug link step as well, which then omits swiftrt.o and the binary crashes at start-up.
+// -Osize and one section per function let the linker drop what vigil never calls.
 let embeddedInRelease: [SwiftSetting] = [
-    .unsafeFlags(["-enable-experimental-feature", "Embedded", "-wmo"], .when(configuration: .release)),
+    .unsafeFlags(
+        ["-enable-experimental-feature", "Embedded", "-wmo", "-Osize", "-Xfrontend", "-function-sections"],
+        .when(configuration: .release)),
 ]
 
 let package = Package(
     name: "vigil",
     targets: [
-        .target(name: "CLinux"),
+        .target(
+            name: "CLinux",
+            cSettings: [.unsafeFlags(["-ffunction-sections", "-fdata-sections"], .when(configuration: .release))]
+        ),
         .target(
             name: "VigilCore",
             dependencies: ["CLinux"],

@@ -1,25 +1,53 @@
-/// Byte-level text helpers. Option values are ASCII; working on bytes keeps parsing exact and
-/// independent of Unicode rules.
+/// Byte-level text helpers. Option values are ASCII, and comparing bytes keeps parsing exact.
+/// It also keeps the release binary small: String's own `==`, `hasPrefix` and `split` follow
+/// Unicode rules and link about 40 kB of normalization tables into an Embedded build.
 enum ASCII {
-    static func uppercased(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            bytes.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+    static func uppercased(_ text: String) -> [UInt8] {
+        text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+    }
+
+    static func equals(_ bytes: some Collection<UInt8>, _ literal: String) -> Bool {
+        bytes.elementsEqual(literal.utf8)
+    }
+
+    static func equals(_ text: String, _ literal: String) -> Bool {
+        text.utf8.elementsEqual(literal.utf8)
+    }
+
+    static func hasPrefix(_ bytes: some Collection<UInt8>, _ literal: String) -> Bool {
+        bytes.starts(with: literal.utf8)
     }
 
     /// A non-negative decimal integer with no sign, spaces or other characters; nil on
-    /// anything else or on overflow past one billion (no option needs more).
-    static func parseInteger(_ text: String) -> Int64? {
-        if text.isEmpty { return nil }
+    /// anything else or past one billion (no option needs more).
+    static func parseInteger(_ bytes: some Collection<UInt8>) -> Int64? {
+        if bytes.isEmpty { return nil }
         var value: Int64 = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             guard byte >= 0x30 && byte <= 0x39 else { return nil }
             value = value * 10 + Int64(byte - 0x30)
             if value > 1_000_000_000 { return nil }
         }
         return value
+    }
+
+    static func parseInteger(_ text: String) -> Int64? {
+        parseInteger(text.utf8)
+    }
+
+    /// The pieces between separators, without empty ones.
+    static func split(_ text: String, separator: UInt8) -> [String] {
+        var pieces: [String] = []
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            if byte == separator {
+                if !current.isEmpty { pieces.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+            } else {
+                current.append(byte)
+            }
+        }
+        if !current.isEmpty { pieces.append(String(decoding: current, as: UTF8.self)) }
+        return pieces
     }
 }

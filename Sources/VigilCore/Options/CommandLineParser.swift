@@ -26,7 +26,7 @@ public struct CommandLineParser {
         var index = 1
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--" {
+            if ASCII.equals(argument, "--") {
                 index += 1
                 break
             }
@@ -80,8 +80,8 @@ public struct CommandLineParser {
                 configuration.parentDeathSignal = value.isEmpty ? nil : try signal(value, option: variable)
             case .exitMap:
                 var map = ExitMap()
-                for item in value.split(separator: ",", omittingEmptySubsequences: true) {
-                    map.insert(try exitCode(String(item), option: variable))
+                for item in ASCII.split(value, separator: UInt8(ascii: ",")) {
+                    map.insert(try exitCode(item, option: variable))
                 }
                 configuration.exitMap = map
             case .verbose:
@@ -96,12 +96,10 @@ public struct CommandLineParser {
     }
 
     private func boolean(_ value: String, _ variable: String) throws(UsageError) -> Bool {
-        switch ASCII.uppercased(value) {
-        case "1", "TRUE", "YES", "ON": return true
-        case "", "0", "FALSE", "NO", "OFF": return false
-        default:
-            throw UsageError("\(variable): expected 1 or 0 (true/false, yes/no, on/off), got '\(value)'")
-        }
+        let word = ASCII.uppercased(value)
+        for yes in ["1", "TRUE", "YES", "ON"] where ASCII.equals(word, yes) { return true }
+        for no in ["", "0", "FALSE", "NO", "OFF"] where ASCII.equals(word, no) { return false }
+        throw UsageError("\(variable): expected 1 or 0 (true/false, yes/no, on/off), got '\(value)'")
     }
 
     private func signal(_ value: String, option: String) throws(UsageError) -> Int32 {
@@ -166,8 +164,9 @@ struct CommandLineReader {
     ) throws(UsageError) -> (OptionSpec, String, String?) {
         let body = bytes[2...]
         let equals = body.firstIndex(of: UInt8(ascii: "="))
-        let name = String(decoding: body[..<(equals ?? body.endIndex)], as: UTF8.self)
-        guard let spec = OptionTable.spec(long: name) else { throw unknown("--" + name) }
+        let nameBytes = body[..<(equals ?? body.endIndex)]
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        guard let spec = OptionTable.spec(long: nameBytes) else { throw unknown("--" + name) }
         if let equals {
             guard spec.valueName != nil else {
                 throw UsageError("option '--\(name)' takes no value")

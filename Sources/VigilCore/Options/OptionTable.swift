@@ -49,8 +49,8 @@ enum OptionTable {
         return nil
     }
 
-    static func spec(long: String) -> OptionSpec? {
-        for spec in all where spec.long == long { return spec }
+    static func spec(long: some Collection<UInt8>) -> OptionSpec? {
+        for spec in all where ASCII.equals(long, spec.long) { return spec }
         return nil
     }
 }

@@ -33,35 +33,32 @@ public enum SignalNames {
     /// Parses a signal given as a name (any case, with or without `SIG`), a number, or
     /// `RTMIN+n` / `RTMAX-n`. Returns nil for anything that is not a valid signal.
     public static func parse(_ text: String, realtime: RealtimeSignals = .current) -> Int32? {
-        var name = ASCII.uppercased(text)
+        var name = ASCII.uppercased(text)[...]
         if let number = ASCII.parseInteger(name) {
             return number >= 1 && number <= Int64(realtime.max) ? Int32(number) : nil
         }
-        if name.hasPrefix("SIG") { name = String(name.dropFirst(3)) }
-        for entry in table where entry.name == name { return entry.number }
+        if ASCII.hasPrefix(name, "SIG") { name = name.dropFirst(3) }
+        for entry in table where ASCII.equals(name, entry.name) { return entry.number }
         return parseRealtime(name, realtime: realtime)
     }
 
-    private static func parseRealtime(_ name: String, realtime: RealtimeSignals) -> Int32? {
+    private static func parseRealtime(_ name: ArraySlice<UInt8>, realtime: RealtimeSignals) -> Int32? {
         let base: Int32
         let sign: Int64
-        var rest: Substring
-        if name.hasPrefix("RTMIN") {
+        if ASCII.hasPrefix(name, "RTMIN") {
             base = realtime.min
             sign = 1
-            rest = name.dropFirst(5)
-        } else if name.hasPrefix("RTMAX") {
+        } else if ASCII.hasPrefix(name, "RTMAX") {
             base = realtime.max
             sign = -1
-            rest = name.dropFirst(5)
         } else {
             return nil
         }
+        var rest = name.dropFirst(5)
         if rest.isEmpty { return base }
-        let expected: Character = sign > 0 ? "+" : "-"
-        guard rest.first == expected else { return nil }
+        guard rest.first == (sign > 0 ? UInt8(ascii: "+") : UInt8(ascii: "-")) else { return nil }
         rest = rest.dropFirst()
-        guard let offset = ASCII.parseInteger(String(rest)) else { return nil }
+        guard let offset = ASCII.parseInteger(rest) else { return nil }
         let number = Int64(base) + sign * offset
         guard number >= Int64(realtime.min), number <= Int64(realtime.max) else { return nil }
         return Int32(number)
