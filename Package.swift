@@ -29,8 +29,6 @@ let package = Package(
             dependencies: ["VigilCore"],
             swiftSettings: embeddedInRelease,
             linkerSettings: [
-                // scripts/build-release adds the toolchain's Embedded library directory.
-                .linkedLibrary("swiftUnicodeDataTables", .when(configuration: .release)),
                 .linkedLibrary("m", .when(configuration: .release)),
                 .unsafeFlags(
                     ["-enable-experimental-feature", "Embedded", "-Xclang-linker", "-static"],
