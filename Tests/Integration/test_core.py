@@ -281,9 +281,18 @@ def test_parent_already_dead_when_the_option_is_set(tmp_path):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         pid = int(parent.stdout.readline())
-        # Held at the first prctl: vigil runs (its exe), and is stopped by the tracer.
-        wait_for(lambda: os.path.realpath(f"/proc/{pid}/exe") == os.path.realpath(VIGIL)
-                 and (proc_stat(pid) or {}).get("state") == "t", what="vigil held at prctl")
+        # Held by the tracer at a prctl, which vigil calls only after noting its parent.
+        prctl = {"x86_64": "157", "aarch64": "167"}[os.uname().machine]
+
+        def held_at_prctl():
+            try:
+                syscall = open(f"/proc/{pid}/syscall").read().split()
+            except OSError:
+                return False
+            return (os.path.realpath(f"/proc/{pid}/exe") == os.path.realpath(VIGIL)
+                    and (proc_stat(pid) or {}).get("state") == "t" and syscall[:1] == [prctl])
+
+        wait_for(held_at_prctl, what="vigil held at prctl")
         parent.stdin.close()
         parent.wait(timeout=60)
         wait_for(lambda: "killed by SIGUSR2" in log.read_text(), what="USR2 in the log")

@@ -148,6 +148,38 @@ import Testing
         #expect(usageError(["x"], env: [variable: value]) == message)
     }
 
+    @Test func shutdownOptions() throws {
+        let (config, _) = try configuration(["--stop-signal", "USR1", "--grace=1.5s", "--kill-after", "10",
+                                             "--repeat-stop-kills", "x"])
+        #expect(config.stopSignal == 10)
+        #expect(config.grace == 1_500_000_000)
+        #expect(config.killAfter == 10_000_000_000)
+        #expect(config.repeatedStopKills)
+        let defaults = try configuration(["x"]).0
+        #expect(defaults.stopSignal == 15 && defaults.grace == 5_000_000_000 && defaults.killAfter == nil)
+        let env = ["VIGIL_STOP_SIGNAL": "INT", "VIGIL_GRACE": "250ms", "VIGIL_KILL_AFTER": "1m",
+                   "VIGIL_REPEAT_STOP_KILLS": "on"]
+        let fromEnv = try configuration(["x"], env: env).0
+        #expect(fromEnv.stopSignal == 2 && fromEnv.grace == 250_000_000)
+        #expect(fromEnv.killAfter == 60_000_000_000 && fromEnv.repeatedStopKills)
+        #expect(try configuration(["--grace", "0", "x"], env: env).0.grace == 0)
+    }
+
+    @Test func pauseModeTakesNoCommand() throws {
+        #expect(try parse(["--pause"]) == .pause(Configuration()))
+        #expect(try parse(["-v", "--pause", "--grace", "1s"]) != nil)
+        #expect(try parser.parse(["vigil"], environment: { $0 == "VIGIL_PAUSE" ? "1" : nil })
+            == .pause(Configuration()))
+        #expect(usageError(["--pause", "sh"]) == "--pause runs no command, but one was given")
+    }
+
+    @Test func badDurations() {
+        #expect(usageError(["--grace", "soon", "x"]) == "--grace: expected a duration such as 5s, 500ms or 2m, got 'soon'")
+        #expect(usageError(["--kill-after=-1", "x"]) == "--kill-after: expected a duration such as 5s, 500ms or 2m, got '-1'")
+        #expect(usageError(["x"], env: ["VIGIL_GRACE": "5 s"]) == "VIGIL_GRACE: expected a duration such as 5s, 500ms or 2m, got '5 s'")
+        #expect(usageError(["--stop-signal", "NOPE", "x"]) == "--stop-signal: unknown signal 'NOPE'")
+    }
+
     @Test func usageErrorRendersAsOneLineAndAHint() {
         let text = UsageError("unknown option '-X'").rendered(programName: "vigil")
         #expect(text == "vigil: unknown option '-X'\nTry 'vigil --help' for more information.\n")

@@ -1,35 +1,168 @@
 import Testing
 @testable import VigilCore
 
-@Suite struct SupervisorTests {
+let second = Durations.second
+
+func policy(_ change: (inout Supervisor.Policy) -> Void = { _ in }) -> Supervisor.Policy {
+    var policy = Supervisor.Policy()
+    change(&policy)
+    return policy
+}
+
+func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Supervisor {
+    var supervisor = Supervisor(policy: policy)
+    supervisor.started(mainChild: child)
+    return supervisor
+}
+
+@Suite struct ForwardingTests {
     @Test func forwardsToTheChildOrItsGroup() {
-        var alone = Supervisor(policy: .init())
-        alone.started(mainChild: 40)
-        #expect(alone.received(10) == [.send(signal: 10, to: .process(40))])
-        var group = Supervisor(policy: .init(forwardToGroup: true))
-        group.started(mainChild: 40)
-        #expect(group.received(15) == [.send(signal: 15, to: .processGroup(40))])
+        var alone = running()
+        #expect(alone.received(10, at: 0) == [.send(signal: 10, to: .process(40))])
+        var group = running(policy { $0.forwardToGroup = true })
+        #expect(group.received(15, at: 0) == [.send(signal: 15, to: .processGroup(40))])
     }
 
-    @Test func exitsWithTheMainChildsStatus() {
-        var supervisor = Supervisor(policy: .init())
-        supervisor.started(mainChild: 40)
-        #expect(supervisor.reaped(41, .exited(code: 3)) == [])
-        #expect(supervisor.reaped(40, .killed(signal: 15, coreDumped: false)) == [.exit(code: 143)])
+    @Test func forwardsRealtimeSignals() {
+        var supervisor = running()
+        #expect(supervisor.received(37, at: 0) == [.send(signal: 37, to: .process(40))])
+    }
+
+    @Test func repeatedStopRequestsAreForwardedAgainByDefault() {
+        var supervisor = running()
+        #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
+        #expect(supervisor.received(15, at: 1) == [.send(signal: 15, to: .process(40))])
+        #expect(supervisor.firstStopRequest == 0)
+    }
+}
+
+@Suite struct MainChildExitTests {
+    @Test func exitAtOnceUsesTheChildsStatus() {
+        var supervisor = running(policy { $0.mainChildExit = .exitAtOnce })
+        #expect(supervisor.reaped(41, .exited(code: 3), at: 0) == [])
+        #expect(supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: 0) == [.exit(code: 143)])
         #expect(supervisor.mainChild == nil)
-        #expect(supervisor.received(15) == [])
+        #expect(supervisor.received(15, at: 0) == [])
     }
 
     @Test func appliesTheExitMap() {
-        var supervisor = Supervisor(policy: .init(exitMap: ExitMap([143])))
-        supervisor.started(mainChild: 40)
-        #expect(supervisor.reaped(40, .killed(signal: 15, coreDumped: false)) == [.exit(code: 0)])
+        var supervisor = running(policy { $0.exitMap = ExitMap([143]); $0.mainChildExit = .exitAtOnce })
+        #expect(supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: 0) == [.exit(code: 0)])
     }
 
     @Test func ignoresStopsOfTheChild() {
-        var supervisor = Supervisor(policy: .init())
-        supervisor.started(mainChild: 40)
-        #expect(supervisor.reaped(40, .stopped(signal: 19)) == [])
+        var supervisor = running()
+        #expect(supervisor.reaped(40, .stopped(signal: 19), at: 0) == [])
         #expect(supervisor.mainChild == 40)
+    }
+}
+
+@Suite struct ShutdownTests {
+    @Test func mainChildExitStopsTheRestWithTheStopSignal() {
+        var supervisor = running(policy { $0.stopSignal = 10 })
+        #expect(supervisor.reaped(40, .exited(code: 7), at: 100) == [.signalLeftovers(signal: 10)])
+        #expect(supervisor.phase == .draining(deadline: 100 + 5 * second))
+        #expect(supervisor.deadline == 100 + 5 * second)
+        #expect(supervisor.isShuttingDown)
+        #expect(supervisor.nothingLeft() == [.exit(code: 7)])
+        #expect(supervisor.phase == .exited)
+    }
+
+    @Test func exitsTheMomentNothingIsLeft() {
+        var supervisor = running()
+        _ = supervisor.reaped(40, .exited(code: 0), at: 0)
+        #expect(supervisor.timeReached(1) == [])
+        #expect(supervisor.nothingLeft() == [.exit(code: 0)])
+    }
+
+    @Test func graceExpiryKillsAndThenExitsWithTheChildsStatus() {
+        var supervisor = running(policy { $0.grace = 2 * second; $0.exitMap = ExitMap([3]) })
+        _ = supervisor.reaped(40, .exited(code: 4), at: 0)
+        #expect(supervisor.timeReached(2 * second - 1) == [])
+        #expect(supervisor.timeReached(2 * second) == [.killLeftovers])
+        #expect(supervisor.killReason == .graceExpired)
+        #expect(supervisor.phase == .killing(deadline: 4 * second))
+        #expect(supervisor.nothingLeft() == [.exit(code: 4)])
+    }
+
+    @Test func processesThatOutliveSigkillDoNotHoldVigilForever() {
+        var supervisor = running(policy { $0.grace = second })
+        _ = supervisor.reaped(40, .exited(code: 1), at: 0)
+        _ = supervisor.timeReached(second)
+        #expect(supervisor.timeReached(3 * second) == [.exit(code: 1)])
+    }
+
+    @Test func zeroGraceKillsAtOnce() {
+        var supervisor = running(policy { $0.grace = 0 })
+        #expect(supervisor.reaped(40, .exited(code: 0), at: 0) == [.killLeftovers])
+        #expect(supervisor.killReason == .noGracePeriod)
+    }
+
+    @Test func signalsDuringTheShutdownGoToTheRestWithoutCuttingTheGraceShort() {
+        var supervisor = running()
+        _ = supervisor.received(15, at: 0)
+        _ = supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: second)
+        #expect(supervisor.received(15, at: 2 * second) == [.signalLeftovers(signal: 15)])
+        #expect(supervisor.received(10, at: 2 * second) == [.signalLeftovers(signal: 10)])
+        #expect(supervisor.phase == .draining(deadline: 6 * second))
+    }
+
+    @Test func repeatStopKillsCutsTheGraceShortWhenAsked() {
+        var supervisor = running(policy { $0.repeatedStopKills = true })
+        _ = supervisor.received(15, at: 0)
+        _ = supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: second)
+        #expect(supervisor.received(2, at: 2 * second) == [.killLeftovers])
+        #expect(supervisor.killReason == .repeatedStopRequest)
+    }
+
+    @Test func repeatStopKillsWhileTheChildRunsKillsItAndSkipsTheGrace() {
+        var supervisor = running(policy { $0.repeatedStopKills = true })
+        #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
+        #expect(supervisor.received(15, at: 1) == [.send(signal: 9, to: .process(40))])
+        #expect(supervisor.reaped(40, .killed(signal: 9, coreDumped: false), at: 2) == [.killLeftovers])
+    }
+
+    @Test func killAfterStartsAtTheFirstStopRequest() {
+        var supervisor = running(policy { $0.killAfter = 3 * second; $0.forwardToGroup = true })
+        #expect(supervisor.deadline == nil)
+        _ = supervisor.received(10, at: 0)
+        #expect(supervisor.deadline == nil)
+        _ = supervisor.received(15, at: second)
+        #expect(supervisor.deadline == 4 * second)
+        _ = supervisor.received(15, at: 2 * second)
+        #expect(supervisor.deadline == 4 * second)
+        #expect(supervisor.timeReached(4 * second) == [.send(signal: 9, to: .processGroup(40))])
+        #expect(supervisor.deadline == nil)
+        #expect(supervisor.reaped(40, .killed(signal: 9, coreDumped: false), at: 5 * second)
+            == [.signalLeftovers(signal: 15)])
+    }
+
+    @Test func killAfterIsCancelledWhenTheChildExits() {
+        var supervisor = running(policy { $0.killAfter = 3 * second })
+        _ = supervisor.received(15, at: 0)
+        _ = supervisor.reaped(40, .exited(code: 0), at: second)
+        #expect(supervisor.deadline == 6 * second)  // the grace deadline, not kill-after's
+    }
+}
+
+@Suite struct PauseModeTests {
+    @Test func stopRequestsEndPauseModeWithZero() {
+        for signal: Int32 in [15, 2] {
+            var supervisor = Supervisor(policy: policy())
+            supervisor.startedPausing()
+            #expect(supervisor.received(signal, at: 0) == [.signalLeftovers(signal: 15)])
+            #expect(supervisor.nothingLeft() == [.exit(code: 0)])
+        }
+    }
+
+    @Test func otherSignalsAreIgnored() {
+        var supervisor = Supervisor(policy: policy())
+        supervisor.startedPausing()
+        for signal: Int32 in [1, 10, 12, 28, 34] {
+            #expect(supervisor.received(signal, at: 0) == [])
+        }
+        #expect(supervisor.phase == .pausing)
+        #expect(supervisor.deadline == nil)
+        #expect(supervisor.reaped(99, .exited(code: 1), at: 0) == [])
     }
 }

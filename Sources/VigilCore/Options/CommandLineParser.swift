@@ -18,7 +18,8 @@ public struct CommandLineParser {
         _ arguments: [String], environment: (String) -> String?
     ) throws(UsageError) -> Invocation {
         var configuration = Configuration()
-        try applyEnvironment(to: &configuration, environment)
+        var pause = false
+        try applyEnvironment(to: &configuration, pause: &pause, environment)
 
         var reader = CommandLineReader(programName: programName)
         var verbosityFromCommandLine: Int? = nil
@@ -39,6 +40,14 @@ public struct CommandLineParser {
                 case .group: configuration.forwardToGroup = true
                 case .subreaper: configuration.requireSubreaper = true
                 case .warnReap: configuration.warnOnReap = true
+                case .repeatStopKills: configuration.repeatedStopKills = true
+                case .pause: pause = true
+                case .stopSignal:
+                    configuration.stopSignal = try signal(value ?? "", option: shown)
+                case .grace:
+                    configuration.grace = try duration(value ?? "", option: shown)
+                case .killAfter:
+                    configuration.killAfter = try duration(value ?? "", option: shown)
                 case .parentDeathSignal:
                     configuration.parentDeathSignal = try signal(value ?? "", option: shown)
                 case .exitMap:
@@ -61,6 +70,12 @@ public struct CommandLineParser {
         if let level = verbosityFromCommandLine { configuration.verbosity = level }
         if let map = exitMapFromCommandLine { configuration.exitMap = map }
 
+        if pause {
+            guard index == arguments.count else {
+                throw UsageError("--pause runs no command, but one was given")
+            }
+            return .pause(configuration)
+        }
         guard index < arguments.count else {
             throw UsageError("no command given")
         }
@@ -68,7 +83,7 @@ public struct CommandLineParser {
     }
 
     private func applyEnvironment(
-        to configuration: inout Configuration, _ environment: (String) -> String?
+        to configuration: inout Configuration, pause: inout Bool, _ environment: (String) -> String?
     ) throws(UsageError) {
         for spec in OptionTable.all {
             guard let variable = spec.environment, let value = environment(variable) else { continue }
@@ -76,6 +91,12 @@ public struct CommandLineParser {
             case .group: configuration.forwardToGroup = try boolean(value, variable)
             case .subreaper: configuration.requireSubreaper = try boolean(value, variable)
             case .warnReap: configuration.warnOnReap = try boolean(value, variable)
+            case .repeatStopKills: configuration.repeatedStopKills = try boolean(value, variable)
+            case .pause: pause = try boolean(value, variable)
+            case .stopSignal: configuration.stopSignal = try signal(value, option: variable)
+            case .grace: configuration.grace = try duration(value, option: variable)
+            case .killAfter:
+                configuration.killAfter = value.isEmpty ? nil : try duration(value, option: variable)
             case .parentDeathSignal:
                 configuration.parentDeathSignal = value.isEmpty ? nil : try signal(value, option: variable)
             case .exitMap:
@@ -107,6 +128,13 @@ public struct CommandLineParser {
             throw UsageError("\(option): unknown signal '\(value)'")
         }
         return number
+    }
+
+    private func duration(_ value: String, option: String) throws(UsageError) -> Int64 {
+        guard let nanoseconds = Durations.parse(value) else {
+            throw UsageError("\(option): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
+        }
+        return nanoseconds
     }
 
     private func exitCode(_ value: String, option: String) throws(UsageError) -> UInt8 {

@@ -1,3 +1,5 @@
+import CLinux
+
 /// Everything the command line and the environment can set.
 public struct Configuration: Equatable, Sendable {
     /// Forward signals to the child's process group rather than to the child alone (`-g`).
@@ -12,6 +14,14 @@ public struct Configuration: Equatable, Sendable {
     public var verbosity = Verbosity.warnings
     /// Log every reaped process that is not the main child (`-w`).
     public var warnOnReap = false
+    /// Sent to what is left when the main child has exited (`--stop-signal`).
+    public var stopSignal: Int32 = SIGTERM
+    /// How long the rest may take to stop before SIGKILL, in nanoseconds (`--grace`).
+    public var grace: Int64 = 5 * Durations.second
+    /// SIGKILL the main child this long after the first stop request (`--kill-after`).
+    public var killAfter: Int64? = nil
+    /// A second stop request during shutdown SIGKILLs everything at once (`--repeat-stop-kills`).
+    public var repeatedStopKills = false
 
     public init() {}
 }
@@ -28,6 +38,8 @@ public enum Verbosity {
 public enum Invocation: Equatable, Sendable {
     /// Supervise the command that starts at `commandIndex` of the argument vector.
     case run(Configuration, commandIndex: Int)
+    /// Pause mode: no child; reap orphans until a stop request.
+    case pause(Configuration)
     case help
     case version
 }

@@ -2,6 +2,7 @@
 /// this one table, so they cannot drift apart.
 enum OptionID: Equatable {
     case help, version, group, subreaper, parentDeathSignal, exitMap, verbose, quiet, warnReap
+    case stopSignal, grace, killAfter, repeatStopKills, pause
 }
 
 struct OptionSpec {
@@ -29,6 +30,21 @@ enum OptionTable {
         OptionSpec(id: .exitMap, short: UInt8(ascii: "e"), long: "exit-map", valueName: "CODE",
                    environment: "VIGIL_EXIT_MAP",
                    summary: "exit 0 when the child exits with CODE (repeatable; env: comma list)"),
+        OptionSpec(id: .stopSignal, short: nil, long: "stop-signal", valueName: "SIG",
+                   environment: "VIGIL_STOP_SIGNAL",
+                   summary: "signal for what is left when the child exits (default TERM)"),
+        OptionSpec(id: .grace, short: nil, long: "grace", valueName: "DURATION",
+                   environment: "VIGIL_GRACE",
+                   summary: "time the rest has to stop before SIGKILL (default 5s)"),
+        OptionSpec(id: .killAfter, short: nil, long: "kill-after", valueName: "DURATION",
+                   environment: "VIGIL_KILL_AFTER",
+                   summary: "SIGKILL the child this long after the first stop request"),
+        OptionSpec(id: .repeatStopKills, short: nil, long: "repeat-stop-kills", valueName: nil,
+                   environment: "VIGIL_REPEAT_STOP_KILLS",
+                   summary: "a second TERM/INT/QUIT SIGKILLs everything at once"),
+        OptionSpec(id: .pause, short: nil, long: "pause", valueName: nil,
+                   environment: "VIGIL_PAUSE",
+                   summary: "run no command: reap orphans until TERM or INT (pod pause)"),
         OptionSpec(id: .warnReap, short: UInt8(ascii: "w"), long: "warn-reap", valueName: nil,
                    environment: "VIGIL_WARN_REAP",
                    summary: "log each reaped process other than the child, with PID and name"),

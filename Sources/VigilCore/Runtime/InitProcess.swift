@@ -5,23 +5,26 @@ public func exitProcess(_ code: Int32) -> Never {
     exit(code)
 }
 
-/// The running init: sets up signals, starts the child, and loops "wait, forward, reap".
+/// The running init: sets up signals, starts the child, then loops "wait, forward, reap",
+/// performing what the `Supervisor` decides.
 struct InitProcess {
     let configuration: Configuration
     let log: Log
     let parentAtStart: pid_t
     let ownPID = getpid()
     var supervisor: Supervisor
+    var leftovers: Leftovers { Leftovers(ownPID: ownPID) }
 
-    init(configuration: Configuration, log: Log, parentAtStart: pid_t) {
+    init(configuration: Configuration, policy: Supervisor.Policy, log: Log, parentAtStart: pid_t) {
         self.configuration = configuration
         self.log = log
         self.parentAtStart = parentAtStart
-        self.supervisor = Supervisor(policy: Supervisor.Policy(configuration))
+        self.supervisor = Supervisor(policy: policy)
     }
 
+    /// Supervises the command `argv`; nil `argv` is pause mode.
     mutating func run(
-        argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+        argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
         envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
     ) -> Int32 {
         let channel: SignalChannel
@@ -32,44 +35,63 @@ struct InitProcess {
             return ExitCodes.internalFailure
         }
         guard becomeSubreaperIfNeeded() else { return ExitCodes.internalFailure }
-        var early: [ReceivedSignal] = []
-        if let signal = configuration.parentDeathSignal {
-            if clinux_set_parent_death_signal(signal) != 0 {
-                log.warning("cannot set the parent-death signal: \(SystemError.last("prctl").description)")
-            } else if getppid() != parentAtStart {
-                // The parent died before the request took effect; the kernel will not send it.
-                log.info("parent already gone; acting on \(SignalNames.name(of: signal)) now")
-                early.append(ReceivedSignal(number: signal))
-            }
-        }
+        let early = setParentDeathSignal()
 
-        let takeTerminal = isatty(0) == 1 && tcgetpgrp(0) == getpgrp()
-        let child: pid_t
-        switch Spawner.spawn(.init(argv: argv, envp: envp, takeTerminal: takeTerminal)) {
-        case .success(let pid):
-            child = pid
-        case .failure(let error):
-            let name = String(cString: argv[0]!)
-            log.error("cannot run '\(name)': \(spawnReason(error.errno))")
-            return ExitCodes.forSpawnFailure(errno: error.errno)
+        if let argv {
+            let takeTerminal = isatty(0) == 1 && tcgetpgrp(0) == getpgrp()
+            switch Spawner.spawn(.init(argv: argv, envp: envp, takeTerminal: takeTerminal)) {
+            case .success(let child):
+                supervisor.started(mainChild: child)
+                log.debug("started child \(child)\(takeTerminal ? " in the terminal's foreground" : "")")
+            case .failure(let error):
+                let name = String(cString: argv[0]!)
+                log.error("cannot run '\(name)': \(spawnReason(error.errno))")
+                return ExitCodes.forSpawnFailure(errno: error.errno)
+            }
+        } else {
+            supervisor.startedPausing()
+            log.info("pause mode: reaping orphans until TERM or INT")
         }
         // Only now: posix_spawn returned after the child's exec, so the child kept the
         // caller's directory. vigil itself must not pin a mount.
         if chdir("/") != 0 { log.debug("chdir /: \(SystemError.last("chdir").description)") }
-        supervisor.started(mainChild: child)
-        log.debug("started child \(child)\(takeTerminal ? " in the terminal's foreground" : "")")
 
         for signal in early {
-            if let code = perform(supervisor.received(signal.number)) { return code }
+            if let code = handle(.signal(signal.number)) { return code }
         }
+        var watched: [Int32] = []
+        var recheck: Instant? = nil
         while true {
-            EventWait.wait(for: [channel.fd], until: nil)
-            for signal in channel.drain() {
-                guard shouldForward(signal) else { continue }
+            let deadline = earliest(supervisor.deadline, recheck)
+            EventWait.wait(for: [channel.fd] + watched, until: deadline)
+            for fd in watched { close(fd) }
+            watched = []
+            recheck = nil
+
+            for signal in channel.drain() where shouldForward(signal) {
                 log.debug("received \(SignalNames.name(of: signal.number)) from pid \(signal.sender)")
-                if let code = perform(supervisor.received(signal.number)) { return code }
+                if let code = handle(.signal(signal.number)) { return code }
             }
-            if let code = reapAll() { return code }
+            let reaping = reapAll()
+            if let code = reaping.exitCode { return code }
+            if let due = supervisor.deadline, Clock.now() >= due {
+                if case .killing = supervisor.phase {
+                    log.warning("processes still left \(Durations.format(supervisor.policy.killWait)) after SIGKILL; exiting anyway")
+                }
+                if let code = handle(.deadline) { return code }
+            }
+            guard supervisor.isShuttingDown else { continue }
+            switch leftovers.remaining(hasChildren: reaping.hasChildren) {
+            case .nothing:
+                log.debug("nothing left")
+                if let code = handle(.nothingLeft) { return code }
+            case .children:
+                break
+            case .others(let pidfds):
+                watched = pidfds
+            case .unwatchable:
+                recheck = Clock.now() + 50 * Durations.millisecond
+            }
         }
     }
 
@@ -83,7 +105,7 @@ struct InitProcess {
 
     /// Drains every exited child. Coalesced SIGCHLDs lose nothing because this runs on every
     /// wake-up until waitpid has nothing more.
-    private mutating func reapAll() -> Int32? {
+    private mutating func reapAll() -> (exitCode: Int32?, hasChildren: Bool) {
         while true {
             let result: ReapResult
             var name: String? = nil
@@ -95,7 +117,17 @@ struct InitProcess {
             } else {
                 result = Processes.reapOne()
             }
-            guard case .reaped(let pid, var status) = result else { return nil }
+            let pid: pid_t
+            var status: Int32
+            switch result {
+            case .reaped(let reapedPID, let reapedStatus):
+                pid = reapedPID
+                status = reapedStatus
+            case .noneReady:
+                return (nil, true)
+            case .noChildren:
+                return (nil, false)
+            }
             if configuration.warnOnReap {
                 guard let reapedStatus = Processes.reap(pid) else { continue }
                 status = reapedStatus
@@ -108,8 +140,29 @@ struct InitProcess {
             } else {
                 log.debug("reaped process \(pid), \(describe(state))")
             }
-            if let code = perform(supervisor.reaped(pid, state)) { return code }
+            if let code = handle(.reaped(pid, state)) { return (code, true) }
         }
+    }
+
+    private enum Event {
+        case signal(Int32)
+        case reaped(pid_t, ChildState)
+        case deadline
+        case nothingLeft
+    }
+
+    /// Lets the supervisor decide, then performs its decision. Returns the exit code when the
+    /// decision is to exit.
+    private mutating func handle(_ event: Event) -> Int32? {
+        let now = Clock.now()
+        let actions: [SupervisorAction]
+        switch event {
+        case .signal(let number): actions = supervisor.received(number, at: now)
+        case .reaped(let pid, let state): actions = supervisor.reaped(pid, state, at: now)
+        case .deadline: actions = supervisor.timeReached(now)
+        case .nothingLeft: actions = supervisor.nothingLeft()
+        }
+        return perform(actions)
     }
 
     /// Performs actions; returns an exit code when one of them is "exit".
@@ -122,14 +175,33 @@ struct InitProcess {
                 case .process(let process): pid = process
                 case .processGroup(let group): pid = -group
                 }
+                if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
                 if let error = Processes.signal(pid, signal) {
                     log.warning("cannot forward \(SignalNames.name(of: signal)) to \(pid): \(error.description)")
+                }
+            case .signalLeftovers(let signal):
+                let signalled = leftovers.signalAll(signal)
+                if !signalled.isEmpty {
+                    log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))")
+                }
+            case .killLeftovers:
+                let killed = leftovers.signalAll(SIGKILL)
+                if !killed.isEmpty {
+                    log.warning("\(killReason()); sent SIGKILL to \(list(killed))")
                 }
             case .exit(let code):
                 return code
             }
         }
         return nil
+    }
+
+    private func killReason() -> String {
+        switch supervisor.killReason {
+        case .noGracePeriod: return "no grace period"
+        case .repeatedStopRequest: return "repeated stop request"
+        case .graceExpired, nil: return "grace period of \(Durations.format(supervisor.policy.grace)) expired"
+        }
     }
 
     /// Registers as child subreaper when vigil is not PID 1, so orphans still come to it.
@@ -149,6 +221,19 @@ struct InitProcess {
         return true
     }
 
+    /// Sets `-p`. Returns the signal at once when the parent is already gone, because the
+    /// kernel will then never send it.
+    private func setParentDeathSignal() -> [ReceivedSignal] {
+        guard let signal = configuration.parentDeathSignal else { return [] }
+        if clinux_set_parent_death_signal(signal) != 0 {
+            log.warning("cannot set the parent-death signal: \(SystemError.last("prctl").description)")
+            return []
+        }
+        guard getppid() != parentAtStart else { return [] }
+        log.info("parent already gone; acting on \(SignalNames.name(of: signal)) now")
+        return [ReceivedSignal(number: signal)]
+    }
+
     private func spawnReason(_ errno: Int32) -> String {
         switch errno {
         case ENOENT: return "command not found"
@@ -157,6 +242,21 @@ struct InitProcess {
         default: return SystemError.reason(errno)
         }
     }
+}
+
+private func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return min(a, b)
+}
+
+private func list(_ entries: [ProcessEntry]) -> String {
+    var text = ""
+    for entry in entries {
+        if !text.isEmpty { text += ", " }
+        text += "\(entry.pid) (\(entry.name))"
+    }
+    return text
 }
 
 func describe(_ state: ChildState) -> String {

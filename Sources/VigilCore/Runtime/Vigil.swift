@@ -20,11 +20,15 @@ public func vigilMain() -> Int32 {
         Output.write("vigil \(VigilVersion.string)\n", to: 1)
         return 0
     case .run(let configuration, let commandIndex):
-        var init_ = InitProcess(
-            configuration: configuration,
-            log: Log(verbosity: configuration.verbosity),
-            parentAtStart: parentAtStart)
-        return init_.run(argv: arguments.raw + commandIndex, envp: arguments.environmentVector)
+        var process = InitProcess(
+            configuration: configuration, policy: Supervisor.Policy(configuration),
+            log: Log(verbosity: configuration.verbosity), parentAtStart: parentAtStart)
+        return process.run(argv: arguments.raw + commandIndex, envp: arguments.environmentVector)
+    case .pause(let configuration):
+        var process = InitProcess(
+            configuration: configuration, policy: Supervisor.Policy(configuration),
+            log: Log(verbosity: configuration.verbosity), parentAtStart: parentAtStart)
+        return process.run(argv: nil, envp: arguments.environmentVector)
     }
 }
 

@@ -1,0 +1,64 @@
+import CLinux
+
+/// One process as /proc/PID/stat describes it.
+struct ProcessEntry {
+    var pid: pid_t
+    var parent: pid_t
+    var state: UInt8
+    var name: String
+
+    /// Exited and waiting to be reaped: already gone as far as stopping is concerned.
+    var isZombie: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
+}
+
+/// A snapshot of the processes visible in vigil's /proc.
+struct ProcessTable {
+    var entries: [ProcessEntry]
+    /// False when /proc could not be listed (not mounted in this root, for example).
+    var isComplete: Bool
+
+    static func read() -> ProcessTable {
+        guard let directory = opendir("/proc") else { return ProcessTable(entries: [], isComplete: false) }
+        defer { closedir(directory) }
+        var entries: [ProcessEntry] = []
+        while true {
+            let pid = clinux_next_pid_entry(directory)
+            if pid == 0 { break }
+            if let entry = entry(pid) { entries.append(entry) }
+        }
+        return ProcessTable(entries: entries, isComplete: true)
+    }
+
+    /// Reads /proc/PID/stat; nil when the process is gone.
+    static func entry(_ pid: pid_t) -> ProcessEntry? {
+        guard let bytes = Processes.readProcFile(pid, "stat"),
+              let open = bytes.firstIndex(of: UInt8(ascii: "(")),
+              let close = bytes.lastIndex(of: UInt8(ascii: ")")),
+              close + 4 < bytes.count
+        else { return nil }
+        // "PID (comm) S PPID ..."; comm may itself contain spaces and parentheses.
+        let state = bytes[close + 2]
+        var parent: Int32 = 0
+        var index = close + 4
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            parent = parent * 10 + Int32(bytes[index] - 0x30)
+            index += 1
+        }
+        return ProcessEntry(
+            pid: pid, parent: parent, state: state,
+            name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self))
+    }
+
+    /// Every live descendant of `ancestor`, parents before their children.
+    func descendants(of ancestor: pid_t) -> [ProcessEntry] {
+        var result: [ProcessEntry] = []
+        var frontier: [pid_t] = [ancestor]
+        while let parent = frontier.popLast() {
+            for entry in entries where entry.parent == parent && entry.pid != ancestor {
+                frontier.append(entry.pid)
+                if !entry.isZombie { result.append(entry) }
+            }
+        }
+        return result
+    }
+}
