@@ -1,0 +1,69 @@
+"""The workload of the PID-exhaustion incident: it makes orphans in a loop.
+
+usage: incident_workload.py ITERATIONS REPORT_JSON PIDS_CURRENT_FILE
+Each iteration forks a middle process that forks a grandchild and exits at once; the
+grandchild exits at once too and is orphaned, so only PID 1 can reap it. The workload waits
+for its own middle child only, as applications do. Every 25 iterations it samples the zombies
+in its PID namespace and the cgroup's pids.current. It stops at the first failed fork.
+"""
+import errno
+import json
+import os
+import sys
+import time
+
+
+def zombies():
+    count = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    data = stat.read()
+            except OSError:
+                continue
+            if data[data.rindex(b")") + 2:][:1] == b"Z":
+                count += 1
+    return count
+
+
+def pids_current(path):
+    with open(path) as current:
+        return int(current.read())
+
+
+iterations, report_path, current_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+report = {"iterations": iterations, "completed": 0, "failure": None, "max_zombies": 0,
+          "max_pids": 0, "pid": os.getpid()}
+started = time.monotonic()
+for index in range(iterations):
+    if index % 25 == 0:
+        report["max_zombies"] = max(report["max_zombies"], zombies())
+        report["max_pids"] = max(report["max_pids"], pids_current(current_path))
+    try:
+        middle = os.fork()
+    except OSError as error:
+        report["failure"] = {"iteration": index + 1, "error": errno.errorcode.get(error.errno, "?"),
+                             "message": error.strerror}
+        break
+    if middle == 0:
+        try:
+            if os.fork() == 0:
+                os._exit(0)
+        except OSError as error:
+            os._exit(100 + error.errno)
+        os._exit(0)
+    _, status = os.waitpid(middle, 0)
+    if os.waitstatus_to_exitcode(status) > 100:
+        code = os.waitstatus_to_exitcode(status) - 100
+        report["failure"] = {"iteration": index + 1, "error": errno.errorcode.get(code, "?"),
+                             "message": os.strerror(code)}
+        break
+    report["completed"] = index + 1
+report["zombies_at_end"] = zombies()
+report["pids_at_end"] = pids_current(current_path)
+report["max_zombies"] = max(report["max_zombies"], report["zombies_at_end"])
+report["max_pids"] = max(report["max_pids"], report["pids_at_end"])
+report["seconds"] = round(time.monotonic() - started, 2)
+with open(report_path, "w") as out:
+    json.dump(report, out)
