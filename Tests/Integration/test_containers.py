@@ -5,6 +5,10 @@ from conftest import wait_for
 from oci import Bundle, require_runc
 
 COUNT_ZOMBIES = "grep -l ') Z ' /proc/[0-9]*/stat 2>/dev/null | wc -l"
+# Waits (up to 10 s) until no orphan is still running and none is left unreaped, then records
+# the zombie count: counting while an orphan may still be about to exit would prove nothing.
+SETTLE = (f"n=0; while {{ [ -n \"$(pidof sleep)\" ] || [ $({COUNT_ZOMBIES}) -gt 0 ]; }} && [ $n -lt 1000 ]; "
+          f"do sleep 0.01; n=$((n+1)); done; {COUNT_ZOMBIES} > /out/zombies")
 
 
 @pytest.fixture
@@ -33,9 +37,7 @@ def test_vigil_is_pid_1_of_the_container(bundle):
 
 
 def test_orphans_in_the_container_are_reaped(bundle):
-    script = ("for i in $(seq 100); do sh -c 'sleep 0.01 &'; done; "
-              f"n=0; while [ $({COUNT_ZOMBIES}) -gt 0 ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n+1)); done; "
-              f"{COUNT_ZOMBIES} > /out/zombies")
+    script = "for i in $(seq 100); do sh -c 'sleep 0.01 &'; done; " + SETTLE
     container = bundle(["/vigil", "--", "sh", "-c", script])
     assert container.run() == 0, container.log()
     assert (container.out / "zombies").read_text().strip() == "0"
@@ -73,10 +75,8 @@ def test_on_stop_a_flushing_process_finishes_before_the_container_exits(bundle):
 def test_pod_pause_container_reaps_orphans_of_a_container_sharing_its_pid_namespace(bundle):
     pause = bundle(["/vigil", "--pause"], name="pause").start()
     namespace = f"/proc/{pause.init_pid()}/ns/pid"
-    script = ("for i in $(seq 50); do sh -c 'sleep 0.01 &'; done; "
-              f"n=0; while [ $({COUNT_ZOMBIES}) -gt 0 ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n+1)); done; "
-              f"{COUNT_ZOMBIES} > /out/zombies; cat /proc/1/comm > /out/init; "
-              "cat /proc/1/cmdline | tr '\\0' ' ' > /out/cmdline")
+    script = ("for i in $(seq 50); do sh -c 'sleep 0.01 &'; done; " + SETTLE +
+              "; cat /proc/1/comm > /out/init; cat /proc/1/cmdline | tr '\\0' ' ' > /out/cmdline")
     app = bundle(["sh", "-c", script], name="app", pid_namespace=namespace)
     assert app.run() == 0, app.log()
     assert (app.out / "init").read_text() == "vigil\n"      # the pause vigil is the pod's PID 1
