@@ -9,11 +9,12 @@ import Testing
     }
 
     func configuration(_ words: [String], env: [String: String] = [:]) throws -> (Configuration, Int) {
-        guard case .run(let configuration, let index) = try parse(words, env: env) else {
+        guard case .run(let configuration, let command) = try parse(words, env: env) else {
             Issue.record("not a run invocation")
             return (Configuration(), -1)
         }
-        return (configuration, index)
+        #expect(command == Array(command[0]..<(words.count + 1)))
+        return (configuration, command[0])
     }
 
     func usageError(_ words: [String], env: [String: String] = [:]) -> String? {
@@ -43,11 +44,13 @@ import Testing
     }
 
     @Test func helpAndVersion() throws {
-        #expect(try parse(["-h"]) == .help)
-        #expect(try parse(["--help"]) == .help)
-        #expect(try parse(["--version"]) == .version)
-        #expect(try parse(["-g", "--help", "--bogus"]) == .help)
-        #expect(try parse(["--version", "sh"]) == .version)
+        let help = Invocation.show(Usage.text())
+        let version = Invocation.show("vigil \(VigilVersion.string)\n")
+        #expect(try parse(["-h"]) == help)
+        #expect(try parse(["--help"]) == help)
+        #expect(try parse(["--version"]) == version)
+        #expect(try parse(["-g", "--help", "--bogus"]) == help)
+        #expect(try parse(["--version", "sh"]) == version)
     }
 
     @Test func everyOptionInShortAndLongForm() throws {
@@ -167,7 +170,11 @@ import Testing
 
     @Test func pauseModeTakesNoCommand() throws {
         #expect(try parse(["--pause"]) == .pause(Configuration()))
-        #expect(try parse(["-v", "--pause", "--grace", "1s"]) != nil)
+        guard case .pause(let paused) = try parse(["-v", "--pause", "--grace", "1s"]) else {
+            Issue.record("not pause mode")
+            return
+        }
+        #expect(paused.grace == 1_000_000_000 && paused.verbosity == Verbosity.info)
         #expect(try parser.parse(["vigil"], environment: { $0 == "VIGIL_PAUSE" ? "1" : nil })
             == .pause(Configuration()))
         #expect(usageError(["--pause", "sh"]) == "--pause runs no command, but one was given")

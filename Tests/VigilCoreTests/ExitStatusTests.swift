@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import VigilCore
 
 @Suite struct ExitStatusTests {
@@ -37,5 +38,13 @@ import Testing
         #expect(ExitCodes.forSpawnFailure(errno: 8) == 126)   // ENOEXEC
         #expect(ExitCodes.forSpawnFailure(errno: 21) == 126)  // EISDIR
         #expect(ExitCodes.forSpawnFailure(errno: 11) == 125)  // EAGAIN
+    }
+}
+
+@Suite struct LicenseTests {
+    @Test func embeddedLicenceMatchesTheFile() throws {
+        let path = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let file = try String(contentsOfFile: "/" + path + "/LICENSE", encoding: .utf8)
+        #expect(License.text == file)
     }
 }

@@ -54,6 +54,27 @@ int clinux_pidfd_send_signal(int pidfd, int sig);
 /// open(path, O_RDONLY | O_CLOEXEC): open(2) is variadic.
 int clinux_open_read(const char *path);
 
+/// clinux_spawn flags.
+enum {
+    /// setsid(), then take stdin's terminal as the controlling terminal (TIOCSCTTY).
+    CLINUX_SPAWN_SESSION = 1,
+    /// Like execvp: run a file that is not an executable format through /bin/sh.
+    CLINUX_SPAWN_SHELL_FALLBACK = 2,
+    /// setpgid(0, 0): a process group of its own.
+    CLINUX_SPAWN_GROUP = 4,
+    /// Make that group the foreground group of stdin's terminal (signals are still blocked,
+    /// so no SIGTTOU).
+    CLINUX_SPAWN_FOREGROUND = 8,
+};
+
+/// Starts `argv` in a child with default signal dispositions and an empty signal mask,
+/// searching PATH for argv[0]. Returns 0 and the child's PID, or the errno of the failure
+/// (fork's, or exec's as reported by the child over a close-on-exec pipe).
+int clinux_spawn(char *const argv[], char *const envp[], int flags, pid_t *pid);
+
+/// Detaches from the controlling terminal (TIOCNOTTY). Returns 0 or -1 with errno set.
+int clinux_detach_terminal(int fd);
+
 /// The next entry of a /proc listing whose name is a PID, or 0 at the end.
 pid_t clinux_next_pid_entry(DIR *dir);
 

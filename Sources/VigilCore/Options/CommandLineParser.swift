@@ -24,6 +24,7 @@ public struct CommandLineParser {
         var reader = CommandLineReader(programName: programName)
         var verbosityFromCommandLine: Int? = nil
         var exitMapFromCommandLine: ExitMap? = nil
+        var rewriteFromCommandLine: SignalRewrite? = nil
         var index = 1
         while index < arguments.count {
             let argument = arguments[index]
@@ -35,12 +36,17 @@ public struct CommandLineParser {
             let options = try reader.options(in: arguments, at: &index)
             for (spec, shown, value) in options {
                 switch spec.id {
-                case .help: return .help
-                case .version: return .version
+                case .help: return .show(Usage.text())
+                case .version: return .show("vigil \(VigilVersion.string)\n")
                 case .group: configuration.forwardToGroup = true
                 case .subreaper: configuration.requireSubreaper = true
                 case .warnReap: configuration.warnOnReap = true
                 case .repeatStopKills: configuration.repeatedStopKills = true
+                case .session: configuration.session = true
+                case .rewrite:
+                    var rewrite = rewriteFromCommandLine ?? SignalRewrite()
+                    try addRewrite(value ?? "", to: &rewrite, option: shown)
+                    rewriteFromCommandLine = rewrite
                 case .pause: pause = true
                 case .stopSignal:
                     configuration.stopSignal = try signal(value ?? "", option: shown)
@@ -69,6 +75,8 @@ public struct CommandLineParser {
         }
         if let level = verbosityFromCommandLine { configuration.verbosity = level }
         if let map = exitMapFromCommandLine { configuration.exitMap = map }
+        if let rewrite = rewriteFromCommandLine { configuration.rewrite = rewrite }
+        if configuration.session { configuration.rewrite.stopOnTerminalSignals() }
 
         if pause {
             guard index == arguments.count else {
@@ -79,19 +87,42 @@ public struct CommandLineParser {
         guard index < arguments.count else {
             throw UsageError("no command given")
         }
-        return .run(configuration, commandIndex: index)
+        return .run(configuration, command: Array(index..<arguments.count))
+    }
+
+    /// Under the names of tini and dumb-init, vigil keeps their behaviour, with one opt-in:
+    /// setting `VIGIL_GRACE`, `VIGIL_STOP_SIGNAL` or `VIGIL_KILL_AFTER` turns on vigil's
+    /// graceful stop of the whole tree (useful as Docker's `--init`, which always runs the
+    /// init as `docker-init`).
+    func applyShutdownVariables(
+        to configuration: inout Configuration, _ environment: (String) -> String?
+    ) throws(UsageError) {
+        let shutdown: [OptionID] = [.grace, .stopSignal, .killAfter]
+        var pause = false
+        try applyEnvironment(to: &configuration, pause: &pause, environment, only: shutdown)
+        for spec in OptionTable.all where shutdown.contains(spec.id) {
+            if let variable = spec.environment, environment(variable) != nil { configuration.stopsTheRest = true }
+        }
     }
 
     private func applyEnvironment(
-        to configuration: inout Configuration, pause: inout Bool, _ environment: (String) -> String?
+        to configuration: inout Configuration, pause: inout Bool, _ environment: (String) -> String?,
+        only: [OptionID]? = nil
     ) throws(UsageError) {
-        for spec in OptionTable.all {
+        for spec in OptionTable.all where only?.contains(spec.id) ?? true {
             guard let variable = spec.environment, let value = environment(variable) else { continue }
             switch spec.id {
             case .group: configuration.forwardToGroup = try boolean(value, variable)
             case .subreaper: configuration.requireSubreaper = try boolean(value, variable)
             case .warnReap: configuration.warnOnReap = try boolean(value, variable)
             case .repeatStopKills: configuration.repeatedStopKills = try boolean(value, variable)
+            case .session: configuration.session = try boolean(value, variable)
+            case .rewrite:
+                var rewrite = SignalRewrite()
+                for item in ASCII.split(value, separator: UInt8(ascii: ",")) {
+                    try addRewrite(item, to: &rewrite, option: variable)
+                }
+                configuration.rewrite = rewrite
             case .pause: pause = try boolean(value, variable)
             case .stopSignal: configuration.stopSignal = try signal(value, option: variable)
             case .grace: configuration.grace = try duration(value, option: variable)
@@ -128,6 +159,13 @@ public struct CommandLineParser {
             throw UsageError("\(option): unknown signal '\(value)'")
         }
         return number
+    }
+
+    private func addRewrite(_ value: String, to rewrite: inout SignalRewrite, option: String) throws(UsageError) {
+        guard let (from, to) = SignalRewrite.parsePair(value, realtime: realtime) else {
+            throw UsageError("\(option): expected FROM:TO with signal names or numbers (TO may be 0 or none), got '\(value)'")
+        }
+        rewrite.set(from, to: to)
     }
 
     private func duration(_ value: String, option: String) throws(UsageError) -> Int64 {

@@ -22,6 +22,16 @@ public struct Configuration: Equatable, Sendable {
     public var killAfter: Int64? = nil
     /// A second stop request during shutdown SIGKILLs everything at once (`--repeat-stop-kills`).
     public var repeatedStopKills = false
+    /// Signals forwarded as another signal or dropped (`--rewrite`).
+    public var rewrite = SignalRewrite()
+    /// The child leads its own session with the terminal; job-control signals stop vigil too
+    /// (`--session`, dumb-init's default).
+    public var session = false
+    /// The tool vigil stands in for.
+    public var personality = Personality.vigil
+    /// When the main child exits, stop the rest of the tree gracefully before exiting. Off
+    /// under the names tini and dumb-init unless a `VIGIL_*` shutdown variable is set.
+    public var stopsTheRest = true
 
     public init() {}
 }
@@ -36,25 +46,29 @@ public enum Verbosity {
 
 /// What the command line asks vigil to do.
 public enum Invocation: Equatable, Sendable {
-    /// Supervise the command that starts at `commandIndex` of the argument vector.
-    case run(Configuration, commandIndex: Int)
+    /// Supervise the command made of these entries of the argument vector, in this order
+    /// (tini's option parsing may leave options between them).
+    case run(Configuration, command: [Int])
     /// Pause mode: no child; reap orphans until a stop request.
     case pause(Configuration)
-    case help
-    case version
+    /// Print this text on stdout and exit 0 (help, version, licence).
+    case show(String)
 }
 
 /// A problem with the command line or an environment variable: exit code 2.
 public struct UsageError: Error, Equatable {
     /// The problem, without the program name: "unknown option '--foo'".
     public let message: String
+    /// The line after it: where to find help.
+    public var hint: String? = nil
 
-    public init(_ message: String) {
+    public init(_ message: String, hint: String? = nil) {
         self.message = message
+        self.hint = hint
     }
 
-    /// The problem line and the GNU-style hint, as printed on stderr.
+    /// The problem line and the hint, as printed on stderr.
     public func rendered(programName: String) -> String {
-        "\(programName): \(message)\nTry '\(programName) --help' for more information.\n"
+        "\(programName): \(message)\n\(hint ?? "Try '\(programName) --help' for more information.")\n"
     }
 }

@@ -2,7 +2,7 @@
 /// this one table, so they cannot drift apart.
 enum OptionID: Equatable {
     case help, version, group, subreaper, parentDeathSignal, exitMap, verbose, quiet, warnReap
-    case stopSignal, grace, killAfter, repeatStopKills, pause
+    case stopSignal, grace, killAfter, repeatStopKills, pause, rewrite, session
 }
 
 struct OptionSpec {
@@ -45,6 +45,12 @@ enum OptionTable {
         OptionSpec(id: .pause, short: nil, long: "pause", valueName: nil,
                    environment: "VIGIL_PAUSE",
                    summary: "run no command: reap orphans until TERM or INT (pod pause)"),
+        OptionSpec(id: .rewrite, short: nil, long: "rewrite", valueName: "FROM:TO",
+                   environment: "VIGIL_REWRITE",
+                   summary: "forward signal FROM as TO; TO 0 or none drops it (repeatable)"),
+        OptionSpec(id: .session, short: nil, long: "session", valueName: nil,
+                   environment: "VIGIL_SESSION",
+                   summary: "child leads a session with the terminal; ^Z stops vigil too"),
         OptionSpec(id: .warnReap, short: UInt8(ascii: "w"), long: "warn-reap", valueName: nil,
                    environment: "VIGIL_WARN_REAP",
                    summary: "log each reaped process other than the child, with PID and name"),

@@ -15,11 +15,11 @@ struct InitProcess {
     var supervisor: Supervisor
     var leftovers: Leftovers { Leftovers(ownPID: ownPID) }
 
-    init(configuration: Configuration, policy: Supervisor.Policy, log: Log, parentAtStart: pid_t) {
+    init(configuration: Configuration, parentAtStart: pid_t) {
         self.configuration = configuration
-        self.log = log
+        self.log = Log(verbosity: configuration.verbosity, programName: configuration.personality.programName)
         self.parentAtStart = parentAtStart
-        self.supervisor = Supervisor(policy: policy)
+        self.supervisor = Supervisor(policy: Supervisor.Policy(configuration))
     }
 
     /// Supervises the command `argv`; nil `argv` is pause mode.
@@ -35,18 +35,28 @@ struct InitProcess {
             return ExitCodes.internalFailure
         }
         guard becomeSubreaperIfNeeded() else { return ExitCodes.internalFailure }
-        let early = setParentDeathSignal()
+        var early = setParentDeathSignal()
 
         if let argv {
-            let takeTerminal = isatty(0) == 1 && tcgetpgrp(0) == getpgrp()
-            switch Spawner.spawn(.init(argv: argv, envp: envp, takeTerminal: takeTerminal)) {
+            var request = Spawner.Request(argv: argv, envp: envp)
+            request.shellFallback = configuration.personality.runsScriptsWithoutShebangThroughShell
+            if configuration.session {
+                request.newSession = true
+                early += handTerminalToChild(channel)
+            } else if configuration.personality == .dumbInit {
+                // dumb-init's single-child mode leaves the child in its own group and terminal.
+                request.newGroup = false
+            } else {
+                request.takeTerminal = isatty(0) == 1 && tcgetpgrp(0) == getpgrp()
+            }
+            switch Spawner.spawn(request) {
             case .success(let child):
                 supervisor.started(mainChild: child)
-                log.debug("started child \(child)\(takeTerminal ? " in the terminal's foreground" : "")")
+                log.debug("started child \(child)\(request.takeTerminal ? " in the terminal's foreground" : "")")
             case .failure(let error):
                 let name = String(cString: argv[0]!)
                 log.error("cannot run '\(name)': \(spawnReason(error.errno))")
-                return ExitCodes.forSpawnFailure(errno: error.errno)
+                return configuration.personality.spawnFailureExitCode(errno: error.errno)
             }
         } else {
             supervisor.startedPausing()
@@ -56,7 +66,7 @@ struct InitProcess {
         // caller's directory. vigil itself must not pin a mount.
         if chdir("/") != 0 { log.debug("chdir /: \(SystemError.last("chdir").description)") }
 
-        for signal in early {
+        for signal in early where shouldForward(signal) {
             if let code = handle(.signal(signal.number)) { return code }
         }
         var watched: [Int32] = []
@@ -189,6 +199,10 @@ struct InitProcess {
                 if !killed.isEmpty {
                     log.warning("\(killReason()); sent SIGKILL to \(list(killed))")
                 }
+            case .stopSelf:
+                // The kernel ignores this for PID 1: nobody above could resume it anyway.
+                log.debug("stopping with the child")
+                _ = kill(getpid(), SIGSTOP)
             case .exit(let code):
                 return code
             }
@@ -208,6 +222,13 @@ struct InitProcess {
     /// Returns false only when `-s` demanded it and the kernel refused.
     private func becomeSubreaperIfNeeded() -> Bool {
         if ownPID == 1 { return true }
+        let personality = configuration.personality
+        guard configuration.requireSubreaper || personality.registersSubreaperByDefault else {
+            if personality == .tini {
+                log.warning("tini is not running as PID 1 and isn't registered as a child subreaper. Zombie processes will not be re-parented to tini, so zombie reaping won't work. To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register tini as a child subreaper, or run tini as PID 1.")
+            }
+            return true
+        }
         if clinux_set_child_subreaper() == 0 {
             log.info("not PID 1 (pid \(ownPID)); registered as child subreaper")
             return true
@@ -232,6 +253,29 @@ struct InitProcess {
         guard getppid() != parentAtStart else { return [] }
         log.info("parent already gone; acting on \(SignalNames.name(of: signal)) now")
         return [ReceivedSignal(number: signal)]
+    }
+
+    /// Session mode: vigil gives up stdin's terminal so that the child can make it its own.
+    /// When vigil led the session, the kernel then sends SIGHUP and SIGCONT to the terminal's
+    /// foreground group, vigil included; those two are discarded here, before any child
+    /// exists, instead of being forwarded to it. Returns the other signals taken meanwhile.
+    private func handTerminalToChild(_ signals: SignalChannel) -> [ReceivedSignal] {
+        guard isatty(0) == 1 else { return [] }
+        let wasLeader = getsid(0) == ownPID
+        if clinux_detach_terminal(0) != 0 {
+            log.debug("cannot detach from the terminal: \(SystemError.last("TIOCNOTTY").description)")
+            return []
+        }
+        guard wasLeader else { return [] }
+        var kept: [ReceivedSignal] = []
+        for signal in signals.drain() {
+            if signal.number == SIGHUP || signal.number == SIGCONT {
+                log.debug("ignoring \(SignalNames.name(of: signal.number)) from the terminal hand-off")
+            } else {
+                kept.append(signal)
+            }
+        }
+        return kept
     }
 
     private func spawnReason(_ errno: Int32) -> String {

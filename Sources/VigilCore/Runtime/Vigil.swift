@@ -4,30 +4,25 @@ import CLinux
 public func vigilMain() -> Int32 {
     let parentAtStart = getppid()
     let arguments = ProcessArguments.current()
-    let log = Log()
+    let personality = Personality.detect(arguments.strings.first ?? "vigil")
     let invocation: Invocation
     do {
-        invocation = try CommandLineParser().parse(arguments.strings, environment: ProcessArguments.environment)
+        invocation = try InvocationParser.parse(arguments.strings, environment: ProcessArguments.environment)
     } catch {
-        Output.write(error.rendered(programName: log.programName), to: 2)
-        return ExitCodes.usage
+        Output.write(error.rendered(programName: personality.programName), to: 2)
+        return personality.usageExitCode
     }
     switch invocation {
-    case .help:
-        Output.write(Usage.text(), to: 1)
+    case .show(let text):
+        Output.write(text, to: 1)
         return 0
-    case .version:
-        Output.write("vigil \(VigilVersion.string)\n", to: 1)
-        return 0
-    case .run(let configuration, let commandIndex):
-        var process = InitProcess(
-            configuration: configuration, policy: Supervisor.Policy(configuration),
-            log: Log(verbosity: configuration.verbosity), parentAtStart: parentAtStart)
-        return process.run(argv: arguments.raw + commandIndex, envp: arguments.environmentVector)
+    case .run(let configuration, let command):
+        var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart)
+        let argv = arguments.vector(of: command)
+        defer { argv.deallocate() }
+        return process.run(argv: UnsafePointer(argv), envp: arguments.environmentVector)
     case .pause(let configuration):
-        var process = InitProcess(
-            configuration: configuration, policy: Supervisor.Policy(configuration),
-            log: Log(verbosity: configuration.verbosity), parentAtStart: parentAtStart)
+        var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart)
         return process.run(argv: nil, envp: arguments.environmentVector)
     }
 }
@@ -36,7 +31,7 @@ public func vigilMain() -> Int32 {
 struct ProcessArguments {
     let raw: UnsafePointer<UnsafeMutablePointer<CChar>?>
     let environmentVector: UnsafePointer<UnsafeMutablePointer<CChar>?>
-    /// Decoded for option parsing only; the child gets `raw`.
+    /// Decoded for option parsing only; the child gets the original bytes.
     let strings: [String]
 
     static func current() -> ProcessArguments {
@@ -51,6 +46,16 @@ struct ProcessArguments {
             raw: argv,
             environmentVector: UnsafePointer<UnsafeMutablePointer<CChar>?>(clinux_envp()!),
             strings: strings)
+    }
+
+    /// A NULL-terminated vector of the original argument pointers at `indices`.
+    func vector(of indices: [Int]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+        let vector = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: indices.count + 1)
+        for (slot, index) in indices.enumerated() {
+            vector[slot] = raw[index]
+        }
+        vector[indices.count] = nil
+        return vector
     }
 
     static func environment(_ name: String) -> String? {

@@ -15,6 +15,8 @@ public enum SupervisorAction: Equatable, Sendable {
     case signalLeftovers(signal: Int32)
     /// SIGKILL whatever is left, and say which processes that was.
     case killLeftovers
+    /// Stop vigil itself (SIGSTOP), so that the shell above sees the job stop.
+    case stopSelf
     case exit(code: Int32)
 }
 
@@ -35,6 +37,8 @@ public struct Supervisor: Sendable {
         case stopTheRest
         /// Exit at once; as PID 1 the kernel kills what is left (tini's behaviour).
         case exitAtOnce
+        /// Forward SIGTERM (rewritten) as any signal, then exit at once (dumb-init's behaviour).
+        case forwardTermAndExit
     }
 
     public struct Policy: Equatable, Sendable {
@@ -45,6 +49,9 @@ public struct Supervisor: Sendable {
         public var killAfter: Int64? = nil
         public var repeatedStopKills = false
         public var mainChildExit = MainChildExit.stopTheRest
+        public var rewrite = SignalRewrite()
+        /// After forwarding TSTP, TTIN or TTOU, stop vigil too (session mode).
+        public var stopsWithTerminalSignals = false
         /// How long to wait for SIGKILLed processes to be gone before exiting anyway (a process
         /// in uninterruptible sleep dies only when its I/O ends).
         public var killWait: Int64 = 2 * Durations.second
@@ -58,6 +65,14 @@ public struct Supervisor: Sendable {
             grace = configuration.grace
             killAfter = configuration.killAfter
             repeatedStopKills = configuration.repeatedStopKills
+            rewrite = configuration.rewrite
+            stopsWithTerminalSignals = configuration.session
+            if configuration.session { forwardToGroup = true }
+            if configuration.stopsTheRest {
+                mainChildExit = .stopTheRest
+            } else {
+                mainChildExit = configuration.personality == .dumbInit ? .forwardTermAndExit : .exitAtOnce
+            }
         }
     }
 
@@ -145,7 +160,14 @@ public struct Supervisor: Sendable {
                 hurry = true
                 return [.send(signal: SIGKILL, to: childTarget(child))]
             }
-            return [.send(signal: signal, to: childTarget(child))]
+            var actions: [SupervisorAction] = []
+            if let forwarded = policy.rewrite.apply(signal) {
+                actions.append(.send(signal: forwarded, to: childTarget(child)))
+            }
+            if policy.stopsWithTerminalSignals && (signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU) {
+                actions.append(.stopSelf)
+            }
+            return actions
         case .pausing:
             guard isStop else { return [] }
             exitCode = 0
@@ -154,7 +176,8 @@ public struct Supervisor: Sendable {
             if repeated && policy.repeatedStopKills {
                 return kill(.repeatedStopRequest, at: now)
             }
-            return [.signalLeftovers(signal: signal)]
+            guard let forwarded = policy.rewrite.apply(signal) else { return [] }
+            return [.signalLeftovers(signal: forwarded)]
         }
     }
 
@@ -167,6 +190,13 @@ public struct Supervisor: Sendable {
         case .exitAtOnce:
             phase = .exited
             return [.exit(code: exitCode)]
+        case .forwardTermAndExit:
+            phase = .exited
+            var actions: [SupervisorAction] = []
+            if let term = policy.rewrite.apply(SIGTERM) {
+                actions.append(.send(signal: term, to: childTarget(child)))
+            }
+            return actions + [.exit(code: exitCode)]
         case .stopTheRest:
             return beginShutdown(at: now)
         }

@@ -1,20 +1,36 @@
 import CLinux
 
-/// Starts the child with posix_spawn, which needs no fork: glibc clones with CLONE_VM and
-/// CLONE_VFORK and runs only async-signal-safe steps before exec.
+/// Starts the main child.
+///
+/// The usual path is posix_spawn, which needs no fork: glibc clones with CLONE_VM and
+/// CLONE_VFORK and runs only async-signal-safe steps before exec. A new session with a
+/// controlling terminal (TIOCSCTTY) and execvp's /bin/sh fallback are beyond posix_spawn;
+/// those go through CLinux's fork-based `clinux_spawn`.
 enum Spawner {
-    /// The child's own process-level settings.
     struct Request {
         /// NULL-terminated argv, passed to exec exactly as given.
         var argv: UnsafePointer<UnsafeMutablePointer<CChar>?>
         /// NULL-terminated environment, passed exactly as given.
         var envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
         /// Make the child's new process group the terminal's foreground group (stdin).
-        var takeTerminal: Bool
+        var takeTerminal = false
+        /// setsid, and stdin's terminal as the controlling terminal.
+        var newSession = false
+        /// Run a file without `#!` through /bin/sh, as execvp does.
+        var shellFallback = false
+        /// A process group of its own. Only dumb-init's single-child mode says no.
+        var newGroup = true
     }
 
     /// Returns the child's PID, or the errno of the failed spawn or exec.
     static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
+        if request.newSession || request.shellFallback || !request.newGroup {
+            return forkAndExec(request)
+        }
+        return posixSpawn(request)
+    }
+
+    private static func posixSpawn(_ request: Request) -> Result<pid_t, SystemError> {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -43,6 +59,21 @@ enum Spawner {
 
         var pid: pid_t = 0
         let result = posix_spawnp(&pid, request.argv[0]!, &actions, &attributes, request.argv, request.envp)
+        if result != 0 { return .failure(SystemError("exec", errno: result)) }
+        return .success(pid)
+    }
+
+    private static func forkAndExec(_ request: Request) -> Result<pid_t, SystemError> {
+        var flags: Int32 = 0
+        if request.newSession {
+            flags |= Int32(CLINUX_SPAWN_SESSION)
+        } else if request.newGroup {
+            flags |= Int32(CLINUX_SPAWN_GROUP)
+            if request.takeTerminal { flags |= Int32(CLINUX_SPAWN_FOREGROUND) }
+        }
+        if request.shellFallback { flags |= Int32(CLINUX_SPAWN_SHELL_FALLBACK) }
+        var pid: pid_t = 0
+        let result = clinux_spawn(request.argv, request.envp, flags, &pid)
         if result != 0 { return .failure(SystemError("exec", errno: result)) }
         return .success(pid)
     }
