@@ -203,25 +203,26 @@ def test_dumb_init_cannot_run_message(names):
     assert result.stderr.decode() == "dumb-init: cannot run 'no-such-program': command not found\n"
 
 
-def child_ids(names, argv, env=None):
-    """(pid, process group, session) of the child, as it sees them."""
-    script = "import os; print(os.getpid(), os.getpgrp(), os.getsid(0))"
-    result = run([names["dumb-init"]] + argv + [PYTHON, "-c", script], env=dict(os.environ, **(env or {})))
-    return tuple(map(int, result.stdout.split()))
+def child_stat(names, launch, argv, env=None):
+    """/proc/PID/stat of vigil-as-dumb-init and of its sleeping child."""
+    run_ = launch(argv + ["sleep", "30"], binary=names["dumb-init"], env=dict(os.environ, **(env or {})))
+    child = run_.child_pid()
+    wait_for(lambda: (proc_stat(child) or {}).get("comm") == "sleep", what="sleep")
+    return proc_stat(run_.vigil_pid), proc_stat(child)
 
 
-def test_dumb_init_setsid_mode_makes_the_child_a_session_leader(names):
-    pid, pgrp, sid = child_ids(names, [])
-    assert pid == pgrp == sid
-    assert sid != os.getsid(0)
+def test_dumb_init_setsid_mode_makes_the_child_a_session_leader(names, launch):
+    init, child = child_stat(names, launch, [])
+    assert child["pid"] == child["pgrp"] == child["session"]
+    assert child["session"] != init["session"]
 
 
 @pytest.mark.parametrize("argv,env", [(["-c"], {}), ([], {"DUMB_INIT_SETSID": "0"})])
-def test_dumb_init_single_child_mode_keeps_session_and_group(names, argv, env):
-    pid, pgrp, sid = child_ids(names, argv, env)
-    # As with dumb-init: the child stays in the caller's session and in dumb-init's group.
-    assert sid == os.getsid(0)
-    assert pgrp == os.getpgrp() != pid
+def test_dumb_init_single_child_mode_keeps_session_and_group(names, launch, argv, env):
+    init, child = child_stat(names, launch, argv, env)
+    # As with dumb-init: the child stays in dumb-init's session and process group.
+    assert child["session"] == init["session"]
+    assert child["pgrp"] == init["pgrp"] != child["pid"]
 
 
 def test_dumb_init_forwards_to_the_group_in_setsid_mode(names, launch, tmp_path):
@@ -303,6 +304,27 @@ def _find_all(names):
 
 def _pids():
     return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_vigil_rewrite_forwards_as_another_signal_or_drops(launch, tmp_path, how):
+    (tmp_path / "child").touch()
+    rules = ["TERM:USR1", "USR2:none", "RTMIN+1:RTMIN+2"]
+    if how == "option":
+        args, env = [item for rule in rules for item in ("--rewrite", rule)], dict(os.environ)
+    else:
+        args, env = [], dict(os.environ, VIGIL_REWRITE=",".join(rules))
+    run_ = launch(args + recorder(tmp_path, "child", "USR1", "RTMIN+2", "HUP"), env=env)
+    wait_for((tmp_path / "child.ready").exists, what="the recorder")
+    run_.signal(signal.SIGUSR2)                 # dropped: it would kill the recorder
+    run_.signal(signal.SIGTERM)                 # arrives as USR1
+    wait_for(lambda: f" {int(signal.SIGUSR1)}\n" in (tmp_path / "child").read_text(), what="USR1")
+    run_.signal(signal.SIGRTMIN + 1)            # arrives as RTMIN+2
+    wait_for(lambda: f" {int(signal.SIGRTMIN) + 2}\n" in (tmp_path / "child").read_text(), what="RTMIN+2")
+    run_.signal(signal.SIGHUP)
+    assert run_.wait() == 0, run_.stderr
+    received = [int(line.split()[1]) for line in (tmp_path / "child").read_text().splitlines()]
+    assert received == [int(signal.SIGUSR1), int(signal.SIGRTMIN) + 2, int(signal.SIGHUP)]
 
 
 @pytest.mark.parametrize("how", ["dumb-init", "vigil --session"])

@@ -200,3 +200,27 @@ import Testing
         }
     }
 }
+
+/// Random command lines under every name: parsing returns or throws, and never traps.
+@Suite struct ParserRobustnessTests {
+    @Test func randomCommandLinesNeverCrashTheParser() {
+        let tokens = ["-", "--", "-g", "-s", "-p", "-e", "-v", "-q", "-w", "-h", "--version", "--grace", "--grace=",
+                      "--kill-after", "--rewrite", "--rewrite=TERM:", "--session", "--pause", "-r", "-c", "-V", "-l",
+                      "TERM", "RTMIN+99", "0", "255", "256", "-1", "1.5s", ":", "::", "x", "sh", "\u{FFFD}", "-\u{FFFD}",
+                      "--e", "-pe", "-ee", "-vvvvvvvvvvvvvvvvvvvvvvv", String(repeating: "9", count: 40)]
+        let names = ["vigil", "tini", "docker-init", "dumb-init"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            var words = [names.randomElement(using: &generator)!]
+            for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                words.append(tokens.randomElement(using: &generator)!)
+            }
+            let env: [String: String] = Bool.random(using: &generator)
+                ? ["VIGIL_GRACE": tokens.randomElement(using: &generator)!,
+                   "VIGIL_REWRITE": tokens.randomElement(using: &generator)!,
+                   "TINI_VERBOSITY": tokens.randomElement(using: &generator)!]
+                : [:]
+            _ = try? InvocationParser.parse(words, environment: { env[$0] }, realtime: RealtimeSignals(min: 34, max: 64))
+        }
+    }
+}

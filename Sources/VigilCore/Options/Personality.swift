@@ -34,6 +34,12 @@ public enum Personality: Equatable, Sendable {
         self == .vigil ? ExitCodes.usage : 1
     }
 
+    /// When vigil itself cannot work: 125 (as Docker uses for its own failures), 1 for tini and
+    /// dumb-init, which exit 1 on every failure of their own.
+    public var internalFailureExitCode: Int32 {
+        self == .vigil ? ExitCodes.internalFailure : 1
+    }
+
     /// vigil registers as a subreaper whenever it is not PID 1; tini only when asked (and
     /// warns otherwise); dumb-init never does.
     public var registersSubreaperByDefault: Bool { self == .vigil }

@@ -32,9 +32,9 @@ struct InitProcess {
             channel = try SignalChannel.open()
         } catch {
             log.error("cannot set up signal handling: \(error.description)")
-            return ExitCodes.internalFailure
+            return configuration.personality.internalFailureExitCode
         }
-        guard becomeSubreaperIfNeeded() else { return ExitCodes.internalFailure }
+        guard becomeSubreaperIfNeeded() else { return configuration.personality.internalFailureExitCode }
         var early = setParentDeathSignal()
 
         if let argv {
