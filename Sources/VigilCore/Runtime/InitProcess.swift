@@ -22,11 +22,12 @@ struct InitProcess {
         self.supervisor = Supervisor(policy: Supervisor.Policy(configuration))
     }
 
-    /// Supervises the command `argv`; nil `argv` is pause mode.
+    /// Supervises the command `argv`; nil `argv` is pause mode. Returns the exit code.
     mutating func run(
         argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
         envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
     ) -> Int32 {
+        // Signals first: from here on none can arrive unobserved, SIGCHLD above all.
         let channel: SignalChannel
         do {
             channel = try SignalChannel.open()
@@ -38,42 +39,59 @@ struct InitProcess {
         var early = setParentDeathSignal()
 
         if let argv {
-            var request = Spawner.Request(argv: argv, envp: envp)
-            request.shellFallback = configuration.personality.runsScriptsWithoutShebangThroughShell
-            if configuration.session {
-                request.newSession = true
-                early += handTerminalToChild(channel)
-            } else if configuration.personality == .dumbInit {
-                // dumb-init's single-child mode leaves the child in its own group and terminal.
-                request.newGroup = false
-            } else {
-                request.takeTerminal = isatty(0) == 1 && tcgetpgrp(0) == getpgrp()
-            }
-            switch Spawner.spawn(request) {
-            case .success(let child):
-                supervisor.started(mainChild: child)
-                log.debug("started child \(child)\(request.takeTerminal ? " in the terminal's foreground" : "")")
-            case .failure(let error):
-                let name = String(cString: argv[0]!)
-                log.error("cannot run '\(name)': \(spawnReason(error.errno))")
-                return configuration.personality.spawnFailureExitCode(errno: error.errno)
+            if let failure = startChild(argv: argv, envp: envp, channel: channel, early: &early) {
+                return failure
             }
         } else {
             supervisor.startedPausing()
             log.info("pause mode: reaping orphans until TERM or INT")
         }
-        // Only now: posix_spawn returned after the child's exec, so the child kept the
-        // caller's directory. vigil itself must not pin a mount.
+        // Only now: the child has exec'd and kept the caller's directory. vigil itself must
+        // not keep a mount busy.
         if chdir("/") != 0 { log.debug("chdir /: \(SystemError.last("chdir").description)") }
 
         for signal in early where shouldForward(signal) {
             if let code = handle(.signal(signal.number)) { return code }
         }
+        return loop(channel)
+    }
+
+    /// Spawns the main child. Returns an exit code when it could not be started.
+    private mutating func startChild(
+        argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+        envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+        channel: SignalChannel,
+        early: inout [ReceivedSignal]
+    ) -> Int32? {
+        var request = Spawner.Request(argv: argv, envp: envp)
+        request.shellFallback = configuration.personality.runsScriptsWithoutShebangThroughShell
+        if configuration.session {
+            request.newSession = true
+            early += handTerminalToChild(channel)
+        } else if configuration.personality == .dumbInit {
+            // dumb-init's single-child mode leaves the child in its group and terminal.
+            request.newGroup = false
+        } else {
+            request.takeTerminal = isatty(0) == 1 && tcgetpgrp(0) == getpgrp()
+        }
+        switch Spawner.spawn(request) {
+        case .success(let child):
+            supervisor.started(mainChild: child)
+            log.debug("started child \(child)\(request.takeTerminal ? " in the terminal's foreground" : "")")
+            return nil
+        case .failure(let error):
+            log.error("cannot run '\(String(cString: argv[0]!))': \(spawnReason(error.errno))")
+            return configuration.personality.spawnFailureExitCode(errno: error.errno)
+        }
+    }
+
+    /// Wait, forward, reap, and during a shutdown watch what is left, until the supervisor
+    /// decides to exit.
+    private mutating func loop(_ channel: SignalChannel) -> Int32 {
         var watched: [Int32] = []
         var recheck: Instant? = nil
         while true {
-            let deadline = earliest(supervisor.deadline, recheck)
-            EventWait.wait(for: [channel.fd] + watched, until: deadline)
+            EventWait.wait(for: [channel.fd] + watched, until: earliest(supervisor.deadline, recheck))
             for fd in watched { close(fd) }
             watched = []
             recheck = nil
