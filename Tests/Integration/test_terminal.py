@@ -131,3 +131,50 @@ def test_job_control_works_in_an_interactive_shell_child():
         assert terminal.process.wait(timeout=60) == 3
     finally:
         terminal.close()
+
+
+def test_ctrl_z_on_the_child_stops_vigil_too_and_fg_resumes_both():
+    # tini's fault: its child stops on ^Z but tini keeps running, so the shell waits forever.
+    # vigil (not PID 1, having given the child the terminal) stops with it; fg resumes both.
+    terminal = Terminal(["bash", "--norc", "--noprofile", "-i"], env=dict(os.environ, TERM="dumb"))
+    try:
+        terminal.write(b"PS1='READY> '\n")
+        terminal.read_until(b"READY> ")
+        terminal.write(f"{VIGIL} sleep 100\n".encode())
+        sleep = wait_for(lambda: _foreground_sleep(terminal), what="sleep in the foreground")
+        vigil_pid = _parent(sleep)
+        terminal.write(b"\x1a")  # ^Z
+        terminal.read_until(b"Stopped")
+        wait_for(lambda: _state(sleep) == "T" and _state(vigil_pid) == "T", what="both stopped")
+        terminal.write(b"fg\n")
+        wait_for(lambda: _state(sleep) in ("S", "R") and _state(vigil_pid) in ("S", "R"), what="both running")
+        wait_for(lambda: _foreground_sleep(terminal) == sleep, what="the terminal back at sleep")
+        terminal.write(b"\x03")  # ^C reaches the child again
+        terminal.write(b"echo STATUS-$?-$((1+1))\n")
+        terminal.read_until(b"STATUS-130-2")
+    finally:
+        terminal.close()
+
+
+def _foreground_sleep(terminal):
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                data = open(f"/proc/{name}/stat").read()
+            except OSError:
+                continue
+            fields = data[data.rindex(")") + 2:].split()
+            if data[data.index("(") + 1:data.rindex(")")] == "sleep" and fields[2] == fields[5] \
+                    and int(fields[3]) == terminal.process.pid:
+                return int(name)
+    return None
+
+
+def _parent(pid):
+    data = open(f"/proc/{pid}/stat").read()
+    return int(data[data.rindex(")") + 2:].split()[1])
+
+
+def _state(pid):
+    data = open(f"/proc/{pid}/stat").read()
+    return data[data.rindex(")") + 2:].split()[0]

@@ -166,3 +166,14 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
         #expect(supervisor.reaped(99, .exited(code: 1), at: 0) == [])
     }
 }
+
+@Suite struct ChildStopTests {
+    @Test func vigilStopsWithItsChildOnlyWhenAsked() {
+        var following = running(policy { $0.stopsWithChild = true })
+        #expect(following.reaped(40, .stopped(signal: 20), at: 0) == [.stopSelf])
+        #expect(following.reaped(41, .stopped(signal: 20), at: 0) == [])
+        #expect(following.mainChild == 40)
+        var plain = running()
+        #expect(plain.reaped(40, .stopped(signal: 20), at: 0) == [])
+    }
+}

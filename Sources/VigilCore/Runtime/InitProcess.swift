@@ -14,6 +14,9 @@ struct InitProcess {
     let ownPID = getpid()
     var supervisor: Supervisor
     var leftovers: Leftovers { Leftovers(ownPID: ownPID) }
+    /// Set when the child's group was made the terminal's foreground group at spawn: after
+    /// vigil stopped with it and was resumed, the terminal goes back to that group.
+    var terminalGroup: pid_t? = nil
 
     init(configuration: Configuration, parentAtStart: pid_t) {
         self.configuration = configuration
@@ -77,6 +80,10 @@ struct InitProcess {
         switch Spawner.spawn(request) {
         case .success(let child):
             supervisor.started(mainChild: child)
+            if request.takeTerminal {
+                terminalGroup = child
+                supervisor.policy.stopsWithChild = ownPID != 1
+            }
             log.debug("started child \(child)\(request.takeTerminal ? " in the terminal's foreground" : "")")
             return nil
         case .failure(let error):
@@ -163,6 +170,8 @@ struct InitProcess {
             let state = ChildState(waitStatus: status)
             if pid == supervisor.mainChild {
                 log.info("child \(pid) \(describe(state))")
+            } else if state.exitCode == nil {
+                log.debug("process \(pid) \(describe(state))")
             } else if configuration.warnOnReap {
                 log.warning("reaped zombie process \(pid) (\(name ?? "?")), \(describe(state))")
             } else {
@@ -204,6 +213,7 @@ struct InitProcess {
                 case .processGroup(let group): pid = -group
                 }
                 if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
+                if signal == SIGCONT { giveTerminalBack() }
                 if let error = Processes.signal(pid, signal) {
                     log.warning("cannot forward \(SignalNames.name(of: signal)) to \(pid): \(error.description)")
                 }
@@ -233,6 +243,15 @@ struct InitProcess {
         case .noGracePeriod: return "no grace period"
         case .repeatedStopRequest: return "repeated stop request"
         case .graceExpired, nil: return "grace period of \(Durations.format(supervisor.policy.grace)) expired"
+        }
+    }
+
+    /// After a ^Z, the shell that resumes vigil (`fg`) makes vigil's group the foreground
+    /// again; the child's group needs it back before it continues.
+    private func giveTerminalBack() {
+        guard let group = terminalGroup, tcgetpgrp(0) == getpgrp() else { return }
+        if tcsetpgrp(0, group) != 0 {
+            log.debug("cannot give the terminal back: \(SystemError.last("tcsetpgrp").description)")
         }
     }
 

@@ -52,6 +52,10 @@ public struct Supervisor: Sendable {
         public var rewrite = SignalRewrite()
         /// After forwarding TSTP, TTIN or TTOU, stop vigil too (session mode).
         public var stopsWithTerminalSignals = false
+        /// When the main child stops (^Z at the terminal it was given), stop vigil too, so
+        /// that the shell above sees its job stop instead of waiting on a running vigil. The
+        /// runtime sets this only when vigil is not PID 1 and gave the child the terminal.
+        public var stopsWithChild = false
         /// How long to wait for SIGKILLed processes to be gone before exiting anyway (a process
         /// in uninterruptible sleep dies only when its I/O ends).
         public var killWait: Int64 = 2 * Durations.second
@@ -90,7 +94,7 @@ public struct Supervisor: Sendable {
         case exited
     }
 
-    public let policy: Policy
+    public var policy: Policy
     public private(set) var phase = Phase.starting
     /// When the first stop request arrived.
     public private(set) var firstStopRequest: Instant? = nil
@@ -183,7 +187,9 @@ public struct Supervisor: Sendable {
 
     /// A child was reaped.
     public mutating func reaped(_ pid: Int32, _ state: ChildState, at now: Instant) -> [SupervisorAction] {
-        guard case .running(let child) = phase, pid == child, let code = state.exitCode else { return [] }
+        guard case .running(let child) = phase, pid == child else { return [] }
+        if case .stopped = state { return policy.stopsWithChild ? [.stopSelf] : [] }
+        guard let code = state.exitCode else { return [] }
         exitCode = policy.exitMap.apply(code)
         killAfterDeadline = nil
         switch policy.mainChildExit {

@@ -11,27 +11,28 @@ enum ReapResult {
 
 /// System calls about processes: waiting, signalling, reading /proc.
 enum Processes {
-    /// Reaps one exited child without blocking.
+    /// Reaps one exited child without blocking. A child that stopped is reported too (its
+    /// status says so), so that vigil can follow a ^Z; it stays a child.
     static func reapOne() -> ReapResult {
         var status: Int32 = 0
-        let pid = retryingInterrupts { waitpid(-1, &status, WNOHANG) }
+        let pid = retryingInterrupts { waitpid(-1, &status, WNOHANG | WUNTRACED) }
         if pid > 0 { return .reaped(pid: pid, status: status) }
         return pid == 0 ? .noneReady : .noChildren
     }
 
-    /// The PID of an exited child, left unreaped so that /proc still describes it.
+    /// The PID of an exited (or stopped) child, left unreaped so that /proc still describes it.
     static func peekExited() -> ReapResult {
         var info = siginfo_t()
-        let result = retryingInterrupts { waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) }
+        let result = retryingInterrupts { waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) }
         if result != 0 { return .noChildren }
         let pid = info._sifields._sigchld.si_pid
         return pid == 0 ? .noneReady : .reaped(pid: pid, status: 0)
     }
 
-    /// Reaps the given exited child.
+    /// Reaps the given exited child, or collects its stop.
     static func reap(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
-        let result = retryingInterrupts { waitpid(pid, &status, WNOHANG) }
+        let result = retryingInterrupts { waitpid(pid, &status, WNOHANG | WUNTRACED) }
         return result == pid ? status : nil
     }
 
