@@ -218,12 +218,12 @@ struct InitProcess {
                     log.warning("cannot forward \(SignalNames.name(of: signal)) to \(pid): \(error.description)")
                 }
             case .signalLeftovers(let signal):
-                let signalled = leftovers.signalAll(signal)
+                let signalled = leftovers.signalAll(signal, describe: log.verbosity >= Verbosity.info)
                 if !signalled.isEmpty {
                     log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))")
                 }
             case .killLeftovers:
-                let killed = leftovers.signalAll(SIGKILL)
+                let killed = leftovers.signalAll(SIGKILL, describe: true)
                 if !killed.isEmpty {
                     log.warning("\(killReason()); sent SIGKILL to \(list(killed))")
                 }

@@ -9,17 +9,20 @@ struct Leftovers {
     let ownPID: pid_t
     var isNamespaceInit: Bool { ownPID == 1 }
 
-    /// Sends `signal` to every process vigil answers for. Returns what was signalled, when
-    /// /proc could say; as PID 1 `kill(-1)` reaches everyone whether or not it could.
+    /// Sends `signal` to every process vigil answers for. Returns what was signalled, read from
+    /// /proc, when `describe` asks for it (as PID 1 `kill(-1)` reaches everyone either way).
     @discardableResult
-    func signalAll(_ signal: Int32) -> [ProcessEntry] {
-        let table = ProcessTable.read()
+    func signalAll(_ signal: Int32, describe: Bool) -> [ProcessEntry] {
         if isNamespaceInit {
+            let table = describe ? ProcessTable.read().entries.filter { $0.pid != ownPID && !$0.isZombie } : []
             _ = kill(-1, signal)
-            return table.entries.filter { $0.pid != ownPID && !$0.isZombie }
+            return table
         }
+        // A subreaper's descendants all hang below a living child of its own (orphans are
+        // re-parented to it), so with no child there is nothing to signal and no /proc to read.
+        guard Processes.hasChildren() else { return [] }
         var signalled: [ProcessEntry] = []
-        for entry in table.descendants(of: ownPID) where Leftovers.signal(entry, signal) {
+        for entry in ProcessTable.read().descendants(of: ownPID) where Leftovers.signal(entry, signal) {
             signalled.append(entry)
         }
         return signalled

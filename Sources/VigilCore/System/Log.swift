@@ -11,19 +11,22 @@ public struct Log: Sendable {
         self.programName = programName
     }
 
+    // Messages are autoclosures: a line below the verbosity is never even built, which keeps
+    // the per-signal and per-reap paths free of string work.
+
     /// Always printed, even with `-q`.
-    public func error(_ message: String) { emit(message) }
+    public func error(_ message: @autoclosure () -> String) { emit(message()) }
 
-    public func warning(_ message: String) {
-        if verbosity >= Verbosity.warnings { emit("warning: " + message) }
+    public func warning(_ message: @autoclosure () -> String) {
+        if verbosity >= Verbosity.warnings { emit("warning: " + message()) }
     }
 
-    public func info(_ message: String) {
-        if verbosity >= Verbosity.info { emit(message) }
+    public func info(_ message: @autoclosure () -> String) {
+        if verbosity >= Verbosity.info { emit(message()) }
     }
 
-    public func debug(_ message: String) {
-        if verbosity >= Verbosity.debug { emit("debug: " + message) }
+    public func debug(_ message: @autoclosure () -> String) {
+        if verbosity >= Verbosity.debug { emit("debug: " + message()) }
     }
 
     private func emit(_ message: String) {

@@ -29,6 +29,13 @@ enum Processes {
         return pid == 0 ? .noneReady : .reaped(pid: pid, status: 0)
     }
 
+    /// Whether vigil has any child at all, exited or not.
+    static func hasChildren() -> Bool {
+        var info = siginfo_t()
+        let flags = WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT
+        return retryingInterrupts { waitid(P_ALL, 0, &info, flags) } == 0
+    }
+
     /// Reaps the given exited child, or collects its stop.
     static func reap(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
