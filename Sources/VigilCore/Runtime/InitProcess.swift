@@ -98,12 +98,21 @@ struct InitProcess {
         var watched: [Int32] = []
         var recheck: Instant? = nil
         while true {
-            EventWait.wait(for: [channel.fd] + watched, until: earliest(supervisor.deadline, recheck))
-            for fd in watched { close(fd) }
+            let deadline = earliest(supervisor.deadline, recheck)
+            var received: [ReceivedSignal] = []
+            if watched.isEmpty {
+                if let signal = channel.waitForOne(until: deadline) { received.append(signal) }
+            } else {
+                // Processes that are not vigil's children are watched through pidfds, so
+                // signals then come through the signalfd, polled together with them.
+                EventWait.wait(for: [channel.fd] + watched, until: deadline)
+                for fd in watched { close(fd) }
+                received = channel.drain()
+            }
             watched = []
             recheck = nil
 
-            for signal in channel.drain() where shouldForward(signal) {
+            for signal in received where shouldForward(signal) {
                 log.debug("received \(SignalNames.name(of: signal.number)) from pid \(signal.sender)")
                 if let code = handle(.signal(signal.number)) { return code }
             }

@@ -5,17 +5,18 @@ import CLinux
 enum EventWait {
     static func wait(for fds: [Int32], until deadline: Instant?) {
         var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        var timeout = timespec()
-        if let deadline {
-            let remaining = max(0, deadline - Clock.now())
-            timeout.tv_sec = Int(remaining / 1_000_000_000)
-            timeout.tv_nsec = Int(remaining % 1_000_000_000)
-        }
+        var timeout = deadline.map { EventWait.remaining(until: $0) } ?? CLinux.timespec()
         // EINTR cannot happen with every signal blocked; any return is a reason to look around.
         _ = entries.withUnsafeMutableBufferPointer { buffer in
             withUnsafePointer(to: &timeout) { timeoutPointer in
                 ppoll(buffer.baseAddress, nfds_t(buffer.count), deadline == nil ? nil : timeoutPointer, nil)
             }
         }
+    }
+
+    /// The time from now until `deadline`, never negative.
+    static func remaining(until deadline: Instant) -> timespec {
+        let remaining = max(0, deadline - Clock.now())
+        return CLinux.timespec(tv_sec: Int(remaining / 1_000_000_000), tv_nsec: Int(remaining % 1_000_000_000))
     }
 }

@@ -25,6 +25,8 @@ struct SignalChannel {
     static let faultSignals: [Int32] = [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS]
 
     let fd: Int32
+    /// The blocked set: every signal vigil takes.
+    let mask: sigset_t
 
     /// Blocks the signals and opens the descriptor. Call before the child exists, so that no
     /// signal (SIGCHLD above all) can arrive unobserved.
@@ -37,7 +39,25 @@ struct SignalChannel {
         _ = clinux_ignore_signal(SIGTTOU)
         let fd = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
         guard fd >= 0 else { throw .last("signalfd") }
-        return SignalChannel(fd: fd)
+        return SignalChannel(fd: fd, mask: mask)
+    }
+
+    /// Sleeps until a signal arrives or the deadline passes, and takes that one signal: a
+    /// single system call per wake-up, where ppoll and a read of the signalfd take two. Used
+    /// whenever vigil has nothing but signals to wait for.
+    func waitForOne(until deadline: Instant?) -> ReceivedSignal? {
+        var info = siginfo_t()
+        var set = mask
+        let number: Int32
+        if let deadline {
+            var timeout = EventWait.remaining(until: deadline)
+            number = sigtimedwait(&set, &info, &timeout)
+        } else {
+            number = sigwaitinfo(&set, &info)
+        }
+        // -1: the deadline passed (EAGAIN), or a stop and continue of vigil interrupted it.
+        guard number > 0 else { return nil }
+        return ReceivedSignal(number: number, sender: info._sifields._kill.si_pid, code: info.si_code)
     }
 
     /// Everything queued right now; empty when nothing is. Never blocks.
