@@ -99,23 +99,20 @@ struct InitProcess {
         var recheck: Instant? = nil
         while true {
             let deadline = earliest(supervisor.deadline, recheck)
-            var received: [ReceivedSignal] = []
             if watched.isEmpty {
-                if let signal = channel.waitForOne(until: deadline) { received.append(signal) }
+                if let signal = channel.waitForOne(until: deadline), let code = receive(signal) { return code }
             } else {
                 // Processes that are not vigil's children are watched through pidfds, so
                 // signals then come through the signalfd, polled together with them.
                 EventWait.wait(for: [channel.fd] + watched, until: deadline)
                 for fd in watched { close(fd) }
-                received = channel.drain()
+                for signal in channel.drain() {
+                    if let code = receive(signal) { return code }
+                }
             }
             watched = []
             recheck = nil
 
-            for signal in received where shouldForward(signal) {
-                log.debug("received \(SignalNames.name(of: signal.number)) from pid \(signal.sender)")
-                if let code = handle(.signal(signal.number)) { return code }
-            }
             let reaping = reapAll()
             if let code = reaping.exitCode { return code }
             if let due = supervisor.deadline, Clock.now() >= due {
@@ -137,6 +134,13 @@ struct InitProcess {
                 recheck = Clock.now() + 50 * Durations.millisecond
             }
         }
+    }
+
+    /// Forwards or otherwise acts on one signal vigil received.
+    private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
+        guard shouldForward(signal) else { return nil }
+        log.debug("received \(SignalNames.name(of: signal.number)) from pid \(signal.sender)")
+        return handle(.signal(signal.number))
     }
 
     /// SIGCHLD only means "reap". A SIGPIPE that vigil raised on itself by writing to a closed
