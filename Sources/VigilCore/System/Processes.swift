@@ -61,7 +61,11 @@ enum Processes {
 
     /// Reads a small /proc/PID file whole.
     static func readProcFile(_ pid: pid_t, _ name: String) -> [UInt8]? {
-        let path = "/proc/\(pid)/\(name)"
+        readFile("/proc/\(pid)/\(name)")
+    }
+
+    /// A small file's whole contents, or nil when it cannot be opened.
+    static func readFile(_ path: String) -> [UInt8]? {
         let fd = path.withCString { clinux_open_read($0) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
