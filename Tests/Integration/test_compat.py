@@ -337,3 +337,17 @@ def test_job_control_in_session_mode(names, how):
         job_control(terminal, command, ["dumb-init" if how == "dumb-init" else "vigil", "sh"])
     finally:
         terminal.close()
+
+
+def test_dumb_init_as_session_leader_hands_its_terminal_to_the_child(names):
+    # Giving up the terminal makes the kernel send SIGHUP and SIGCONT to vigil's group; they
+    # must not reach the child, which then takes the terminal as its controlling terminal.
+    script = "sleep 0.5; echo alive; echo ctty=$(cut -d' ' -f7 /proc/$$/stat)=end"
+    terminal = Terminal([names["dumb-init"], "sh", "-c", script])
+    try:
+        output = terminal.read_until(b"=end").decode()
+        assert "alive" in output
+        assert "ctty=0=" not in output   # tty_nr: the child has a controlling terminal
+        assert terminal.process.wait(timeout=60) == 0
+    finally:
+        terminal.close()

@@ -209,7 +209,7 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
     func session(_ configure: (inout Configuration) -> Void = { _ in }) -> Supervisor {
         var configuration = Configuration()
         configuration.session = true
-        configuration.rewrite.stopOnTerminalSignals()
+        configuration.applySessionDefaults()
         configure(&configuration)
         var supervisor = Supervisor(policy: Supervisor.Policy(configuration))
         supervisor.started(mainChild: 40)
@@ -233,6 +233,7 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
         configuration.personality = .dumbInit
         configuration.stopsTheRest = false
         configuration.session = true
+        configuration.applySessionDefaults()
         configuration.rewrite.set(15, to: 10)
         var supervisor = Supervisor(policy: Supervisor.Policy(configuration))
         supervisor.started(mainChild: 40)

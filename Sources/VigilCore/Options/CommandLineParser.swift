@@ -76,7 +76,7 @@ public struct CommandLineParser {
         if let level = verbosityFromCommandLine { configuration.verbosity = level }
         if let map = exitMapFromCommandLine { configuration.exitMap = map }
         if let rewrite = rewriteFromCommandLine { configuration.rewrite = rewrite }
-        if configuration.session { configuration.rewrite.stopOnTerminalSignals() }
+        configuration.applySessionDefaults()
 
         if pause {
             guard index == arguments.count else {

@@ -27,6 +27,14 @@ public struct Configuration: Equatable, Sendable {
     /// The child leads its own session with the terminal; job-control signals stop vigil too
     /// (`--session`, dumb-init's default).
     public var session = false
+    /// Session mode's consequences: signals go to the child's process group (the session it
+    /// leads), and terminal stop signals become SIGSTOP unless the user rewrote them.
+    mutating func applySessionDefaults() {
+        guard session else { return }
+        forwardToGroup = true
+        rewrite.stopOnTerminalSignals()
+    }
+
     /// The tool vigil stands in for.
     public var personality = Personality.vigil
     /// When the main child exits, stop the rest of the tree gracefully before exiting. Off

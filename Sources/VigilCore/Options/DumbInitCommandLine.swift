@@ -77,10 +77,7 @@ public struct DumbInitCommandLine {
         }
         try CommandLineParser(programName: "dumb-init", realtime: realtime)
             .applyShutdownVariables(to: &configuration, environment)
-        if configuration.session {
-            configuration.forwardToGroup = true
-            configuration.rewrite.stopOnTerminalSignals()
-        }
+        configuration.applySessionDefaults()
         return .run(configuration, command: Array(index..<arguments.count))
     }
 

@@ -39,10 +39,10 @@ struct InitProcess {
             return configuration.personality.internalFailureExitCode
         }
         guard becomeSubreaperIfNeeded() else { return configuration.personality.internalFailureExitCode }
-        var early = setParentDeathSignal()
+        let parentGone = setParentDeathSignal()
 
         if let argv {
-            if let failure = startChild(argv: argv, envp: envp, channel: channel, early: &early) {
+            if let failure = startChild(argv: argv, envp: envp, channel: channel) {
                 return failure
             }
         } else {
@@ -53,9 +53,7 @@ struct InitProcess {
         // not keep a mount busy.
         if chdir("/") != 0 { log.debug("chdir /: \(SystemError.last("chdir").description)") }
 
-        for signal in early where shouldForward(signal) {
-            if let code = handle(.signal(signal.number)) { return code }
-        }
+        if let signal = parentGone, let code = handle(.signal(signal)) { return code }
         return loop(channel)
     }
 
@@ -63,14 +61,13 @@ struct InitProcess {
     private mutating func startChild(
         argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
-        channel: SignalChannel,
-        early: inout [ReceivedSignal]
+        channel: SignalChannel
     ) -> Int32? {
         var request = Spawner.Request(argv: argv, envp: envp)
         request.shellFallback = configuration.personality.runsScriptsWithoutShebangThroughShell
         if configuration.session {
             request.newSession = true
-            early += handTerminalToChild(channel)
+            handTerminalToChild(channel)
         } else if configuration.personality == .dumbInit {
             // dumb-init's single-child mode leaves the child in its group and terminal.
             request.newGroup = false
@@ -155,31 +152,21 @@ struct InitProcess {
     /// wake-up until waitpid has nothing more.
     private mutating func reapAll() -> (exitCode: Int32?, hasChildren: Bool) {
         while true {
-            let result: ReapResult
             var name: String? = nil
+            let result: ReapResult
             if configuration.warnOnReap {
-                result = Processes.peekExited()
-                if case .reaped(let pid, _) = result, pid != supervisor.mainChild {
-                    name = Processes.commandName(pid)
+                // -w names each process, so look before reaping while /proc still has it.
+                switch Processes.peek() {
+                case .noneReady: return (nil, true)
+                case .noChildren: return (nil, false)
+                case .child(let pid):
+                    if pid != supervisor.mainChild { name = ProcessTable.entry(pid)?.name }
+                    result = Processes.reap(pid)
                 }
             } else {
                 result = Processes.reapOne()
             }
-            let pid: pid_t
-            var status: Int32
-            switch result {
-            case .reaped(let reapedPID, let reapedStatus):
-                pid = reapedPID
-                status = reapedStatus
-            case .noneReady:
-                return (nil, true)
-            case .noChildren:
-                return (nil, false)
-            }
-            if configuration.warnOnReap {
-                guard let reapedStatus = Processes.reap(pid) else { continue }
-                status = reapedStatus
-            }
+            guard case .reaped(let pid, let status) = result else { return (nil, result != .noChildren) }
             let state = ChildState(waitStatus: status)
             if pid == supervisor.mainChild {
                 log.info("child \(pid) \(describe(state))")
@@ -292,40 +279,34 @@ struct InitProcess {
         return true
     }
 
-    /// Sets `-p`. Returns the signal at once when the parent is already gone, because the
-    /// kernel will then never send it.
-    private func setParentDeathSignal() -> [ReceivedSignal] {
-        guard let signal = configuration.parentDeathSignal else { return [] }
+    /// Sets `-p`. Returns the signal to act on at once when the parent is already gone,
+    /// because the kernel will then never send it.
+    private func setParentDeathSignal() -> Int32? {
+        guard let signal = configuration.parentDeathSignal else { return nil }
         if clinux_set_parent_death_signal(signal) != 0 {
             log.warning("cannot set the parent-death signal: \(SystemError.last("prctl").description)")
-            return []
+            return nil
         }
-        guard getppid() != parentAtStart else { return [] }
+        guard getppid() != parentAtStart else { return nil }
         log.info("parent already gone; acting on \(SignalNames.name(of: signal)) now")
-        return [ReceivedSignal(number: signal)]
+        return signal
     }
 
     /// Session mode: vigil gives up stdin's terminal so that the child can make it its own.
     /// When vigil led the session, the kernel then sends SIGHUP and SIGCONT to the terminal's
     /// foreground group, vigil included; those two are discarded here, before any child
-    /// exists, instead of being forwarded to it. Returns the other signals taken meanwhile.
-    private func handTerminalToChild(_ signals: SignalChannel) -> [ReceivedSignal] {
-        guard isatty(0) == 1 else { return [] }
+    /// exists, instead of being forwarded to it. Other pending signals stay queued.
+    private func handTerminalToChild(_ signals: SignalChannel) {
+        guard isatty(0) == 1 else { return }
         let wasLeader = getsid(0) == ownPID
         if clinux_detach_terminal(0) != 0 {
             log.debug("cannot detach from the terminal: \(SystemError.last("TIOCNOTTY").description)")
-            return []
+            return
         }
-        guard wasLeader else { return [] }
-        var kept: [ReceivedSignal] = []
-        for signal in signals.drain() {
-            if signal.number == SIGHUP || signal.number == SIGCONT {
-                log.debug("ignoring \(SignalNames.name(of: signal.number)) from the terminal hand-off")
-            } else {
-                kept.append(signal)
-            }
+        guard wasLeader else { return }
+        for signal in signals.discardPending([SIGHUP, SIGCONT]) {
+            log.debug("ignoring \(SignalNames.name(of: signal)) from the terminal hand-off")
         }
-        return kept
     }
 
     private func spawnReason(_ errno: Int32) -> String {

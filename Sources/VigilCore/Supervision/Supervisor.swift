@@ -71,7 +71,6 @@ public struct Supervisor: Sendable {
             repeatedStopKills = configuration.repeatedStopKills
             rewrite = configuration.rewrite
             stopsWithTerminalSignals = configuration.session
-            if configuration.session { forwardToGroup = true }
             if configuration.stopsTheRest {
                 mainChildExit = .stopTheRest
             } else {

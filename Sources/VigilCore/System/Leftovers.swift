@@ -20,7 +20,7 @@ struct Leftovers {
         }
         // A subreaper's descendants all hang below a living child of its own (orphans are
         // re-parented to it), so with no child there is nothing to signal and no /proc to read.
-        guard Processes.hasChildren() else { return [] }
+        guard Processes.peek() != .noChildren else { return [] }
         var signalled: [ProcessEntry] = []
         for entry in ProcessTable.read().descendants(of: ownPID) where Leftovers.signal(entry, signal) {
             signalled.append(entry)

@@ -1,8 +1,18 @@
 import CLinux
 
 /// What reaping found.
-enum ReapResult {
+enum ReapResult: Equatable {
     case reaped(pid: pid_t, status: Int32)
+    /// Children exist, none has exited.
+    case noneReady
+    /// No children at all.
+    case noChildren
+}
+
+/// What a look at the children, without reaping, found.
+enum Waitable: Equatable {
+    /// This child has exited or stopped; /proc still describes it.
+    case child(pid_t)
     /// Children exist, none has exited.
     case noneReady
     /// No children at all.
@@ -20,27 +30,20 @@ enum Processes {
         return pid == 0 ? .noneReady : .noChildren
     }
 
-    /// The PID of an exited (or stopped) child, left unreaped so that /proc still describes it.
-    static func peekExited() -> ReapResult {
+    /// The next child reapOne would report, left unreaped (waitid with WNOWAIT).
+    static func peek() -> Waitable {
         var info = siginfo_t()
         let result = retryingInterrupts { waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) }
         if result != 0 { return .noChildren }
         let pid = info._sifields._sigchld.si_pid
-        return pid == 0 ? .noneReady : .reaped(pid: pid, status: 0)
-    }
-
-    /// Whether vigil has any child at all, exited or not.
-    static func hasChildren() -> Bool {
-        var info = siginfo_t()
-        let flags = WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT
-        return retryingInterrupts { waitid(P_ALL, 0, &info, flags) } == 0
+        return pid == 0 ? .noneReady : .child(pid)
     }
 
     /// Reaps the given exited child, or collects its stop.
-    static func reap(_ pid: pid_t) -> Int32? {
+    static func reap(_ pid: pid_t) -> ReapResult {
         var status: Int32 = 0
         let result = retryingInterrupts { waitpid(pid, &status, WNOHANG | WUNTRACED) }
-        return result == pid ? status : nil
+        return result == pid ? .reaped(pid: pid, status: status) : .noneReady
     }
 
     /// Sends a signal. A target that no longer exists is not an error.
@@ -49,14 +52,6 @@ enum Processes {
         if kill(pid, signal) == 0 { return nil }
         let error = SystemError.last("kill")
         return error.errno == ESRCH ? nil : error
-    }
-
-    /// The command name (/proc/PID/comm), readable until the process is reaped.
-    static func commandName(_ pid: pid_t) -> String? {
-        guard let bytes = readProcFile(pid, "comm") else { return nil }
-        var end = bytes.count
-        while end > 0 && bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
-        return String(decoding: bytes[..<end], as: UTF8.self)
     }
 
     /// Reads a small /proc/PID file whole.

@@ -15,7 +15,8 @@ public struct ReceivedSignal: Equatable, Sendable {
     }
 }
 
-/// All asynchronous signals, taken synchronously from a signalfd.
+/// All asynchronous signals, taken synchronously: with sigwaitinfo while vigil waits for
+/// signals alone, through a signalfd when it also polls pidfds.
 ///
 /// Every signal is blocked except the synchronous fault signals, which must keep their
 /// default action so that a bug in vigil ends it rather than looping. vigil is single
@@ -58,6 +59,20 @@ struct SignalChannel {
         // -1: the deadline passed (EAGAIN), or a stop and continue of vigil interrupted it.
         guard number > 0 else { return nil }
         return ReceivedSignal(number: number, sender: info._sifields._kill.si_pid, code: info.si_code)
+    }
+
+    /// Takes whatever of `signals` is pending, leaving the rest queued. Never blocks.
+    func discardPending(_ signals: [Int32]) -> [Int32] {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        var none = timespec()
+        var taken: [Int32] = []
+        while true {
+            let number = sigtimedwait(&set, nil, &none)
+            if number <= 0 { return taken }
+            taken.append(number)
+        }
     }
 
     /// Everything queued right now; empty when nothing is. Never blocks.
