@@ -3,11 +3,9 @@
 /// Parsing stops at the first argument that is not an option, or after `--`, so that
 /// `vigil sh -c 'echo hi'` needs no `--`.
 public struct CommandLineParser {
-    public let programName: String
     public let realtime: RealtimeSignals
 
-    public init(programName: String = "vigil", realtime: RealtimeSignals = .current) {
-        self.programName = programName
+    public init(realtime: RealtimeSignals = .current) {
         self.realtime = realtime
     }
 
@@ -21,7 +19,7 @@ public struct CommandLineParser {
         var pause = false
         try applyEnvironment(to: &configuration, pause: &pause, environment)
 
-        var reader = CommandLineReader(programName: programName)
+        let reader = CommandLineReader()
         var verbosityFromCommandLine: Int? = nil
         var exitMapFromCommandLine: ExitMap? = nil
         var rewriteFromCommandLine: SignalRewrite? = nil
@@ -186,14 +184,12 @@ public struct CommandLineParser {
 /// Splits one command-line word into options and their values, getopt style: `-gv`, `-e3`,
 /// `-e 3`, `--exit-map=3`, `--exit-map 3`.
 struct CommandLineReader {
-    let programName: String
-
     func display(_ spec: OptionSpec) -> String {
         if let short = spec.short { return "-" + String(decoding: [short], as: UTF8.self) }
         return "--" + spec.long
     }
 
-    mutating func options(
+    func options(
         in arguments: [String], at index: inout Int
     ) throws(UsageError) -> [(OptionSpec, String, String?)] {
         let argument = arguments[index]

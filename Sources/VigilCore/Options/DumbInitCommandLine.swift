@@ -75,7 +75,7 @@ public struct DumbInitCommandLine {
         if let setsid = environment("DUMB_INIT_SETSID"), ASCII.equals(setsid, "0") {
             configuration.session = false
         }
-        try CommandLineParser(programName: "dumb-init", realtime: realtime)
+        try CommandLineParser(realtime: realtime)
             .applyShutdownVariables(to: &configuration, environment)
         configuration.applySessionDefaults()
         return .run(configuration, command: Array(index..<arguments.count))

@@ -44,7 +44,7 @@ public struct TiniCommandLine {
                 position += 1
                 let shown = String(decoding: [letter], as: UTF8.self)
                 switch letter {
-                case UInt8(ascii: "h"): return .show(TiniCommandLine.usage(programName: arguments[0]))
+                case UInt8(ascii: "h"): return .show(TiniCommandLine.usage)
                 case UInt8(ascii: "l"): return .show(License.text)
                 case UInt8(ascii: "s"): configuration.requireSubreaper = true
                 case UInt8(ascii: "v"): verbosity += 1
@@ -81,7 +81,7 @@ public struct TiniCommandLine {
         if environment("TINI_KILL_PROCESS_GROUP") != nil { configuration.forwardToGroup = true }
         if let level = environment("TINI_VERBOSITY") { verbosity = TiniCommandLine.atoi(level) }
         configuration.verbosity = verbosity
-        try CommandLineParser(programName: "tini", realtime: realtime)
+        try CommandLineParser(realtime: realtime)
             .applyShutdownVariables(to: &configuration, environment)
 
         let command = skipped + Array(index..<arguments.count)
@@ -103,7 +103,7 @@ public struct TiniCommandLine {
         return value
     }
 
-    static func usage(programName: String) -> String {
+    static var usage: String {
         """
         tini (\(versionLine))
         Usage: tini [OPTIONS] PROGRAM -- [ARGS] | --version
