@@ -17,20 +17,42 @@ char *const *clinux_argv(void) { return saved_argv; }
 char *const *clinux_envp(void) { return saved_envp; }
 
 int clinux_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+int clinux_is_child_subreaper(void) {
+    int bit = 0;
+    if (prctl(PR_GET_CHILD_SUBREAPER, &bit, 0, 0, 0) != 0) return -1;
+    return bit != 0;
+}
 int clinux_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 
-int clinux_ignore_signal(int sig) {
-    struct sigaction action = {0};
+int clinux_ignore_signal(int sig, int *was_ignored) {
+    struct sigaction action = {0}, old = {0};
     action.sa_handler = SIG_IGN;
     sigemptyset(&action.sa_mask);
-    return sigaction(sig, &action, NULL);
+    if (sigaction(sig, &action, &old) != 0) return -1;
+    if (was_ignored) *was_ignored = old.sa_handler == SIG_IGN;
+    return 0;
 }
 
-int clinux_default_signal(int sig) {
-    struct sigaction action = {0};
-    action.sa_handler = SIG_DFL;
-    sigemptyset(&action.sa_mask);
-    return sigaction(sig, &action, NULL);
+#ifndef VIGIL_COMMIT
+#define VIGIL_COMMIT "unknown"
+#endif
+const char *clinux_build_commit(void) { return VIGIL_COMMIT; }
+
+void clinux_sigset_add(sigset_t *set, int sig) {
+    unsigned long *words = (unsigned long *)set;
+    int bits = 8 * (int)sizeof(unsigned long);
+    words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+}
+
+int clinux_signal_is_ignored(int sig) {
+    // The kernel's struct sigaction starts with the handler on every architecture.
+    void *old[8] = {0};
+    if (syscall(SYS_rt_sigaction, sig, NULL, old, _NSIG / 8) != 0) return -1;
+    return old[0] == (void *)SIG_IGN;
+}
+
+int clinux_set_signal_mask(const sigset_t *set, sigset_t *old) {
+    return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, old, _NSIG / 8);
 }
 
 int clinux_sigrtmin(void) { return SIGRTMIN; }
@@ -108,7 +130,8 @@ static void exec_searching_path(char *const argv[], char *const envp[], int fall
 
 // vigil is single-threaded, so the forked child is a complete copy and may call these
 // functions; it still does nothing but system calls and the PATH search before exec.
-int clinux_spawn(char *const argv[], char *const envp[], int flags, pid_t *pid) {
+int clinux_spawn(char *const argv[], char *const envp[], int flags, const sigset_t *defaults,
+                 const sigset_t *mask, pid_t *pid) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return errno;
     pid_t child = fork();
@@ -123,7 +146,9 @@ int clinux_spawn(char *const argv[], char *const envp[], int flags, pid_t *pid) 
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_handler = SIG_DFL;
-        for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &action, NULL);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sigismember(defaults, sig) == 1) sigaction(sig, &action, NULL);
+        }
         if (flags & CLINUX_SPAWN_GROUP) setpgid(0, 0);
         if (flags & CLINUX_SPAWN_FOREGROUND) tcsetpgrp(STDIN_FILENO, getpgrp());
         if (flags & CLINUX_SPAWN_SESSION) {
@@ -131,9 +156,7 @@ int clinux_spawn(char *const argv[], char *const envp[], int flags, pid_t *pid) 
             // Fails harmlessly when stdin is no terminal or another session still owns it.
             ioctl(STDIN_FILENO, TIOCSCTTY, 0);
         }
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        sigprocmask(SIG_SETMASK, mask, NULL);
         exec_searching_path(argv, envp, flags & CLINUX_SPAWN_SHELL_FALLBACK);
         int error = errno;
         ssize_t ignored = write(report[1], &error, sizeof error);

@@ -144,7 +144,7 @@ def test_tini_warns_when_it_cannot_reap(names):
 def test_tini_subreaper_reaps_and_warn_reap_logs(names):
     result = run([names["tini"], "-s", "-w", "--", "sh", "-c", "sh -c 'sleep 0.1 &'; sleep 0.5"])
     assert result.returncode == 0
-    assert "reaped zombie process" in result.stderr.decode() and "(sleep)" in result.stderr.decode()
+    assert "Reaped zombie process with pid=" in result.stderr.decode() and "(sleep)" in result.stderr.decode()
 
 
 def test_tini_parent_death_signal(names, tmp_path):
@@ -168,7 +168,7 @@ def test_tini_verbosity(names):
     quiet = run([names["tini"], "-s", "true"])
     assert quiet.stderr == b""
     loud = run([names["tini"], "-s", "-vvv", "true"])
-    assert "tini: " in loud.stderr.decode() and loud.stdout == b""   # logs stay off stdout
+    assert "] Spawned child process 'true'" in loud.stderr.decode() and loud.stdout == b""   # logs stay off stdout
     env_wins = run([names["tini"], "-s", "-vvv", "true"], env=dict(os.environ, TINI_VERBOSITY="1"))
     assert env_wins.stderr == b""
 

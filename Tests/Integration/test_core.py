@@ -286,3 +286,70 @@ def test_parent_already_dead_when_the_option_is_set(tmp_path):
         assert "parent already gone" in log.read_text()
     finally:
         parent.kill()
+
+
+def attach_and_fail(pid, syscall, errno_name, tmp_path):
+    """Attaches strace to `pid` and makes every `syscall` fail with `errno_name` from now on.
+    Returns the strace process; its log lists each injected failure."""
+    log = tmp_path / f"strace-{syscall}"
+    tracer = subprocess.Popen(["strace", "-qq", "-p", str(pid), "-o", str(log), "-e", f"trace={syscall}",
+                               "-e", f"inject={syscall}:error={errno_name}"])
+    return tracer, log
+
+
+def injected(log):
+    return log.read_text().count("(INJECTED)") if log.exists() else 0
+
+
+def test_a_wait_that_keeps_failing_stops_the_tree_instead_of_spinning(launch, tmp_path):
+    """A persistent error from the signal wait (a bad mask, say) must not spin PID 1 at full
+    CPU: vigil logs it once, stops the tree and exits 125."""
+    require(shutil.which("strace"), "strace is not installed")
+    output, ready = tmp_path / "signals", tmp_path / "ready"
+    output.touch()
+    run = launch(["-vvv", PYTHON, workload("record_signals.py"), str(output), str(ready), "TERM"], pid1=False)
+    wait_for(ready.exists, what="the recorder")
+    tracer, log = attach_and_fail(run.vigil_pid, "rt_sigtimedwait", "EINVAL", tmp_path)
+    try:
+        # Attaching interrupts the wait; its restart is the first call to fail.
+        assert run.wait() == 125, run.stderr
+    finally:
+        tracer.kill()
+        tracer.wait()
+    assert output.read_text().split()[1] == str(int(signal.SIGTERM))   # the child was stopped
+    errors = [line for line in run.stderr.splitlines() if "cannot wait for events" in line]
+    assert errors == ["vigil: cannot wait for events: sigwaitinfo: Invalid argument; stopping"], run.stderr
+    assert injected(log) == 1   # one failure, no retries
+
+
+def test_a_failing_poll_during_the_shutdown_ends_it_the_same_way(launch, tmp_path):
+    """As PID 1, a leftover that is not vigil's child is watched with ppoll on a pidfd."""
+    require(shutil.which("strace"), "strace is not installed")
+    go = tmp_path / "go"
+    run = launch(["-vvv", "--grace", "3s", "sh", "-c", f"while [ ! -e {go} ]; do sleep 0.02; done"])
+    outsider = subprocess.Popen(
+        ["nsenter", "--target", str(run.vigil_pid), "--pid", "--mount", "--",
+         PYTHON, workload("leftover.py"), str(tmp_path / "marker"), "0.2", str(tmp_path / "ready"), "ignore"])
+    try:
+        wait_for((tmp_path / "ready").exists, what="the outsider")
+        go.touch()
+        wait_for(lambda: "nothing left" in run.stderr or "sent SIGTERM" in run.stderr, what="the shutdown")
+        tracer, log = attach_and_fail(run.vigil_pid, "ppoll", "EBADF", tmp_path)
+        try:
+            assert run.wait() == 125, run.stderr
+        finally:
+            tracer.kill()
+            tracer.wait()
+        assert "cannot wait for events: ppoll: Bad file descriptor; stopping" in run.stderr
+        # The outsider ignores TERM: the grace period still bounds the stop, then SIGKILL.
+        assert outsider.wait(timeout=120) == -signal.SIGKILL
+        assert injected(log) == 1
+    finally:
+        outsider.kill()
+
+
+def test_pause_mode_also_ends_on_quit(launch):
+    run = launch(["--pause"])
+    wait_for(lambda: (proc_stat(run.vigil_pid) or {}).get("state") == "S", what="vigil to sleep")
+    run.signal(signal.SIGQUIT)
+    assert run.wait() == 0

@@ -45,7 +45,7 @@ import Testing
 
     @Test func helpAndVersion() throws {
         let help = Invocation.show(Usage.text())
-        let version = Invocation.show("vigil \(VigilVersion.string)\n")
+        let version = Invocation.show("vigil \(VigilVersion.string) (commit \(VigilVersion.commit))\n")
         #expect(try parse(["-h"]) == help)
         #expect(try parse(["--help"]) == help)
         #expect(try parse(["--version"]) == version)
@@ -141,9 +141,15 @@ import Testing
         #expect(try configuration(["-v", "x"], env: env).0.verbosity == Verbosity.info)
     }
 
+    @Test func verbosityAboveThreeMeansThree() throws {
+        #expect(try configuration(["x"], env: ["VIGIL_VERBOSITY": "3"]).0.verbosity == Verbosity.debug)
+        #expect(try configuration(["x"], env: ["VIGIL_VERBOSITY": "10"]).0.verbosity == Verbosity.debug)
+        #expect(try configuration(["x"], env: ["VIGIL_VERBOSITY": "0"]).0.verbosity == Verbosity.errors)
+    }
+
     @Test(arguments: [
         ("VIGIL_GROUP", "maybe", "VIGIL_GROUP: expected 1 or 0 (true/false, yes/no, on/off), got 'maybe'"),
-        ("VIGIL_VERBOSITY", "high", "VIGIL_VERBOSITY: expected a level from 0 to 9, got 'high'"),
+        ("VIGIL_VERBOSITY", "high", "VIGIL_VERBOSITY: expected a level from 0 to 3, got 'high'"),
         ("VIGIL_EXIT_MAP", "1,300", "VIGIL_EXIT_MAP: exit code must be 0 to 255, got '300'"),
         ("VIGIL_PARENT_DEATH_SIGNAL", "NOPE", "VIGIL_PARENT_DEATH_SIGNAL: unknown signal 'NOPE'"),
     ])

@@ -36,12 +36,25 @@ static inline int clinux_errno(void) { return errno; }
 
 /// prctl(PR_SET_CHILD_SUBREAPER, 1). Returns 0 or -1 with errno set.
 int clinux_set_child_subreaper(void);
+/// prctl(PR_GET_CHILD_SUBREAPER): 1 when registered (the bit survives exec), 0 when not, -1
+/// with errno set.
+int clinux_is_child_subreaper(void);
 /// prctl(PR_SET_PDEATHSIG, sig). Returns 0 or -1 with errno set.
 int clinux_set_parent_death_signal(int sig);
 
-/// Sets the disposition of `sig` to SIG_IGN or SIG_DFL.
-int clinux_ignore_signal(int sig);
-int clinux_default_signal(int sig);
+/// Sets the disposition of `sig` to SIG_IGN. `was_ignored` (may be NULL) tells whether it
+/// already was. Returns 0 or -1 with errno set.
+int clinux_ignore_signal(int sig, int *was_ignored);
+
+/// Adds `sig` to `set` by its bit. glibc's sigaddset refuses the two signals it keeps for
+/// itself (32 and 33); the kernel takes them like any other.
+void clinux_sigset_add(sigset_t *set, int sig);
+/// Whether `sig` is ignored (SIG_IGN), asked of the kernel directly so that glibc's own
+/// signals can be asked too: 1, 0, or -1 with errno set.
+int clinux_signal_is_ignored(int sig);
+/// rt_sigprocmask(SIG_SETMASK) with the whole set, glibc's own signals included; `old` may
+/// be NULL. Returns 0 or -1 with errno set.
+int clinux_set_signal_mask(const sigset_t *set, sigset_t *old);
 
 /// The realtime signal range glibc leaves to applications.
 int clinux_sigrtmin(void);
@@ -67,10 +80,15 @@ enum {
     CLINUX_SPAWN_FOREGROUND = 8,
 };
 
-/// Starts `argv` in a child with default signal dispositions and an empty signal mask,
-/// searching PATH for argv[0]. Returns 0 and the child's PID, or the errno of the failure
-/// (fork's, or exec's as reported by the child over a close-on-exec pipe).
-int clinux_spawn(char *const argv[], char *const envp[], int flags, pid_t *pid);
+/// Starts `argv` in a child, searching PATH for argv[0]. Before exec the child resets the
+/// signals in `defaults` to SIG_DFL and sets its signal mask to `mask`. Returns 0 and the
+/// child's PID, or the errno of the failure (fork's, or exec's as reported by the child over a
+/// close-on-exec pipe).
+int clinux_spawn(char *const argv[], char *const envp[], int flags, const sigset_t *defaults,
+                 const sigset_t *mask, pid_t *pid);
+
+/// The git commit the binary was built from (scripts/build-release passes it), or "unknown".
+const char *clinux_build_commit(void);
 
 /// Detaches from the controlling terminal (TIOCNOTTY). Returns 0 or -1 with errno set.
 int clinux_detach_terminal(int fd);

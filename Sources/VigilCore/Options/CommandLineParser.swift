@@ -35,7 +35,7 @@ public struct CommandLineParser {
             for (spec, shown, value) in options {
                 switch spec.id {
                 case .help: return .show(Usage.text())
-                case .version: return .show("vigil \(VigilVersion.string)\n")
+                case .version: return .show("vigil \(VigilVersion.string) (commit \(VigilVersion.commit))\n")
                 case .group: configuration.forwardToGroup = true
                 case .subreaper: configuration.requireSubreaper = true
                 case .warnReap: configuration.warnOnReap = true
@@ -135,10 +135,11 @@ public struct CommandLineParser {
                 }
                 configuration.exitMap = map
             case .verbose:
-                guard let level = ASCII.parseInteger(value), level <= 9 else {
-                    throw UsageError("\(variable): expected a level from 0 to 9, got '\(value)'")
+                // Levels above 3 log what 3 logs, as with -vvvv.
+                guard let level = ASCII.parseInteger(value) else {
+                    throw UsageError("\(variable): expected a level from 0 to 3, got '\(value)'")
                 }
-                configuration.verbosity = Int(level)
+                configuration.verbosity = Int(min(level, Int64(Verbosity.debug)))
             case .help, .version, .quiet:
                 break
             }

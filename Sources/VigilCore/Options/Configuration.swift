@@ -27,13 +27,23 @@ public struct Configuration: Equatable, Sendable {
     /// The child leads its own session with the terminal; job-control signals stop vigil too
     /// (`--session`, dumb-init's default).
     public var session = false
+    /// After forwarding TSTP, TTIN or TTOU, stop vigil too (SIGSTOP), so that a shell or
+    /// supervisor above sees the job stop; CONT resumes vigil and is forwarded. Session mode
+    /// and every dumb-init mode.
+    public var stopsWithTerminalStopSignals = false
     /// Session mode's consequences: signals go to the child's process group (the session it
     /// leads), and terminal stop signals become SIGSTOP unless the user rewrote them.
     mutating func applySessionDefaults() {
         guard session else { return }
         forwardToGroup = true
+        stopsWithTerminalStopSignals = true
         rewrite.stopOnTerminalSignals()
     }
+    /// The child starts with the signal mask vigil was started with (tini's rule), rather than
+    /// an empty one. Either way, signals ignored when vigil started stay ignored in the child.
+    public var childInheritsSignalMask = false
+    /// Whose words the log lines use.
+    public var wording = Wording.vigil
 
     /// The tool vigil stands in for.
     public var personality = Personality.vigil

@@ -23,6 +23,8 @@ public struct DumbInitCommandLine {
         configuration.personality = .dumbInit
         configuration.session = true
         configuration.stopsTheRest = false
+        // dumb-init stops itself after forwarding TSTP, TTIN or TTOU in single-child mode too.
+        configuration.stopsWithTerminalStopSignals = true
         var index = 1
         while index < arguments.count {
             let bytes = Array(arguments[index].utf8)

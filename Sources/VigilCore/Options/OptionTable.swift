@@ -44,7 +44,7 @@ enum OptionTable {
                    summary: "a second TERM/INT/QUIT SIGKILLs everything at once"),
         OptionSpec(id: .pause, short: nil, long: "pause", valueName: nil,
                    environment: "VIGIL_PAUSE",
-                   summary: "run no command: reap orphans until TERM or INT (pod pause)"),
+                   summary: "run no command: reap orphans until TERM, INT or QUIT (pod pause)"),
         OptionSpec(id: .rewrite, short: nil, long: "rewrite", valueName: "FROM:TO",
                    environment: "VIGIL_REWRITE",
                    summary: "forward signal FROM as TO; TO 0 or none drops it (repeatable)"),

@@ -12,7 +12,8 @@ public struct TiniCommandLine {
         self.realtime = realtime
     }
 
-    static let versionLine = "tini version \(VigilVersion.string) - vigil"
+    /// The shape `docker info` parses: the init version is what follows `- git.`.
+    static var versionLine: String { "tini version \(VigilVersion.string) - git.\(VigilVersion.commit)" }
 
     public func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> Invocation {
         if arguments.count == 2 && ASCII.equals(arguments[1], "--version") {
@@ -20,6 +21,8 @@ public struct TiniCommandLine {
         }
         var configuration = Configuration()
         configuration.personality = .tini
+        configuration.childInheritsSignalMask = true
+        configuration.wording = .tini
         configuration.stopsTheRest = false
         var verbosity = Verbosity.warnings
         let permute = environment("POSIXLY_CORRECT") == nil

@@ -1,6 +1,10 @@
+import CLinux
+
 /// The version `--version` prints.
 public enum VigilVersion {
     public static let string = "0.1.0"
+    /// The git commit the binary was built from; "unknown" outside a release build.
+    public static var commit: String { String(cString: clinux_build_commit()) }
 }
 
 /// The text `--help` prints, built from the option table.

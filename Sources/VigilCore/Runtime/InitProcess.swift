@@ -10,6 +10,7 @@ public func exitProcess(_ code: Int32) -> Never {
 struct InitProcess {
     let configuration: Configuration
     let log: Log
+    let messages: Messages
     let parentAtStart: pid_t
     let ownPID = getpid()
     var supervisor: Supervisor
@@ -20,7 +21,11 @@ struct InitProcess {
 
     init(configuration: Configuration, parentAtStart: pid_t) {
         self.configuration = configuration
-        self.log = Log(verbosity: configuration.verbosity, programName: configuration.personality.programName)
+        let log = Log(
+            verbosity: configuration.verbosity,
+            style: configuration.wording == .tini ? .tini : .named(configuration.personality.programName))
+        self.log = log
+        self.messages = Messages(wording: configuration.wording, log: log)
         self.parentAtStart = parentAtStart
         self.supervisor = Supervisor(policy: Supervisor.Policy(configuration))
     }
@@ -47,7 +52,7 @@ struct InitProcess {
             }
         } else {
             supervisor.startedPausing()
-            log.info("pause mode: reaping orphans until TERM or INT")
+            log.info("pause mode: reaping orphans until TERM, INT or QUIT")
         }
         // Only now: the child has exec'd and kept the caller's directory. vigil itself must
         // not keep a mount busy.
@@ -63,7 +68,8 @@ struct InitProcess {
         envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         channel: SignalChannel
     ) -> Int32? {
-        var request = Spawner.Request(argv: argv, envp: envp)
+        var request = Spawner.Request(
+            argv: argv, envp: envp, signals: channel.inherited, inheritMask: configuration.childInheritsSignalMask)
         request.shellFallback = configuration.personality.runsScriptsWithoutShebangThroughShell
         if configuration.session {
             request.newSession = true
@@ -81,10 +87,10 @@ struct InitProcess {
                 terminalGroup = child
                 supervisor.policy.stopsWithChild = ownPID != 1
             }
-            log.debug("started child \(child)\(request.takeTerminal ? " in the terminal's foreground" : "")")
+            messages.spawned(String(cString: argv[0]!), child, foreground: request.takeTerminal)
             return nil
         case .failure(let error):
-            log.error("cannot run '\(String(cString: argv[0]!))': \(spawnReason(error.errno))")
+            messages.cannotRun(String(cString: argv[0]!), errno: error.errno)
             return configuration.personality.spawnFailureExitCode(errno: error.errno)
         }
     }
@@ -96,16 +102,20 @@ struct InitProcess {
         var recheck: Instant? = nil
         while true {
             let deadline = earliest(supervisor.deadline, recheck)
-            if watched.isEmpty {
-                if let signal = channel.waitForOne(until: deadline), let code = receive(signal) { return code }
-            } else {
-                // Processes that are not vigil's children are watched through pidfds, so
-                // signals then come through the signalfd, polled together with them.
-                EventWait.wait(for: [channel.fd] + watched, until: deadline)
-                for fd in watched { close(fd) }
-                for signal in channel.drain() {
-                    if let code = receive(signal) { return code }
+            do throws(SystemError) {
+                if watched.isEmpty {
+                    if let signal = try channel.waitForOne(until: deadline), let code = receive(signal) { return code }
+                } else {
+                    // Processes that are not vigil's children are watched through pidfds, so
+                    // signals then come through the signalfd, polled together with them.
+                    defer { for fd in watched { close(fd) } }
+                    try EventWait.wait(for: [channel.fd] + watched, until: deadline)
+                    for signal in try channel.drain() {
+                        if let code = receive(signal) { return code }
+                    }
                 }
+            } catch {
+                return abandonLoop(error)
             }
             watched = []
             recheck = nil
@@ -133,10 +143,42 @@ struct InitProcess {
         }
     }
 
+    /// The wait itself failed in a way that would fail again at once (a bad descriptor or
+    /// mask): retrying would spin PID 1 at full CPU. vigil says so once, stops the tree
+    /// without the event loop, sleeping between checks, and exits with its failure code.
+    /// tini and dumb-init exit at once, as they do when their own wait fails.
+    private mutating func abandonLoop(_ error: SystemError) -> Int32 {
+        let code = configuration.personality.internalFailureExitCode
+        log.error("cannot wait for events: \(error.description); stopping")
+        guard supervisor.policy.mainChildExit == .stopTheRest else { return code }
+        func drained(until deadline: Instant) -> Bool {
+            while true {
+                while case .reaped = Processes.reapOne() {}
+                let othersLeft = ownPID == 1 ? kill(-1, 0) == 0 : Processes.peek() != .noChildren
+                if !othersLeft { return true }
+                if Clock.now() >= deadline { return false }
+                var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+                nanosleep(&pause, nil)
+            }
+        }
+        // A shutdown already under way keeps its deadline; otherwise the stop starts now.
+        var stopBy = Clock.now() + supervisor.policy.grace
+        if supervisor.isShuttingDown, let deadline = supervisor.deadline {
+            stopBy = deadline
+        } else {
+            leftovers.signalAll(supervisor.policy.stopSignal, describe: false)
+        }
+        if drained(until: stopBy) { return code }
+        let killed = leftovers.signalAll(SIGKILL, describe: true)
+        if !killed.isEmpty { log.warning("sent SIGKILL to \(list(killed))") }
+        _ = drained(until: Clock.now() + supervisor.policy.killWait)
+        return code
+    }
+
     /// Forwards or otherwise acts on one signal vigil received.
     private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
         guard shouldForward(signal) else { return nil }
-        log.debug("received \(SignalNames.name(of: signal.number)) from pid \(signal.sender)")
+        messages.received(signal.number, from: signal.sender)
         return handle(.signal(signal.number))
     }
 
@@ -169,13 +211,11 @@ struct InitProcess {
             guard case .reaped(let pid, let status) = result else { return (nil, result != .noChildren) }
             let state = ChildState(waitStatus: status)
             if pid == supervisor.mainChild {
-                log.info("child \(pid) \(describe(state))")
+                messages.mainChildChanged(pid, state)
             } else if state.exitCode == nil {
                 log.debug("process \(pid) \(describe(state))")
-            } else if configuration.warnOnReap {
-                log.warning("reaped zombie process \(pid) (\(name ?? "?")), \(describe(state))")
             } else {
-                log.debug("reaped process \(pid), \(describe(state))")
+                messages.reaped(pid, state, name: configuration.warnOnReap ? name ?? "?" : nil)
             }
             if let code = handle(.reaped(pid, state)) { return (code, true) }
         }
@@ -261,13 +301,14 @@ struct InitProcess {
         if ownPID == 1 { return true }
         let personality = configuration.personality
         guard configuration.requireSubreaper || personality.registersSubreaperByDefault else {
-            if personality == .tini {
-                log.warning("tini is not running as PID 1 and isn't registered as a child subreaper. Zombie processes will not be re-parented to tini, so zombie reaping won't work. To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register tini as a child subreaper, or run tini as PID 1.")
+            // The bit survives exec: a wrapper may have set it before running vigil.
+            if personality == .tini && clinux_is_child_subreaper() != 1 {
+                messages.cannotReap()
             }
             return true
         }
         if clinux_set_child_subreaper() == 0 {
-            log.info("not PID 1 (pid \(ownPID)); registered as child subreaper")
+            messages.registeredSubreaper(ownPID)
             return true
         }
         let error = SystemError.last("prctl(PR_SET_CHILD_SUBREAPER)")
@@ -308,15 +349,6 @@ struct InitProcess {
             log.debug("ignoring \(SignalNames.name(of: signal)) from the terminal hand-off")
         }
     }
-
-    private func spawnReason(_ errno: Int32) -> String {
-        switch errno {
-        case ENOENT: return "command not found"
-        case EACCES: return "permission denied"
-        case ENOEXEC: return "not an executable format"
-        default: return SystemError.reason(errno)
-        }
-    }
 }
 
 private func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
@@ -332,14 +364,4 @@ private func list(_ entries: [ProcessEntry]) -> String {
         text += "\(entry.pid) (\(entry.name))"
     }
     return text
-}
-
-func describe(_ state: ChildState) -> String {
-    switch state {
-    case .exited(let code): return "exited with code \(code)"
-    case .killed(let signal, let core):
-        return "killed by \(SignalNames.name(of: signal))\(core ? " (core dumped)" : "")"
-    case .stopped(let signal): return "stopped by \(SignalNames.name(of: signal))"
-    case .continued: return "continued"
-    }
 }

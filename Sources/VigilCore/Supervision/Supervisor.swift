@@ -70,7 +70,7 @@ public struct Supervisor: Sendable {
             killAfter = configuration.killAfter
             repeatedStopKills = configuration.repeatedStopKills
             rewrite = configuration.rewrite
-            stopsWithTerminalSignals = configuration.session
+            stopsWithTerminalSignals = configuration.stopsWithTerminalStopSignals
             if configuration.stopsTheRest {
                 mainChildExit = .stopTheRest
             } else {

@@ -15,38 +15,64 @@ public struct ReceivedSignal: Equatable, Sendable {
     }
 }
 
-/// All asynchronous signals, taken synchronously: with sigwaitinfo while vigil waits for
-/// signals alone, through a signalfd when it also polls pidfds.
+/// The signal configuration vigil was started with, which the child gets back.
+struct InheritedSignals {
+    /// The mask vigil was started with.
+    var mask: sigset_t
+    /// Signals vigil changed for itself whose start-up disposition was not SIG_IGN: the child
+    /// resets these to SIG_DFL. Every other disposition reaches the child as vigil got it, so
+    /// that signals ignored by whoever started vigil (`nohup`) stay ignored.
+    var changed: sigset_t
+}
+
+/// Every signal, taken synchronously: with sigwaitinfo while vigil waits for signals alone,
+/// through a signalfd when it also polls pidfds.
 ///
-/// Every signal is blocked except the synchronous fault signals, which must keep their
-/// default action so that a bug in vigil ends it rather than looping. vigil is single
+/// Every signal is blocked, the synchronous fault signals included, so that `kill -SEGV`
+/// reaches the child rather than ending vigil. A genuine fault inside vigil still ends it: the
+/// kernel forces the default action of a fault signal that is blocked. vigil is single
 /// threaded, so the mask covers the whole process. TTIN and TTOU are also ignored: with both
 /// blocked or ignored, the kernel never stops vigil for terminal I/O.
 struct SignalChannel {
-    static let faultSignals: [Int32] = [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS]
+    /// The two signals glibc keeps for its threads (SIGCANCEL and SIGSETXID).
+    static let glibcSignals: [Int32] = [32, 33]
 
     let fd: Int32
     /// The blocked set: every signal vigil takes.
     let mask: sigset_t
+    let inherited: InheritedSignals
 
     /// Blocks the signals and opens the descriptor. Call before the child exists, so that no
     /// signal (SIGCHLD above all) can arrive unobserved.
     static func open() throws(SystemError) -> SignalChannel {
+        // Every signal, glibc's own two included (sigfillset leaves them out): one that vigil
+        // does not block would end it.
         var mask = sigset_t()
         sigfillset(&mask)
-        for signal in faultSignals { sigdelset(&mask, signal) }
-        guard sigprocmask(SIG_SETMASK, &mask, nil) == 0 else { throw .last("sigprocmask") }
-        _ = clinux_ignore_signal(SIGTTIN)
-        _ = clinux_ignore_signal(SIGTTOU)
+        for signal in SignalChannel.glibcSignals { clinux_sigset_add(&mask, signal) }
+        var original = sigset_t()
+        guard clinux_set_signal_mask(&mask, &original) == 0 else { throw .last("rt_sigprocmask") }
+        var changed = sigset_t()
+        sigemptyset(&changed)
+        for signal in [SIGTTIN, SIGTTOU] {
+            var wasIgnored: Int32 = 0
+            if clinux_ignore_signal(signal, &wasIgnored) == 0 && wasIgnored == 0 { sigaddset(&changed, signal) }
+        }
+        // posix_spawn makes glibc's own signals SIG_IGN in the child unless told otherwise.
+        for signal in SignalChannel.glibcSignals where clinux_signal_is_ignored(signal) == 0 {
+            clinux_sigset_add(&changed, signal)
+        }
         let fd = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
         guard fd >= 0 else { throw .last("signalfd") }
-        return SignalChannel(fd: fd, mask: mask)
+        return SignalChannel(fd: fd, mask: mask, inherited: InheritedSignals(mask: original, changed: changed))
     }
 
     /// Sleeps until a signal arrives or the deadline passes, and takes that one signal: a
     /// single system call per wake-up, where ppoll and a read of the signalfd take two. Used
-    /// whenever vigil has nothing but signals to wait for.
-    func waitForOne(until deadline: Instant?) -> ReceivedSignal? {
+    /// whenever vigil has nothing but signals to wait for. Nil when the deadline passed or a
+    /// stop and continue of vigil interrupted the wait; throws on any other failure, which
+    /// would repeat at once if retried.
+    func waitForOne(until deadline: Instant?) throws(SystemError) -> ReceivedSignal? {
         var info = siginfo_t()
         var set = mask
         let number: Int32
@@ -56,8 +82,11 @@ struct SignalChannel {
         } else {
             number = sigwaitinfo(&set, &info)
         }
-        // -1: the deadline passed (EAGAIN), or a stop and continue of vigil interrupted it.
-        guard number > 0 else { return nil }
+        guard number > 0 else {
+            let error = SystemError.last(deadline == nil ? "sigwaitinfo" : "sigtimedwait")
+            if error.errno == EAGAIN || error.errno == EINTR { return nil }
+            throw error
+        }
         return ReceivedSignal(number: number, sender: info._sifields._kill.si_pid, code: info.si_code)
     }
 
@@ -76,7 +105,7 @@ struct SignalChannel {
     }
 
     /// Everything queued right now; empty when nothing is. Never blocks.
-    func drain() -> [ReceivedSignal] {
+    func drain() throws(SystemError) -> [ReceivedSignal] {
         var received: [ReceivedSignal] = []
         let capacity = 32
         let size = MemoryLayout<signalfd_siginfo>.stride
@@ -84,6 +113,11 @@ struct SignalChannel {
         while true {
             let count = buffer.withUnsafeMutableBytes { raw in
                 retryingInterrupts { Int32(truncatingIfNeeded: read(fd, raw.baseAddress, capacity * size)) }
+            }
+            if count < 0 {
+                let error = SystemError.last("read signalfd")
+                if error.errno == EAGAIN { return received }
+                throw error
             }
             guard count > 0 else { return received }
             for index in 0..<(Int(count) / size) {

@@ -20,6 +20,23 @@ enum Spawner {
         var shellFallback = false
         /// A process group of its own. Only dumb-init's single-child mode says no.
         var newGroup = true
+        /// Reset to SIG_DFL in the child: what vigil changed for itself.
+        var signalDefaults: sigset_t
+        /// The child's signal mask.
+        var signalMask: sigset_t
+
+        init(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>, envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+             signals: InheritedSignals, inheritMask: Bool) {
+            self.argv = argv
+            self.envp = envp
+            signalDefaults = signals.changed
+            if inheritMask {
+                signalMask = signals.mask
+            } else {
+                signalMask = sigset_t()
+                sigemptyset(&signalMask)
+            }
+        }
     }
 
     /// Returns the child's PID, or the errno of the failed spawn or exec.
@@ -38,14 +55,12 @@ enum Spawner {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
 
-        // Empty mask and default dispositions: the child must not inherit vigil's blocked
-        // signals or its ignored TTIN/TTOU.
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
+        // The child must not inherit vigil's blocked signals or its ignored TTIN/TTOU; what
+        // vigil was given (ignored signals, with tini's rule the mask too) it passes on.
+        var defaults = request.signalDefaults
+        var mask = request.signalMask
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &mask)
         // Its own process group, so that a signal sent to vigil's group does not reach it
         // twice, and so that -g can address its whole group.
         posix_spawnattr_setpgroup(&attributes, 0)
@@ -73,7 +88,9 @@ enum Spawner {
         }
         if request.shellFallback { flags |= Int32(CLINUX_SPAWN_SHELL_FALLBACK) }
         var pid: pid_t = 0
-        let result = clinux_spawn(request.argv, request.envp, flags, &pid)
+        var defaults = request.signalDefaults
+        var mask = request.signalMask
+        let result = clinux_spawn(request.argv, request.envp, flags, &defaults, &mask, &pid)
         if result != 0 { return .failure(SystemError("exec", errno: result)) }
         return .success(pid)
     }
