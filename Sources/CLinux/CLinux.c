@@ -93,6 +93,10 @@ static void exec_with_shell(const char *path, char *const argv[], char *const en
 // execvp's PATH search (the same errno rules), with the shell fallback only when asked.
 static void exec_searching_path(char *const argv[], char *const envp[], int fallback) {
     const char *file = argv[0];
+    if (*file == '\0') {
+        errno = ENOENT;
+        return;
+    }
     if (strchr(file, '/') != NULL) {
         execve(file, argv, envp);
         if (errno == ENOEXEC && fallback) exec_with_shell(file, argv, envp);

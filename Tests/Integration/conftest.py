@@ -1,87 +1,19 @@
-"""Shared helpers for vigil's integration tests.
-
-The tests run the built binary (VIGIL_BIN, default .build/debug/vigil) as PID 1 of a fresh PID
-namespace, or directly when a test is about vigil not being PID 1, and read /proc like a user.
-Waits are bounded polls with generous limits; nothing here asserts on speed.
+"""Fixtures for vigil's integration tests: `launch` starts vigil (as PID 1 of a fresh PID
+namespace, or directly) and kills every run at the end of the test. Shared helpers are in
+helpers.py; they are re-exported here for modules that still import them from conftest.
 """
 import os
-import pathlib
 import signal
 import subprocess
-import sys
-import time
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-WORKLOADS = pathlib.Path(__file__).resolve().parent / "workloads"
-IN_CI = os.environ.get("CI") == "true"
-VIGIL = os.environ.get("VIGIL_BIN") or str(ROOT / ".build" / "debug" / "vigil")
+from helpers import (IN_CI, PYTHON, ROOT, UNSHARE, VIGIL, WORKLOADS, all_pids, children_of,
+                     proc_stat, require, status_field, vigil, wait_for, workload)
 
-
-def require(condition, reason):
-    """Skip a test whose prerequisite is missing, except under CI, where it is a failure."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"missing under CI: {reason}")
-    pytest.skip(reason)
-
-
-def workload(name):
-    return str(WORKLOADS / name)
-
-
-def wait_for(predicate, timeout=30.0, interval=0.01, what="condition"):
-    """Polls until predicate() is truthy and returns it; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
-def proc_stat(pid):
-    """Fields of /proc/PID/stat as a dict, or None when the process is gone."""
-    try:
-        data = pathlib.Path(f"/proc/{pid}/stat").read_bytes()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    close = data.rindex(b")")
-    fields = data[close + 2:].split()
-    return {
-        "pid": pid,
-        "comm": data[data.index(b"(") + 1:close].decode(errors="replace"),
-        "state": fields[0].decode(),
-        "ppid": int(fields[1]),
-        "pgrp": int(fields[2]),
-        "session": int(fields[3]),
-        "tpgid": int(fields[5]),
-    }
-
-
-def all_pids():
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-
-
-def children_of(pid):
-    result = []
-    for other in all_pids():
-        stat = proc_stat(other)
-        if stat and stat["ppid"] == pid:
-            result.append(other)
-    return result
-
-
-def status_field(pid, field):
-    """A numeric field of /proc/PID/status (VmRSS in kB, voluntary_ctxt_switches, ...)."""
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise KeyError(field)
+# Re-exported for modules written against conftest before helpers.py existed.
+__all__ = ["PYTHON", "ROOT", "VIGIL", "WORKLOADS", "all_pids", "children_of", "proc_stat", "require",
+           "status_field", "vigil", "wait_for", "workload"]
 
 
 class Run:
@@ -93,7 +25,7 @@ class Run:
         self.err_path = tmp_path / f"stderr-{id(self)}"
         command = [binary or VIGIL] + list(args)
         if pid1:
-            command = ["unshare", "--pid", "--fork", "--mount-proc"] + command
+            command = UNSHARE + command
         self.pid1 = pid1
         with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
             self.process = subprocess.Popen(
@@ -158,18 +90,6 @@ def launch(tmp_path):
     yield start
     for run in runs:
         run.kill()
-
-
-def vigil(args, timeout=60, pid1=False, **options):
-    """Runs vigil to completion and returns the CompletedProcess (text output)."""
-    command = [VIGIL] + list(args)
-    if pid1:
-        command = ["unshare", "--pid", "--fork", "--mount-proc"] + command
-    return subprocess.run(command, capture_output=True, timeout=timeout,
-                          stdin=options.pop("stdin", subprocess.DEVNULL), **options)
-
-
-PYTHON = sys.executable
 
 
 @pytest.hookimpl(hookwrapper=True)

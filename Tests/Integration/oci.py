@@ -5,7 +5,7 @@ import pathlib
 import shutil
 import subprocess
 
-from conftest import VIGIL, require
+from helpers import VIGIL, require, wait_for
 
 BUSYBOX = shutil.which("busybox") or "/bin/busybox"
 
@@ -77,7 +77,7 @@ class Bundle:
 
     def init_pid(self):
         """Host PID of the container's first process."""
-        from conftest import wait_for
+
         return wait_for(lambda: (self.state() or {}).get("pid") or None, what=f"{self.id} to start")
 
     def kill(self, signal="TERM"):

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from conftest import ROOT, require
+from helpers import ROOT, require
 
 INITS = ["vigil", "tini", "tini-static", "dumb-init", "catatonit"]
 PEERS = INITS[1:]

@@ -6,9 +6,8 @@ import time
 
 import pytest
 
-from conftest import PYTHON, VIGIL, children_of, proc_stat, wait_for, workload
-from test_core import FORWARDED, send_one_by_one, signal_number
-from test_terminal import Terminal, _comm_of_foreground
+from helpers import (FORWARDED, PYTHON, VIGIL, UNSHARE, Terminal, leftovers, markers, proc_stat,
+                     send_one_by_one, wait_for, workload)
 
 
 @pytest.fixture
@@ -23,7 +22,7 @@ def names(tmp_path):
 
 def run(argv, pid1=False, **options):
     if pid1:
-        argv = ["unshare", "--pid", "--fork", "--mount-proc"] + list(argv)
+        argv = UNSHARE + list(argv)
     options.setdefault("stdin", subprocess.DEVNULL)
     return subprocess.run(argv, capture_output=True, timeout=60, **options)
 
@@ -111,7 +110,6 @@ def test_tini_group_forwarding(names, launch, tmp_path, how):
 
 
 def test_tini_exits_as_soon_as_the_main_child_exits(names, tmp_path):
-    from test_shutdown import leftovers, markers
     started = time.monotonic()
     result = run([names["tini"], "--", "sh", "-c", leftovers(tmp_path, 1, work=5) + "exit 6"], pid1=True)
     assert result.returncode == 6
@@ -121,7 +119,6 @@ def test_tini_exits_as_soon_as_the_main_child_exits(names, tmp_path):
 
 @pytest.mark.parametrize("name", ["docker-init", "dumb-init"])
 def test_vigil_shutdown_variables_opt_in_under_other_names(names, tmp_path, name):
-    from test_shutdown import leftovers, markers
     result = run([names[name], "--", "sh", "-c", leftovers(tmp_path, 2) + "exit 6"], pid1=True,
                  env=dict(os.environ, VIGIL_GRACE="20s"))
     assert result.returncode == 6
@@ -276,65 +273,12 @@ def test_dumb_init_as_a_shebang_interpreter(names, tmp_path):
     assert result.stdout == b"args: one two\n"
 
 
-def job_control(terminal, command, stopped_names):
-    terminal.write(b"PS1='READY> '\n")
-    terminal.read_until(b"READY> ")
-    terminal.write(command + b"\n")
-    pids = wait_for(lambda: _find_all(stopped_names), what=" and ".join(stopped_names))
-    terminal.write(b"\x1a")  # ^Z
-    terminal.read_until(b"Stopped")
-    wait_for(lambda: all((proc_stat(pid) or {}).get("state") == "T" for pid in pids), what="both stopped")
-    terminal.write(b"fg\n")
-    wait_for(lambda: all((proc_stat(pid) or {}).get("state") in ("S", "R") for pid in pids),
-             what="both resumed")
-    for pid in pids:
-        os.kill(pid, signal.SIGKILL)
-
-
-def _find_all(names):
-    found = []
-    for name in names:
-        matches = [pid for pid in _pids() if (proc_stat(pid) or {}).get("comm") == name
-                   and "job-control-marker" in open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace")]
-        if not matches:
-            return None
-        found += matches
-    return found
-
-
-def _pids():
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-
-
-@pytest.mark.parametrize("how", ["option", "environment"])
-def test_vigil_rewrite_forwards_as_another_signal_or_drops(launch, tmp_path, how):
-    (tmp_path / "child").touch()
-    rules = ["TERM:USR1", "USR2:none", "RTMIN+1:RTMIN+2"]
-    if how == "option":
-        args, env = [item for rule in rules for item in ("--rewrite", rule)], dict(os.environ)
-    else:
-        args, env = [], dict(os.environ, VIGIL_REWRITE=",".join(rules))
-    run_ = launch(args + recorder(tmp_path, "child", "USR1", "RTMIN+2", "HUP"), env=env)
-    wait_for((tmp_path / "child.ready").exists, what="the recorder")
-    run_.signal(signal.SIGUSR2)                 # dropped: it would kill the recorder
-    run_.signal(signal.SIGTERM)                 # arrives as USR1
-    wait_for(lambda: f" {int(signal.SIGUSR1)}\n" in (tmp_path / "child").read_text(), what="USR1")
-    run_.signal(signal.SIGRTMIN + 1)            # arrives as RTMIN+2
-    wait_for(lambda: f" {int(signal.SIGRTMIN) + 2}\n" in (tmp_path / "child").read_text(), what="RTMIN+2")
-    run_.signal(signal.SIGHUP)
-    assert run_.wait() == 0, run_.stderr
-    received = [int(line.split()[1]) for line in (tmp_path / "child").read_text().splitlines()]
-    assert received == [int(signal.SIGUSR1), int(signal.SIGRTMIN) + 2, int(signal.SIGHUP)]
-
-
-@pytest.mark.parametrize("how", ["dumb-init", "vigil --session"])
-def test_job_control_in_session_mode(names, how):
-    binary = names["dumb-init"] if how == "dumb-init" else VIGIL + " --session"
+def test_dumb_init_job_control(names):
     terminal = Terminal(["bash", "--norc", "--noprofile", "-i"], env=dict(os.environ, TERM="dumb"))
     try:
         # The marker in both command lines tells these processes from any other sleep or sh.
-        command = f"{binary} sh -c 'sleep 100; : job-control-marker' job-control-marker".encode()
-        job_control(terminal, command, ["dumb-init" if how == "dumb-init" else "vigil", "sh"])
+        command = f"{names['dumb-init']} sh -c 'sleep 100; : job-control-marker' job-control-marker".encode()
+        terminal.job_control(command, ["dumb-init", "sh"], "job-control-marker")
     finally:
         terminal.close()
 

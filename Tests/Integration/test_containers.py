@@ -1,7 +1,7 @@
 """vigil in real OCI containers run by runc, and a pod emulated with a shared PID namespace."""
 import pytest
 
-from conftest import wait_for
+from helpers import wait_for
 from oci import Bundle, require_runc
 
 COUNT_ZOMBIES = "grep -l ') Z ' /proc/[0-9]*/stat 2>/dev/null | wc -l"

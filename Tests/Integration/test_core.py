@@ -1,14 +1,14 @@
 """The core init (issue 2): PID 1 in a fresh namespace, signals, reaping, exit codes."""
 import os
-import pathlib
 import signal
 import shutil
 import subprocess
+import time
 
 import pytest
 
-from conftest import (PYTHON, VIGIL, children_of, proc_stat, require, status_field, vigil,
-                      wait_for, workload)
+from helpers import (FORWARDED, PYTHON, VIGIL, nsenter, proc_stat, received, recorder, require,
+                     send_one_by_one, signal_number, status_field, vigil, wait_for, workload)
 
 
 def parse_report(text):
@@ -36,24 +36,6 @@ def test_a_burst_of_orphans_leaves_no_zombie_and_flat_memory():
     assert report["created"] == 2000
     assert report["zombies"] == 0
     assert abs(report["rss_after"] - report["rss_before"]) <= 256, report
-
-
-FORWARDED = ["HUP", "INT", "QUIT", "USR1", "USR2", "WINCH", "TERM", "RTMIN+3"]
-
-
-def signal_number(name):
-    if name.startswith("RTMIN"):
-        return signal.SIGRTMIN + int(name[6:] or 0)
-    return signal.Signals["SIG" + name]
-
-
-def send_one_by_one(run, names, recorders):
-    """Sends each signal to vigil and waits until every recorder has logged it."""
-    for name in names:
-        number = signal_number(name)
-        run.signal(number)
-        for output in recorders:
-            wait_for(lambda: f" {int(number)}\n" in output.read_text(), what=f"{name} to arrive")
 
 
 def test_signals_from_outside_reach_the_child(launch, tmp_path):
@@ -158,7 +140,6 @@ def test_idle_vigil_makes_no_wake_ups(launch):
     child = run.child_pid()
     wait_for(lambda: (proc_stat(child) or {}).get("comm") == "sleep", what="sleep to start")
     before = status_field(run.vigil_pid, "voluntary_ctxt_switches")
-    import time
     time.sleep(3)  # the measurement window itself, not a wait for a condition
     after = status_field(run.vigil_pid, "voluntary_ctxt_switches")
     assert after - before == 0
@@ -327,9 +308,8 @@ def test_a_failing_poll_during_the_shutdown_ends_it_the_same_way(launch, tmp_pat
     require(shutil.which("strace"), "strace is not installed")
     go = tmp_path / "go"
     run = launch(["-vvv", "--grace", "3s", "sh", "-c", f"while [ ! -e {go} ]; do sleep 0.02; done"])
-    outsider = subprocess.Popen(
-        ["nsenter", "--target", str(run.vigil_pid), "--pid", "--mount", "--",
-         PYTHON, workload("leftover.py"), str(tmp_path / "marker"), "0.2", str(tmp_path / "ready"), "ignore"])
+    outsider = subprocess.Popen(nsenter(run.vigil_pid, PYTHON, workload("leftover.py"), str(tmp_path / "marker"),
+                                        "0.2", str(tmp_path / "ready"), "ignore"))
     try:
         wait_for((tmp_path / "ready").exists, what="the outsider")
         go.touch()
@@ -353,3 +333,24 @@ def test_pause_mode_also_ends_on_quit(launch):
     wait_for(lambda: (proc_stat(run.vigil_pid) or {}).get("state") == "S", what="vigil to sleep")
     run.signal(signal.SIGQUIT)
     assert run.wait() == 0
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_rewrite_forwards_as_another_signal_or_drops(launch, tmp_path, how):
+    output, ready = tmp_path / "child", tmp_path / "child.ready"
+    output.touch()
+    rules = ["TERM:USR1", "USR2:none", "RTMIN+1:RTMIN+2"]
+    if how == "option":
+        args, env = [item for rule in rules for item in ("--rewrite", rule)], dict(os.environ)
+    else:
+        args, env = [], dict(os.environ, VIGIL_REWRITE=",".join(rules))
+    run = launch(args + recorder(output, ready, "USR1", "RTMIN+2", "HUP"), env=env)
+    wait_for(ready.exists, what="the recorder")
+    run.signal(signal.SIGUSR2)                 # dropped: it would kill the recorder
+    run.signal(signal.SIGTERM)                 # arrives as USR1
+    wait_for(lambda: f" {int(signal.SIGUSR1)}\n" in output.read_text(), what="USR1")
+    run.signal(signal.SIGRTMIN + 1)            # arrives as RTMIN+2
+    wait_for(lambda: f" {int(signal.SIGRTMIN) + 2}\n" in output.read_text(), what="RTMIN+2")
+    run.signal(signal.SIGHUP)
+    assert run.wait() == 0, run.stderr
+    assert received(output) == [int(signal.SIGUSR1), int(signal.SIGRTMIN) + 2, int(signal.SIGHUP)]

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import require
+from helpers import require
 
 try:
     import yaml

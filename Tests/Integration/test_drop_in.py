@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import PYTHON, VIGIL, proc_stat, require, wait_for, workload
+from helpers import PYTHON, UNSHARE, VIGIL, proc_stat, signal_masks, wait_for, workload
 
 NAMES = ["vigil", "tini", "dumb-init"]
 
@@ -31,7 +31,7 @@ def command_line(binaries, name, command, pid1=False):
     options = {"vigil": [], "tini": tini, "docker-init": tini, "dumb-init": []}[name]
     argv = [binaries[name]] + options + list(command)
     if pid1:
-        argv = ["unshare", "--pid", "--fork", "--mount-proc"] + argv
+        argv = UNSHARE + argv
     return argv
 
 
@@ -78,8 +78,7 @@ def child_signal_masks(argv):
     result = subprocess.run(argv + ["cat", "/proc/self/status"], capture_output=True, timeout=60,
                             stdin=subprocess.DEVNULL, preexec_fn=configure)
     assert result.returncode == 0, result.stderr
-    fields = dict(line.split(":", 1) for line in result.stdout.decode().splitlines() if ":" in line)
-    return int(fields["SigBlk"], 16), int(fields["SigIgn"], 16)
+    return signal_masks(result.stdout.decode())
 
 
 IGNORED = mask_of([signal.SIGHUP, signal.SIGUSR2, signal.SIGTTIN])
@@ -101,9 +100,9 @@ def test_the_child_keeps_the_ignored_signals_and_gets_the_mask_its_tool_gives(bi
 def test_nohup_leaves_sighup_ignored_in_the_application():
     result = subprocess.run(["nohup", VIGIL, "cat", "/proc/self/status"], capture_output=True,
                             timeout=60, stdin=subprocess.DEVNULL)
-    fields = dict(line.split(":", 1) for line in result.stdout.decode().splitlines() if ":" in line)
-    assert int(fields["SigIgn"], 16) & mask_of([signal.SIGHUP])
-    assert int(fields["SigBlk"], 16) == 0
+    blocked, ignored = signal_masks(result.stdout.decode())
+    assert ignored & mask_of([signal.SIGHUP])
+    assert blocked == 0
 
 
 # --- dumb-init's single-child mode and terminal stop signals ----------------------------------

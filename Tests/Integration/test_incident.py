@@ -1,7 +1,7 @@
 """The PID-exhaustion incident, reproduced: a PID 1 that does not reap, against vigil."""
 import importlib.util
 
-from conftest import ROOT, VIGIL, require
+from helpers import ROOT, VIGIL, require
 
 spec = importlib.util.spec_from_file_location("incident", ROOT / "scripts" / "incident.py")
 incident = importlib.util.module_from_spec(spec)

@@ -1,51 +1,7 @@
-"""vigil under a pseudo-terminal: the child owns the terminal, and ^C reaches it."""
-import fcntl
 import os
-import select
 import subprocess
-import termios
-import time
 
-from conftest import PYTHON, VIGIL, wait_for
-
-
-class Terminal:
-    """A pty whose slave side is the controlling terminal of a new session running `command`."""
-
-    def __init__(self, command, env=None):
-        self.master, slave = os.openpty()
-
-        def take_terminal():
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave,
-                                        start_new_session=True, preexec_fn=take_terminal,
-                                        env=env)
-        os.close(slave)
-        self.output = b""
-
-    def read_until(self, needle, timeout=30):
-        deadline = time.monotonic() + timeout
-        while needle not in self.output:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no {needle!r} in terminal output {self.output!r}")
-            ready, _, _ = select.select([self.master], [], [], remaining)
-            if ready:
-                try:
-                    self.output += os.read(self.master, 4096)
-                except OSError:
-                    break
-        return self.output
-
-    def write(self, data):
-        os.write(self.master, data)
-
-    def close(self):
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=30)
-        os.close(self.master)
+from helpers import PYTHON, UNSHARE, VIGIL, Terminal, proc_stat, state_of, wait_for
 
 
 REPORT = ("import os; print('pgrp', os.getpgrp(), 'fg', os.tcgetpgrp(0), 'ppgrp', "
@@ -53,7 +9,7 @@ REPORT = ("import os; print('pgrp', os.getpgrp(), 'fg', os.tcgetpgrp(0), 'ppgrp'
 
 
 def test_child_is_the_foreground_group_and_ctrl_c_ends_it():
-    terminal = Terminal(["unshare", "--pid", "--fork", "--mount-proc", VIGIL, PYTHON, "-c", REPORT])
+    terminal = Terminal(UNSHARE + [VIGIL, PYTHON, "-c", REPORT])
     try:
         output = terminal.read_until(b"ppgrp").decode()
         terminal.read_until(b"\n", timeout=30)
@@ -62,32 +18,11 @@ def test_child_is_the_foreground_group_and_ctrl_c_ends_it():
         pgrp, fg, parent_pgrp = int(fields[start + 1]), int(fields[start + 3]), int(fields[start + 5])
         assert pgrp == fg, output            # the child's group owns the terminal
         assert pgrp != parent_pgrp, output   # and it is not vigil's group
-        wait_for(lambda: _comm_of_foreground(terminal) == "sleep", what="sleep in the foreground")
+        wait_for(lambda: terminal.foreground("sleep"), what="sleep in the foreground")
         terminal.write(b"\x03")
         assert terminal.process.wait(timeout=60) == 130
     finally:
         terminal.close()
-
-
-def _comm_of_foreground(terminal):
-    # Find the sleep: the only process whose controlling terminal's foreground group is its own.
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as stat:
-                data = stat.read()
-        except OSError:
-            continue
-        comm = data[data.index("(") + 1:data.rindex(")")]
-        fields = data[data.rindex(")") + 2:].split()
-        if comm == "sleep" and fields[2] == fields[5] and _in_session(int(fields[3]), terminal):
-            return comm
-    return None
-
-
-def _in_session(session, terminal):
-    return session == terminal.process.pid
 
 
 def test_vigil_never_stops_on_terminal_output():
@@ -109,13 +44,12 @@ def test_child_gets_its_own_process_group_without_a_terminal():
 
 
 def test_job_control_works_in_an_interactive_shell_child():
-    terminal = Terminal(["unshare", "--pid", "--fork", "--mount-proc", VIGIL,
+    terminal = Terminal(UNSHARE + [VIGIL,
                          "bash", "--norc", "--noprofile", "-i"], env=dict(os.environ, TERM="dumb"))
     try:
-        terminal.write(b"PS1='READY> '\n")
-        terminal.read_until(b"READY> ")
+        terminal.prompt()
         terminal.write(b"sleep 100\n")
-        wait_for(lambda: _comm_of_foreground(terminal) == "sleep", what="sleep in the foreground")
+        wait_for(lambda: terminal.foreground("sleep"), what="sleep in the foreground")
         terminal.write(b"\x1a")  # ^Z
         terminal.read_until(b"Stopped")
         terminal.write(b"jobs; echo JOBS-$((40+2))\n")
@@ -123,7 +57,7 @@ def test_job_control_works_in_an_interactive_shell_child():
         assert "Stopped" in output.split("echo JOBS-")[-1] and "sleep 100" in output.split("echo JOBS-")[-1]
         assert "no job control" not in terminal.output.decode(errors="replace")
         terminal.write(b"fg\n")
-        wait_for(lambda: _comm_of_foreground(terminal) == "sleep", what="sleep back in the foreground")
+        wait_for(lambda: terminal.foreground("sleep"), what="sleep back in the foreground")
         terminal.write(b"\x03")  # ^C
         terminal.write(b"echo STATUS-$?-$((1+1))\n")
         terminal.read_until(b"STATUS-130-2")
@@ -138,17 +72,16 @@ def test_ctrl_z_on_the_child_stops_vigil_too_and_fg_resumes_both():
     # vigil (not PID 1, having given the child the terminal) stops with it; fg resumes both.
     terminal = Terminal(["bash", "--norc", "--noprofile", "-i"], env=dict(os.environ, TERM="dumb"))
     try:
-        terminal.write(b"PS1='READY> '\n")
-        terminal.read_until(b"READY> ")
+        terminal.prompt()
         terminal.write(f"{VIGIL} sleep 100\n".encode())
-        sleep = wait_for(lambda: _foreground_sleep(terminal), what="sleep in the foreground")
-        vigil_pid = _parent(sleep)
+        sleep = wait_for(lambda: terminal.foreground("sleep"), what="sleep in the foreground")
+        vigil_pid = proc_stat(sleep)["ppid"]
         terminal.write(b"\x1a")  # ^Z
         terminal.read_until(b"Stopped")
-        wait_for(lambda: _state(sleep) == "T" and _state(vigil_pid) == "T", what="both stopped")
+        wait_for(lambda: state_of(sleep) == "T" and state_of(vigil_pid) == "T", what="both stopped")
         terminal.write(b"fg\n")
-        wait_for(lambda: _state(sleep) in ("S", "R") and _state(vigil_pid) in ("S", "R"), what="both running")
-        wait_for(lambda: _foreground_sleep(terminal) == sleep, what="the terminal back at sleep")
+        wait_for(lambda: state_of(sleep) in ("S", "R") and state_of(vigil_pid) in ("S", "R"), what="both running")
+        wait_for(lambda: terminal.foreground("sleep") == sleep, what="the terminal back at sleep")
         terminal.write(b"\x03")  # ^C reaches the child again
         terminal.write(b"echo STATUS-$?-$((1+1))\n")
         terminal.read_until(b"STATUS-130-2")
@@ -156,25 +89,11 @@ def test_ctrl_z_on_the_child_stops_vigil_too_and_fg_resumes_both():
         terminal.close()
 
 
-def _foreground_sleep(terminal):
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                data = open(f"/proc/{name}/stat").read()
-            except OSError:
-                continue
-            fields = data[data.rindex(")") + 2:].split()
-            if data[data.index("(") + 1:data.rindex(")")] == "sleep" and fields[2] == fields[5] \
-                    and int(fields[3]) == terminal.process.pid:
-                return int(name)
-    return None
-
-
-def _parent(pid):
-    data = open(f"/proc/{pid}/stat").read()
-    return int(data[data.rindex(")") + 2:].split()[1])
-
-
-def _state(pid):
-    data = open(f"/proc/{pid}/stat").read()
-    return data[data.rindex(")") + 2:].split()[0]
+def test_job_control_in_session_mode():
+    terminal = Terminal(["bash", "--norc", "--noprofile", "-i"], env=dict(os.environ, TERM="dumb"))
+    try:
+        # The marker in both command lines tells these processes from any other sleep or sh.
+        command = f"{VIGIL} --session sh -c 'sleep 100; : job-control-marker' job-control-marker".encode()
+        terminal.job_control(command, ["vigil", "sh"], "job-control-marker")
+    finally:
+        terminal.close()

@@ -31,12 +31,12 @@ import Testing
     }
 
     @Test func spawnFailuresUseTheShellCodes() {
-        #expect(ExitCodes.forSpawnFailure(errno: 2) == 127)   // ENOENT
-        #expect(ExitCodes.forSpawnFailure(errno: 20) == 127)  // ENOTDIR
-        #expect(ExitCodes.forSpawnFailure(errno: 13) == 126)  // EACCES
-        #expect(ExitCodes.forSpawnFailure(errno: 8) == 126)   // ENOEXEC
-        #expect(ExitCodes.forSpawnFailure(errno: 21) == 126)  // EISDIR
-        #expect(ExitCodes.forSpawnFailure(errno: 11) == 125)  // EAGAIN
+        #expect(ExitCodes.vigil.forSpawnFailure(errno: 2) == 127)   // ENOENT
+        #expect(ExitCodes.vigil.forSpawnFailure(errno: 20) == 127)  // ENOTDIR
+        #expect(ExitCodes.vigil.forSpawnFailure(errno: 13) == 126)  // EACCES
+        #expect(ExitCodes.vigil.forSpawnFailure(errno: 8) == 126)   // ENOEXEC
+        #expect(ExitCodes.vigil.forSpawnFailure(errno: 21) == 126)  // EISDIR
+        #expect(ExitCodes.vigil.forSpawnFailure(errno: 11) == 125)  // EAGAIN
     }
 }
 

@@ -15,6 +15,22 @@ func run(_ words: [String], env: [String: String] = [:]) throws -> (Configuratio
     return (configuration, command)
 }
 
+/// `config` with the values its options and environment set taken back to `defaults`: equal to
+/// `config` when it is that tool's configuration.
+func resolved(_ config: Configuration, from defaults: Configuration) -> Configuration {
+    var result = defaults
+    result.verbosity = config.verbosity
+    result.subreaper = config.subreaper
+    result.forwardToGroup = config.forwardToGroup
+    result.warnOnReap = config.warnOnReap
+    result.exitMap = config.exitMap
+    result.parentDeathSignal = config.parentDeathSignal
+    result.rewrite = config.rewrite
+    result.grouping = config.grouping
+    result.stopsWithTerminalStopSignals = config.stopsWithTerminalStopSignals
+    return result
+}
+
 func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
     do {
         _ = try invocation(words, env: env)
@@ -36,29 +52,46 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
     }
 
     @Test func exitCodesPerPersonality() {
-        #expect(Personality.vigil.usageExitCode == 2)
-        #expect(Personality.tini.usageExitCode == 1)
-        #expect(Personality.dumbInit.usageExitCode == 1)
-        #expect(Personality.tini.spawnFailureExitCode(errno: 2) == 127)
-        #expect(Personality.tini.spawnFailureExitCode(errno: 13) == 126)
-        #expect(Personality.tini.spawnFailureExitCode(errno: 8) == 1)
-        #expect(Personality.dumbInit.spawnFailureExitCode(errno: 2) == 2)
-        #expect(Personality.dumbInit.spawnFailureExitCode(errno: 13) == 2)
+        #expect(Personality.vigil.defaults.exitCodes.usage == 2)
+        #expect(Personality.tini.defaults.exitCodes.usage == 1)
+        #expect(Personality.dumbInit.defaults.exitCodes.usage == 1)
+        #expect(Personality.tini.defaults.exitCodes.forSpawnFailure(errno: 2) == 127)
+        #expect(Personality.tini.defaults.exitCodes.forSpawnFailure(errno: 13) == 126)
+        #expect(Personality.tini.defaults.exitCodes.forSpawnFailure(errno: 8) == 1)
+        #expect(Personality.dumbInit.defaults.exitCodes.forSpawnFailure(errno: 2) == 2)
+        #expect(Personality.dumbInit.defaults.exitCodes.forSpawnFailure(errno: 13) == 2)
+        #expect(Personality.vigil.defaults.exitCodes.forSpawnFailure(errno: 2) == 127)
+        #expect(Personality.vigil.defaults.exitCodes.forSpawnFailure(errno: 20) == 127)
+        #expect(Personality.vigil.defaults.exitCodes.forSpawnFailure(errno: 13) == 126)
+        #expect(Personality.vigil.defaults.exitCodes.forSpawnFailure(errno: 12) == 125)
+    }
+
+    @Test func eachToolResolvesIntoPlainValues() {
+        let tini = Personality.tini.defaults
+        #expect(tini.mainChildExit == .exitAtOnce && tini.subreaper == .off(warn: true) && tini.shellFallback)
+        #expect(tini.childInheritsSignalMask && tini.grouping == .ownGroup && tini.logStyle == .bracketed("tini"))
+        let dumbInit = Personality.dumbInit.defaults
+        #expect(dumbInit.mainChildExit == .forwardTermAndExit && dumbInit.subreaper == .off(warn: false))
+        #expect(dumbInit.grouping == .newSession && dumbInit.stopsWithTerminalStopSignals && dumbInit.shellFallback)
+        #expect(!dumbInit.childInheritsSignalMask && dumbInit.logStyle == .named("dumb-init"))
+        let vigil = Personality.vigil.defaults
+        #expect(vigil == Configuration())
+        #expect(vigil.mainChildExit == .stopTheRest && vigil.subreaper == .automatic && !vigil.shellFallback)
     }
 }
 
 @Suite struct TiniCommandLineTests {
     @Test func theUsualDockerForm() throws {
         let (config, command) = try run(["/sbin/docker-init", "--", "app", "--flag"])
-        #expect(config.personality == .tini)
+        #expect(config == resolved(config, from: Personality.tini.defaults))
         #expect(command == [2, 3])
-        #expect(!config.requireSubreaper && !config.forwardToGroup)
+        #expect(config.subreaper != .required && !config.forwardToGroup)
         #expect(config.verbosity == 1)
     }
 
     @Test func everyOption() throws {
         let (config, command) = try run(["tini", "-s", "-g", "-w", "-vv", "-p", "SIGUSR1", "-e", "3", "-e4", "--", "x"])
-        #expect(config.requireSubreaper && config.forwardToGroup && config.warnOnReap)
+        #expect(config.subreaper == .required && config.forwardToGroup && config.warnOnReap)
         #expect(config.verbosity == 3)
         #expect(config.parentDeathSignal == 10)
         #expect(config.exitMap.codes == [3, 4])
@@ -93,7 +126,7 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
     @Test func environmentWinsAndAnyValueCounts() throws {
         let (config, _) = try run(["tini", "-vvv", "--", "x"],
                                   env: ["TINI_SUBREAPER": "", "TINI_KILL_PROCESS_GROUP": "0", "TINI_VERBOSITY": "0"])
-        #expect(config.requireSubreaper && config.forwardToGroup)
+        #expect(config.subreaper == .required && config.forwardToGroup)
         #expect(config.verbosity == 0)
         #expect(try run(["tini", "x"], env: ["TINI_VERBOSITY": "junk"]).0.verbosity == 0)
         #expect(try run(["tini", "x"], env: ["TINI_VERBOSITY": "2x"]).0.verbosity == 2)
@@ -116,8 +149,8 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
 @Suite struct DumbInitCommandLineTests {
     @Test func setsidModeByDefault() throws {
         let (config, command) = try run(["dumb-init", "sh", "-c", "x"])
-        #expect(config.personality == .dumbInit)
-        #expect(config.session && config.forwardToGroup)
+        #expect(config == resolved(config, from: Personality.dumbInit.defaults))
+        #expect(config.grouping == .newSession && config.forwardToGroup)
         #expect(config.rewrite.apply(20) == 19 && config.rewrite.apply(21) == 19 && config.rewrite.apply(22) == 19)
         #expect(command == [1, 2, 3])
     }
@@ -127,7 +160,7 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
                              (["dumb-init", "--single", "x"], [:]), (["dumb-init", "x"], ["DUMB_INIT_SETSID": "0"])]
             as [([String], [String: String])] {
             let (config, _) = try run(words, env: env)
-            #expect(!config.session && !config.forwardToGroup)
+            #expect(config.grouping == .callersGroup && !config.forwardToGroup)
             #expect(config.rewrite.apply(20) == 20)
         }
     }
@@ -198,20 +231,20 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
 
     @Test func sessionStopsOnTerminalSignalsUnlessRewritten() throws {
         let (config, _) = try run(["vigil", "--session", "--rewrite", "TTIN:TERM", "x"])
-        #expect(config.session)
+        #expect(config.grouping == .newSession)
         #expect(config.rewrite.apply(20) == 19 && config.rewrite.apply(22) == 19)
         #expect(config.rewrite.apply(21) == 15)
-        #expect(try run(["vigil", "x"], env: ["VIGIL_SESSION": "1"]).0.session)
+        #expect(try run(["vigil", "x"], env: ["VIGIL_SESSION": "1"]).0.grouping == .newSession)
     }
 }
 
 @Suite struct SessionSupervisorTests {
     func session(_ configure: (inout Configuration) -> Void = { _ in }) -> Supervisor {
         var configuration = Configuration()
-        configuration.session = true
+        configuration.grouping = .newSession
         configuration.applySessionDefaults()
         configure(&configuration)
-        var supervisor = Supervisor(policy: Supervisor.Policy(configuration))
+        var supervisor = Supervisor(policy: Policy(configuration))
         supervisor.started(mainChild: 40)
         return supervisor
     }
@@ -229,23 +262,18 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
     }
 
     @Test func dumbInitForwardsTermToTheGroupWhenTheChildExits() {
-        var configuration = Configuration()
-        configuration.personality = .dumbInit
-        configuration.stopsTheRest = false
-        configuration.session = true
+        var configuration = Personality.dumbInit.defaults
         configuration.applySessionDefaults()
         configuration.rewrite.set(15, to: 10)
-        var supervisor = Supervisor(policy: Supervisor.Policy(configuration))
+        var supervisor = Supervisor(policy: Policy(configuration))
         supervisor.started(mainChild: 40)
         #expect(supervisor.reaped(40, .exited(code: 3), at: 0)
             == [.send(signal: 10, to: .processGroup(40)), .exit(code: 3)])
     }
 
     @Test func tiniExitsAtOnce() {
-        var configuration = Configuration()
-        configuration.personality = .tini
-        configuration.stopsTheRest = false
-        var supervisor = Supervisor(policy: Supervisor.Policy(configuration))
+        let configuration = Personality.tini.defaults
+        var supervisor = Supervisor(policy: Policy(configuration))
         supervisor.started(mainChild: 40)
         #expect(supervisor.reaped(40, .killed(signal: 9, coreDumped: false), at: 0) == [.exit(code: 137)])
     }
@@ -260,17 +288,17 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
 
 @Suite struct ShutdownOptInTests {
     @Test func tiniAndDumbInitExitAtOnceByDefault() throws {
-        #expect(try run(["tini", "x"]).0.stopsTheRest == false)
-        #expect(try run(["dumb-init", "x"]).0.stopsTheRest == false)
-        #expect(try run(["vigil", "x"]).0.stopsTheRest == true)
+        #expect(try run(["tini", "x"]).0.mainChildExit != .stopTheRest)
+        #expect(try run(["dumb-init", "x"]).0.mainChildExit != .stopTheRest)
+        #expect(try run(["vigil", "x"]).0.mainChildExit == .stopTheRest)
     }
 
     @Test func vigilShutdownVariablesOptIn() throws {
         for name in ["docker-init", "dumb-init"] {
             let (config, _) = try run([name, "x"], env: ["VIGIL_GRACE": "8s", "VIGIL_GROUP": "1"])
-            #expect(config.stopsTheRest && config.grace == 8_000_000_000)
+            #expect(config.mainChildExit == .stopTheRest && config.grace == 8_000_000_000)
             #expect(!config.forwardToGroup || name == "dumb-init")   // only the shutdown variables count
-            #expect(Supervisor.Policy(config).mainChildExit == .stopTheRest)
+            #expect(Policy(config).mainChildExit == .stopTheRest)
         }
         #expect(try run(["tini", "x"], env: ["VIGIL_KILL_AFTER": "3s"]).0.killAfter == 3_000_000_000)
         #expect(usageMessage(["tini", "x"], env: ["VIGIL_GRACE": "soon"])

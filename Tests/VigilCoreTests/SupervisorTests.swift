@@ -3,17 +3,27 @@ import Testing
 
 let second = Durations.second
 
-func policy(_ change: (inout Supervisor.Policy) -> Void = { _ in }) -> Supervisor.Policy {
-    var policy = Supervisor.Policy()
+func policy(_ change: (inout Policy) -> Void = { _ in }) -> Policy {
+    var policy = Policy()
     change(&policy)
     return policy
 }
 
-func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Supervisor {
+func running(_ policy: Policy = policy(), child: Int32 = 40, foreground: Bool = false) -> Supervisor {
     var supervisor = Supervisor(policy: policy)
-    supervisor.started(mainChild: child)
+    supervisor.started(mainChild: child, foreground: foreground)
     return supervisor
 }
+
+/// The shutdown a phase holds, if any.
+func shutdown(_ supervisor: Supervisor) -> Supervisor.Shutdown? {
+    switch supervisor.phase {
+    case .draining(let shutdown), .killing(let shutdown): return shutdown
+    default: return nil
+    }
+}
+
+func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
 
 @Suite struct ForwardingTests {
     @Test func forwardsToTheChildOrItsGroup() {
@@ -32,7 +42,8 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
         var supervisor = running()
         #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
         #expect(supervisor.received(15, at: 1) == [.send(signal: 15, to: .process(40))])
-        #expect(supervisor.firstStopRequest == 0)
+        guard case .running(let child) = supervisor.phase else { Issue.record("not running"); return }
+        #expect(child.stopRequested)
     }
 }
 
@@ -41,7 +52,7 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
         var supervisor = running(policy { $0.mainChildExit = .exitAtOnce })
         #expect(supervisor.reaped(41, .exited(code: 3), at: 0) == [])
         #expect(supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: 0) == [.exit(code: 143)])
-        #expect(supervisor.mainChild == nil)
+        #expect(!supervisor.isMainChild(40))
         #expect(supervisor.received(15, at: 0) == [])
     }
 
@@ -53,7 +64,7 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
     @Test func ignoresStopsOfTheChild() {
         var supervisor = running()
         #expect(supervisor.reaped(40, .stopped(signal: 19), at: 0) == [])
-        #expect(supervisor.mainChild == 40)
+        #expect(supervisor.isMainChild(40))
     }
 }
 
@@ -61,9 +72,9 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
     @Test func mainChildExitStopsTheRestWithTheStopSignal() {
         var supervisor = running(policy { $0.stopSignal = 10 })
         #expect(supervisor.reaped(40, .exited(code: 7), at: 100) == [.signalLeftovers(signal: 10)])
-        #expect(supervisor.phase == .draining(deadline: 100 + 5 * second))
+        #expect(supervisor.phase == .draining(.init(deadline: 100 + 5 * second, exitCode: 7, stopRequested: false)))
         #expect(supervisor.deadline == 100 + 5 * second)
-        #expect(supervisor.isShuttingDown)
+        #expect(supervisor.awaitsEmptyTree)
         #expect(supervisor.nothingLeft() == [.exit(code: 7)])
         #expect(supervisor.phase == .exited)
     }
@@ -79,9 +90,8 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
         var supervisor = running(policy { $0.grace = 2 * second; $0.exitMap = ExitMap([3]) })
         _ = supervisor.reaped(40, .exited(code: 4), at: 0)
         #expect(supervisor.timeReached(2 * second - 1) == [])
-        #expect(supervisor.timeReached(2 * second) == [.killLeftovers])
-        #expect(supervisor.killReason == .graceExpired)
-        #expect(supervisor.phase == .killing(deadline: 4 * second))
+        #expect(supervisor.timeReached(2 * second) == [.killLeftovers(reason: .graceExpired(2 * second))])
+        #expect(supervisor.phase == .killing(.init(deadline: 4 * second, exitCode: 4, stopRequested: false)))
         #expect(supervisor.nothingLeft() == [.exit(code: 4)])
     }
 
@@ -89,13 +99,12 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
         var supervisor = running(policy { $0.grace = second })
         _ = supervisor.reaped(40, .exited(code: 1), at: 0)
         _ = supervisor.timeReached(second)
-        #expect(supervisor.timeReached(3 * second) == [.exit(code: 1)])
+        #expect(supervisor.timeReached(3 * second) == [.reportStragglers(after: 2 * second), .exit(code: 1)])
     }
 
     @Test func zeroGraceKillsAtOnce() {
         var supervisor = running(policy { $0.grace = 0 })
-        #expect(supervisor.reaped(40, .exited(code: 0), at: 0) == [.killLeftovers])
-        #expect(supervisor.killReason == .noGracePeriod)
+        #expect(supervisor.reaped(40, .exited(code: 0), at: 0) == [.killLeftovers(reason: .noGracePeriod)])
     }
 
     @Test func signalsDuringTheShutdownGoToTheRestWithoutCuttingTheGraceShort() {
@@ -104,22 +113,21 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
         _ = supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: second)
         #expect(supervisor.received(15, at: 2 * second) == [.signalLeftovers(signal: 15)])
         #expect(supervisor.received(10, at: 2 * second) == [.signalLeftovers(signal: 10)])
-        #expect(supervisor.phase == .draining(deadline: 6 * second))
+        #expect(supervisor.phase == .draining(.init(deadline: 6 * second, exitCode: 143, stopRequested: true)))
     }
 
     @Test func repeatStopKillsCutsTheGraceShortWhenAsked() {
         var supervisor = running(policy { $0.repeatedStopKills = true })
         _ = supervisor.received(15, at: 0)
         _ = supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: second)
-        #expect(supervisor.received(2, at: 2 * second) == [.killLeftovers])
-        #expect(supervisor.killReason == .repeatedStopRequest)
+        #expect(supervisor.received(2, at: 2 * second) == [.killLeftovers(reason: .repeatedStopRequest)])
     }
 
     @Test func repeatStopKillsWhileTheChildRunsKillsItAndSkipsTheGrace() {
         var supervisor = running(policy { $0.repeatedStopKills = true })
         #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
         #expect(supervisor.received(15, at: 1) == [.send(signal: 9, to: .process(40))])
-        #expect(supervisor.reaped(40, .killed(signal: 9, coreDumped: false), at: 2) == [.killLeftovers])
+        #expect(supervisor.reaped(40, .killed(signal: 9, coreDumped: false), at: 2) == [.killLeftovers(reason: .repeatedStopRequest)])
     }
 
     @Test func killAfterStartsAtTheFirstStopRequest() {
@@ -169,11 +177,14 @@ func running(_ policy: Supervisor.Policy = policy(), child: Int32 = 40) -> Super
 
 @Suite struct ChildStopTests {
     @Test func vigilStopsWithItsChildOnlyWhenAsked() {
-        var following = running(policy { $0.stopsWithChild = true })
+        var following = running(foreground: true)
         #expect(following.reaped(40, .stopped(signal: 20), at: 0) == [.stopSelf])
         #expect(following.reaped(41, .stopped(signal: 20), at: 0) == [])
-        #expect(following.mainChild == 40)
+        #expect(following.isMainChild(40))
         var plain = running()
         #expect(plain.reaped(40, .stopped(signal: 20), at: 0) == [])
+        // As PID 1 nobody above could resume vigil: it never stops with the child.
+        var namespaceInit = running(policy { $0.isNamespaceInit = true }, foreground: true)
+        #expect(namespaceInit.reaped(40, .stopped(signal: 20), at: 0) == [])
     }
 }

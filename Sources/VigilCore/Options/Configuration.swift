@@ -1,69 +1,108 @@
 import CLinux
 
-/// Everything the command line and the environment can set.
-public struct Configuration: Equatable, Sendable {
-    /// Forward signals to the child's process group rather than to the child alone (`-g`).
-    public var forwardToGroup = false
-    /// Fail unless the kernel accepts vigil as a child subreaper (`-s`).
-    public var requireSubreaper = false
-    /// Signal vigil asks to receive when its parent dies (`-p`).
-    public var parentDeathSignal: Int32? = nil
-    /// Child exit codes reported as 0 (`-e`).
-    public var exitMap = ExitMap()
-    /// 0 errors only, 1 warnings (default), 2 info, 3 and up debug (`-q`, `-v`).
-    public var verbosity = Verbosity.warnings
-    /// Log every reaped process that is not the main child (`-w`).
-    public var warnOnReap = false
-    /// Sent to what is left when the main child has exited (`--stop-signal`).
-    public var stopSignal: Int32 = SIGTERM
-    /// How long the rest may take to stop before SIGKILL, in nanoseconds (`--grace`).
-    public var grace: Int64 = 5 * Durations.second
-    /// SIGKILL the main child this long after the first stop request (`--kill-after`).
-    public var killAfter: Int64? = nil
-    /// A second stop request during shutdown SIGKILLs everything at once (`--repeat-stop-kills`).
-    public var repeatedStopKills = false
-    /// Signals forwarded as another signal or dropped (`--rewrite`).
-    public var rewrite = SignalRewrite()
-    /// The child leads its own session with the terminal; job-control signals stop vigil too
-    /// (`--session`, dumb-init's default).
-    public var session = false
-    /// After forwarding TSTP, TTIN or TTOU, stop vigil too (SIGSTOP), so that a shell or
-    /// supervisor above sees the job stop; CONT resumes vigil and is forwarded. Session mode
-    /// and every dumb-init mode.
-    public var stopsWithTerminalStopSignals = false
-    /// Session mode's consequences: signals go to the child's process group (the session it
-    /// leads), and terminal stop signals become SIGSTOP unless the user rewrote them.
-    mutating func applySessionDefaults() {
-        guard session else { return }
-        forwardToGroup = true
-        stopsWithTerminalStopSignals = true
-        rewrite.stopOnTerminalSignals()
+/// Everything the command line and the environment decide, as plain values. The tool vigil
+/// stands in for (tini, dumb-init) is resolved into these values when the command line is
+/// parsed: nothing after parsing asks which tool that was. Each default is defined here once.
+struct Configuration: Equatable {
+    // MARK: The child
+
+    /// How the main child is placed among process groups and sessions.
+    enum Grouping: Equatable {
+        /// A process group of its own in vigil's session (vigil and tini).
+        case ownGroup
+        /// vigil's own process group and session (dumb-init's single-child mode).
+        case callersGroup
+        /// A new session with stdin's terminal as its controlling terminal (`--session`,
+        /// dumb-init's default).
+        case newSession
     }
+
+    var grouping = Grouping.ownGroup
+    /// Run a file without `#!` through /bin/sh, as execvp does (tini, dumb-init).
+    var shellFallback = false
     /// The child starts with the signal mask vigil was started with (tini's rule), rather than
     /// an empty one. Either way, signals ignored when vigil started stay ignored in the child.
-    public var childInheritsSignalMask = false
+    var childInheritsSignalMask = false
+
+    // MARK: Signals
+
+    /// Forward signals to the child's process group rather than to the child alone (`-g`).
+    var forwardToGroup = false
+    /// Signals forwarded as another signal or dropped (`--rewrite`).
+    var rewrite = SignalRewrite()
+    /// After forwarding TSTP, TTIN or TTOU, stop vigil too (SIGSTOP), so that a shell or
+    /// supervisor above sees the job stop; CONT resumes vigil and is forwarded.
+    var stopsWithTerminalStopSignals = false
+    /// Signal vigil asks to receive when its parent dies (`-p`).
+    var parentDeathSignal: Int32? = nil
+
+    // MARK: Reaping
+
+    /// When vigil registers as a child subreaper (it does not need to as PID 1).
+    enum Subreaper: Equatable {
+        /// Whenever it is not PID 1; a refusal is a warning (vigil's default).
+        case automatic
+        /// The kernel must accept it, or vigil fails (`-s`).
+        case required
+        /// Never; `warn` says so when vigil then cannot reap (tini without `-s`).
+        case off(warn: Bool)
+    }
+
+    var subreaper = Subreaper.automatic
+    /// Log every reaped process that is not the main child (`-w`).
+    var warnOnReap = false
+
+    // MARK: Exit and shutdown
+
+    /// What to do when the main child exits.
+    enum MainChildExit: Equatable {
+        /// Stop the rest of the tree gracefully, then exit (vigil's own mode).
+        case stopTheRest
+        /// Exit at once; as PID 1 the kernel kills what is left (tini's behaviour).
+        case exitAtOnce
+        /// Forward SIGTERM (rewritten) as any signal, then exit at once (dumb-init's behaviour).
+        case forwardTermAndExit
+    }
+
+    var mainChildExit = MainChildExit.stopTheRest
+    /// Child exit codes reported as 0 (`-e`).
+    var exitMap = ExitMap()
+    /// vigil's own exit codes.
+    var exitCodes = ExitCodes.vigil
+    /// Sent to what is left when the main child has exited (`--stop-signal`).
+    var stopSignal: Int32 = SIGTERM
+    /// How long the rest may take to stop before SIGKILL, in nanoseconds (`--grace`).
+    var grace: Int64 = 5 * Durations.second
+    /// SIGKILL the main child this long after the first stop request (`--kill-after`).
+    var killAfter: Int64? = nil
+    /// A second stop request SIGKILLs everything at once (`--repeat-stop-kills`).
+    var repeatedStopKills = false
+    /// How long to wait for SIGKILLed processes to be gone before exiting anyway (a process in
+    /// uninterruptible sleep dies only when its I/O ends). Not an option.
+    var killWait: Int64 = 2 * Durations.second
+
+    // MARK: Logging
+
+    /// 0 errors only, 1 warnings (default), 2 info, 3 and up debug (`-q`, `-v`).
+    var verbosity = Verbosity.warnings
+    /// How log lines start.
+    var logStyle = Log.Style.named("vigil")
     /// Whose words the log lines use.
-    public var wording = Wording.vigil
+    var wording = Wording.vigil
 
-    /// The tool vigil stands in for.
-    public var personality = Personality.vigil
-    /// When the main child exits, stop the rest of the tree gracefully before exiting. Off
-    /// under the names tini and dumb-init unless a `VIGIL_*` shutdown variable is set.
-    public var stopsTheRest = true
-
-    public init() {}
+    init() {}
 }
 
 /// Log levels, as numbers so that `-vvv` and `VIGIL_VERBOSITY=3` mean the same.
-public enum Verbosity {
-    public static let errors = 0
-    public static let warnings = 1
-    public static let info = 2
-    public static let debug = 3
+enum Verbosity {
+    static let errors = 0
+    static let warnings = 1
+    static let info = 2
+    static let debug = 3
 }
 
 /// What the command line asks vigil to do.
-public enum Invocation: Equatable, Sendable {
+enum Invocation: Equatable {
     /// Supervise the command made of these entries of the argument vector, in this order
     /// (tini's option parsing may leave options between them).
     case run(Configuration, command: [Int])
@@ -73,20 +112,25 @@ public enum Invocation: Equatable, Sendable {
     case show(String)
 }
 
-/// A problem with the command line or an environment variable: exit code 2.
-public struct UsageError: Error, Equatable {
-    /// The problem, without the program name: "unknown option '--foo'".
-    public let message: String
+/// A problem with the command line or an environment variable.
+struct UsageError: Error, Equatable {
+    /// The problem, without the program name: "unknown option '--foo'". Values it echoes are
+    /// escaped and cut (see `LogText`), so that it stays one line.
+    let text: LogText
     /// The line after it: where to find help.
-    public var hint: String? = nil
+    var hint: String? = nil
 
-    public init(_ message: String, hint: String? = nil) {
-        self.message = message
+    init(_ text: LogText, hint: String? = nil) {
+        self.text = text
         self.hint = hint
     }
 
+    var message: String { text.string }
+
     /// The problem line and the hint, as printed on stderr.
-    public func rendered(programName: String) -> String {
-        "\(programName): \(message)\n\(hint ?? "Try '\(programName) --help' for more information.")\n"
+    func rendered(programName: String) -> [UInt8] {
+        let hint = hint.map { LogText($0) } ?? "Try '\(programName) --help' for more information."
+        let line: LogText = "\(programName): \(text)\n\(hint)\n"
+        return line.bytes
     }
 }

@@ -6,116 +6,67 @@ import CLinux
 /// `dumb-init sh -c x` works, and so does the shebang `#!/usr/bin/dumb-init /bin/sh`. Long
 /// options may be abbreviated. Setsid mode is the default; `-c` or `DUMB_INIT_SETSID=0` turns
 /// it off. `DUMB_INIT_DEBUG=1` is `-v`.
-public struct DumbInitCommandLine {
-    public let realtime: RealtimeSignals
+struct DumbInitCommandLine {
+    let realtime: RealtimeSignals
 
-    public init(realtime: RealtimeSignals = .current) {
+    init(realtime: RealtimeSignals = .current) {
         self.realtime = realtime
     }
 
-    static let longOptions: [(name: String, letter: UInt8)] = [
-        ("help", UInt8(ascii: "h")), ("single-child", UInt8(ascii: "c")), ("rewrite", UInt8(ascii: "r")),
-        ("verbose", UInt8(ascii: "v")), ("version", UInt8(ascii: "V")),
+    enum Option { case help, singleChild, rewrite, verbose, version }
+
+    /// getopt_long's `+hvVcr:` and its long names.
+    static let options: [OptionScanner<Option>.Option] = [
+        .init(.help, short: "h", long: "help"), .init(.singleChild, short: "c", long: "single-child"),
+        .init(.rewrite, short: "r", long: "rewrite", takesValue: true), .init(.verbose, short: "v", long: "verbose"),
+        .init(.version, short: "V", long: "version"),
     ]
 
-    public func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> Invocation {
-        var configuration = Configuration()
-        configuration.personality = .dumbInit
-        configuration.session = true
-        configuration.stopsTheRest = false
-        // dumb-init stops itself after forwarding TSTP, TTIN or TTOU in single-child mode too.
-        configuration.stopsWithTerminalStopSignals = true
-        var index = 1
-        while index < arguments.count {
-            let bytes = Array(arguments[index].utf8)
-            guard bytes.count > 1, bytes[0] == UInt8(ascii: "-") else { break }
-            index += 1
-            if ASCII.equals(bytes, "--") { break }
-            var letters: [(UInt8, String?)] = []
-            if bytes[1] == UInt8(ascii: "-") {
-                letters.append(try longOption(bytes, arguments, &index))
-            } else {
-                var position = 1
-                while position < bytes.count {
-                    let letter = bytes[position]
-                    position += 1
-                    if letter == UInt8(ascii: "r") {
-                        if position < bytes.count {
-                            letters.append((letter, String(decoding: bytes[position...], as: UTF8.self)))
-                        } else {
-                            guard index < arguments.count else {
-                                throw usageError("option requires an argument -- 'r'")
-                            }
-                            letters.append((letter, arguments[index]))
-                            index += 1
-                        }
-                        break
-                    }
-                    letters.append((letter, nil))
+    func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> Invocation {
+        var configuration = Personality.dumbInit.defaults
+        var scanner = OptionScanner(
+            arguments, options: DumbInitCommandLine.options, operands: .stopAtFirst, abbreviations: true)
+        while let option = try scanner.next(wordedBy: DumbInitCommandLine.words) {
+            switch option.id {
+            case .help: return .show(DumbInitCommandLine.usage)
+            case .version: return .show("dumb-init v\(VigilVersion.string) (vigil)\n")
+            case .verbose: configuration.verbosity = Verbosity.debug
+            case .singleChild: configuration.grouping = .callersGroup
+            case .rewrite:
+                let value = option.value ?? ""
+                guard let (from, to) = SignalRewrite.parsePair(value, realtime: realtime) else {
+                    throw DumbInitCommandLine.usageError("-r: expected s:r with signal numbers or names (r 0 drops s), got '\(value)'")
                 }
-            }
-            for (letter, value) in letters {
-                switch letter {
-                case UInt8(ascii: "h"): return .show(DumbInitCommandLine.usage)
-                case UInt8(ascii: "V"): return .show("dumb-init v\(VigilVersion.string) (vigil)\n")
-                case UInt8(ascii: "v"): configuration.verbosity = Verbosity.debug
-                case UInt8(ascii: "c"): configuration.session = false
-                case UInt8(ascii: "r"):
-                    guard let (from, to) = SignalRewrite.parsePair(value ?? "", realtime: realtime) else {
-                        throw usageError("-r: expected s:r with signal numbers or names (r 0 drops s), got '\(value ?? "")'")
-                    }
-                    configuration.rewrite.set(from, to: to)
-                default:
-                    throw usageError("invalid option -- '\(String(decoding: [letter], as: UTF8.self))'")
-                }
+                configuration.rewrite.set(from, to: to)
             }
         }
-        guard index < arguments.count else { throw usageError("no command given") }
+        let command = scanner.operandIndices
+        guard !command.isEmpty else { throw DumbInitCommandLine.usageError("no command given") }
         if let debug = environment("DUMB_INIT_DEBUG"), ASCII.equals(debug, "1") {
             configuration.verbosity = Verbosity.debug
         }
         if let setsid = environment("DUMB_INIT_SETSID"), ASCII.equals(setsid, "0") {
-            configuration.session = false
+            configuration.grouping = .callersGroup
         }
-        try CommandLineParser(realtime: realtime)
-            .applyShutdownVariables(to: &configuration, environment)
+        try VigilCommandLine(realtime: realtime).applyShutdownVariables(to: &configuration, environment)
         configuration.applySessionDefaults()
-        return .run(configuration, command: Array(index..<arguments.count))
+        return .run(configuration, command: command)
     }
 
-    /// `--name`, `--name=value`, `--name value`, or an unambiguous prefix of a name.
-    private func longOption(
-        _ bytes: [UInt8], _ arguments: [String], _ index: inout Int
-    ) throws(UsageError) -> (UInt8, String?) {
-        let body = bytes[2...]
-        let equals = body.firstIndex(of: UInt8(ascii: "="))
-        let name = body[..<(equals ?? body.endIndex)]
-        let shown = "--" + String(decoding: name, as: UTF8.self)
-        var matches: [(name: String, letter: UInt8)] = []
-        for option in DumbInitCommandLine.longOptions where option.name.utf8.starts(with: name) {
-            if ASCII.equals(name, option.name) {
-                matches = [option]
-                break
-            }
-            matches.append(option)
+    /// getopt_long's words.
+    static func words(_ problem: OptionScanner<Option>.Problem) -> UsageError {
+        switch problem {
+        case .unknown(let name, let long):
+            return usageError(long ? "unrecognized option '--\(name)'" : "invalid option -- '\(name)'")
+        case .ambiguous(let name): return usageError("option '--\(name)' is ambiguous")
+        case .unexpectedValue(let shown): return usageError("option '\(shown)' doesn't allow an argument")
+        case .missingValue(let shown, let long):
+            return usageError(long ? "option '\(shown)' requires an argument"
+                                   : "option requires an argument -- '\(String(shown.utf8.dropFirst())!)'")
         }
-        guard matches.count == 1 else {
-            throw usageError(matches.isEmpty ? "unrecognized option '\(shown)'" : "option '\(shown)' is ambiguous")
-        }
-        let letter = matches[0].letter
-        guard letter == UInt8(ascii: "r") else {
-            if equals != nil { throw usageError("option '--\(matches[0].name)' doesn't allow an argument") }
-            return (letter, nil)
-        }
-        if let equals { return (letter, String(decoding: body[(equals + 1)...], as: UTF8.self)) }
-        guard index < arguments.count else {
-            throw usageError("option '--rewrite' requires an argument")
-        }
-        index += 1
-        return (letter, arguments[index - 1])
     }
 
-    private func usageError(_ message: String) -> UsageError {
+    private static func usageError(_ message: LogText) -> UsageError {
         UsageError(message, hint: "Try dumb-init --help for full usage.")
     }
 

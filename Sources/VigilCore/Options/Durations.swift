@@ -1,13 +1,13 @@
 /// Parses and prints the durations of `--grace` and `--kill-after`, in nanoseconds.
-public enum Durations {
-    public static let second: Int64 = 1_000_000_000
-    public static let millisecond: Int64 = 1_000_000
+enum Durations {
+    static let second: Int64 = 1_000_000_000
+    static let millisecond: Int64 = 1_000_000
     /// Longer than any stop timeout a runtime uses; guards against overflow.
     static let maximum: Int64 = 24 * 3600 * second
 
     /// `500ms`, `5s`, `1.5s`, `2m`, `1h`, or a plain number of seconds (`10`, `0.25`), the
     /// way `docker stop -t` counts. Nil for anything else, negative values included.
-    public static func parse(_ text: String) -> Int64? {
+    static func parse(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         var end = bytes.count
         while end > 0 && (bytes[end - 1] < 0x30 || bytes[end - 1] > 0x39) && bytes[end - 1] != UInt8(ascii: ".") {
@@ -45,7 +45,7 @@ public enum Durations {
     }
 
     /// `5s`, `1.5s`, `250ms`, `0s`.
-    public static func format(_ nanoseconds: Int64) -> String {
+    static func format(_ nanoseconds: Int64) -> String {
         if nanoseconds % second == 0 { return "\(nanoseconds / second)s" }
         if nanoseconds < second { return "\(nanoseconds / millisecond)ms" }
         let tenths = nanoseconds / (second / 10)

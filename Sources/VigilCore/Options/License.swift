@@ -1,7 +1,7 @@
 /// vigil's licence, printed by `-l` under the name tini. Kept identical to LICENSE at the
 /// repository root (a unit test compares them).
-public enum License {
-    public static let text = """
+enum License {
+    static let text = """
         MIT License
 
         Copyright (c) 2026 The vigil authors

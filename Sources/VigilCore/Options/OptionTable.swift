@@ -66,13 +66,19 @@ enum OptionTable {
                    environment: nil, summary: "print the version and exit"),
     ]
 
-    static func spec(short: UInt8) -> OptionSpec? {
-        for spec in all where spec.short == short { return spec }
-        return nil
+    /// The table as the option scanner reads it.
+    static let scannerOptions: [OptionScanner<OptionID>.Option] = all.map {
+        OptionScanner.Option($0.id, short: $0.short.map { Unicode.Scalar($0) }, long: $0.long,
+                             takesValue: $0.valueName != nil)
     }
 
-    static func spec(long: some Collection<UInt8>) -> OptionSpec? {
-        for spec in all where ASCII.equals(long, spec.long) { return spec }
+    /// The option written as `shown` (`-p` or `--grace`).
+    static func spec(shown: String) -> OptionSpec? {
+        let bytes = Array(shown.utf8)
+        for spec in all {
+            if let short = spec.short, bytes == [UInt8(ascii: "-"), short] { return spec }
+            if bytes.count > 2, ASCII.equals(bytes[2...], spec.long) { return spec }
+        }
         return nil
     }
 }

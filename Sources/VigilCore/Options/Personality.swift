@@ -3,13 +3,16 @@ import CLinux
 /// Which tool vigil stands in for, chosen by the name it was run under. Under `tini` or
 /// `docker-init` it takes tini's options and semantics, under `dumb-init` dumb-init's, so that
 /// swapping the binary changes nothing a user relies on.
-public enum Personality: Equatable, Sendable {
+///
+/// This is the only place that knows those tools: each resolves into a `Configuration` of plain
+/// values, and nothing after parsing asks which tool it was.
+enum Personality: Equatable {
     case vigil
     case tini
     case dumbInit
 
     /// From argv[0]: its last path component.
-    public static func detect(_ argv0: String) -> Personality {
+    static func detect(_ argv0: String) -> Personality {
         let bytes = Array(argv0.utf8)
         let start = (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 }) ?? 0
         let name = bytes[start...]
@@ -20,8 +23,8 @@ public enum Personality: Equatable, Sendable {
         return .vigil
     }
 
-    /// The prefix of log lines.
-    public var programName: String {
+    /// The prefix of usage errors and log lines.
+    var programName: String {
         switch self {
         case .vigil: return "vigil"
         case .tini: return "tini"
@@ -29,30 +32,59 @@ public enum Personality: Equatable, Sendable {
         }
     }
 
-    /// tini and dumb-init both exit 1 on a bad command line.
-    public var usageExitCode: Int32 {
-        self == .vigil ? ExitCodes.usage : 1
-    }
-
-    /// When vigil itself cannot work: 125 (as Docker uses for its own failures), 1 for tini and
-    /// dumb-init, which exit 1 on every failure of their own.
-    public var internalFailureExitCode: Int32 {
-        self == .vigil ? ExitCodes.internalFailure : 1
-    }
-
-    /// vigil registers as a subreaper whenever it is not PID 1; tini only when asked (and
-    /// warns otherwise); dumb-init never does.
-    public var registersSubreaperByDefault: Bool { self == .vigil }
-
-    /// Like execvp, tini and dumb-init run a file without `#!` through /bin/sh.
-    public var runsScriptsWithoutShebangThroughShell: Bool { self != .vigil }
-
-    /// The exit code when the command cannot be started.
-    public func spawnFailureExitCode(errno: Int32) -> Int32 {
+    /// The tool's own behaviour, before its options.
+    var defaults: Configuration {
+        var configuration = Configuration()
         switch self {
-        case .vigil: return ExitCodes.forSpawnFailure(errno: errno)
-        case .tini: return errno == ENOENT ? 127 : errno == EACCES ? 126 : 1
-        case .dumbInit: return 2
+        case .vigil:
+            break
+        case .tini:
+            configuration.mainChildExit = .exitAtOnce
+            configuration.subreaper = .off(warn: true)
+            configuration.shellFallback = true
+            configuration.childInheritsSignalMask = true
+            configuration.exitCodes = .tini
+            configuration.logStyle = .bracketed("tini")
+            configuration.wording = .tini
+        case .dumbInit:
+            configuration.mainChildExit = .forwardTermAndExit
+            configuration.subreaper = .off(warn: false)
+            configuration.shellFallback = true
+            configuration.grouping = .newSession
+            // dumb-init stops itself after forwarding TSTP, TTIN or TTOU in single-child mode too.
+            configuration.stopsWithTerminalStopSignals = true
+            configuration.exitCodes = .dumbInit
+            configuration.logStyle = .named("dumb-init")
         }
+        return configuration
+    }
+
+    /// Parses the command line the way the tool would.
+    func parse(
+        _ arguments: [String], environment: (String) -> String?, realtime: RealtimeSignals = .current
+    ) throws(UsageError) -> Invocation {
+        switch self {
+        case .vigil: return try VigilCommandLine(realtime: realtime).parse(arguments, environment: environment)
+        case .tini: return try TiniCommandLine(realtime: realtime).parse(arguments, environment: environment)
+        case .dumbInit: return try DumbInitCommandLine(realtime: realtime).parse(arguments, environment: environment)
+        }
+    }
+}
+
+extension ExitCodes {
+    /// tini: 127 not found, 126 permission denied, 1 for its own failures and usage.
+    static let tini = ExitCodes(
+        usage: 1, internalFailure: 1, spawnFailures: [SpawnFailure(ENOENT, 127), SpawnFailure(EACCES, 126)],
+        otherSpawnFailure: 1)
+    /// dumb-init: 2 whenever the command cannot run, 1 for usage and its own failures.
+    static let dumbInit = ExitCodes(usage: 1, internalFailure: 1, spawnFailures: [], otherSpawnFailure: 2)
+}
+
+/// Parses the command line the way the tool vigil was run as would.
+enum InvocationParser {
+    static func parse(
+        _ arguments: [String], environment: (String) -> String?, realtime: RealtimeSignals = .current
+    ) throws(UsageError) -> Invocation {
+        try Personality.detect(arguments.first ?? "vigil").parse(arguments, environment: environment, realtime: realtime)
     }
 }

@@ -5,94 +5,77 @@
 /// `--version` counts only as the sole argument. Environment variables are read after the
 /// command line and win, as in tini: `TINI_SUBREAPER` and `TINI_KILL_PROCESS_GROUP` take
 /// effect whatever their value, `TINI_VERBOSITY` replaces the `-v` count.
-public struct TiniCommandLine {
-    public let realtime: RealtimeSignals
+struct TiniCommandLine {
+    let realtime: RealtimeSignals
 
-    public init(realtime: RealtimeSignals = .current) {
+    init(realtime: RealtimeSignals = .current) {
         self.realtime = realtime
     }
 
     /// The shape `docker info` parses: the init version is what follows `- git.`.
     static var versionLine: String { "tini version \(VigilVersion.string) - git.\(VigilVersion.commit)" }
 
-    public func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> Invocation {
+    enum Option { case help, license, subreaper, verbose, warnReap, group, parentDeathSignal, exitMap }
+
+    /// getopt's `p:hvwgle:s`.
+    static let options: [OptionScanner<Option>.Option] = [
+        .init(.parentDeathSignal, short: "p", takesValue: true), .init(.help, short: "h"),
+        .init(.verbose, short: "v"), .init(.warnReap, short: "w"), .init(.group, short: "g"),
+        .init(.license, short: "l"), .init(.exitMap, short: "e", takesValue: true), .init(.subreaper, short: "s"),
+    ]
+
+    func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> Invocation {
         if arguments.count == 2 && ASCII.equals(arguments[1], "--version") {
             return .show(TiniCommandLine.versionLine + "\n")
         }
-        var configuration = Configuration()
-        configuration.personality = .tini
-        configuration.childInheritsSignalMask = true
-        configuration.wording = .tini
-        configuration.stopsTheRest = false
+        var configuration = Personality.tini.defaults
         var verbosity = Verbosity.warnings
-        let permute = environment("POSIXLY_CORRECT") == nil
-        var skipped: [Int] = []
-        var index = 1
-        scanning: while index < arguments.count {
-            let bytes = Array(arguments[index].utf8)
-            if ASCII.equals(bytes, "--") {
-                index += 1
-                break
-            }
-            guard bytes.count > 1, bytes[0] == UInt8(ascii: "-") else {
-                if !permute { break scanning }
-                skipped.append(index)
-                index += 1
-                continue
-            }
-            index += 1
-            var position = 1
-            while position < bytes.count {
-                let letter = bytes[position]
-                position += 1
-                let shown = String(decoding: [letter], as: UTF8.self)
-                switch letter {
-                case UInt8(ascii: "h"): return .show(TiniCommandLine.usage)
-                case UInt8(ascii: "l"): return .show(License.text)
-                case UInt8(ascii: "s"): configuration.requireSubreaper = true
-                case UInt8(ascii: "v"): verbosity += 1
-                case UInt8(ascii: "w"): configuration.warnOnReap = true
-                case UInt8(ascii: "g"): configuration.forwardToGroup = true
-                case UInt8(ascii: "p"), UInt8(ascii: "e"):
-                    let value: String
-                    if position < bytes.count {
-                        value = String(decoding: bytes[position...], as: UTF8.self)
-                    } else if index < arguments.count {
-                        value = arguments[index]
-                        index += 1
-                    } else {
-                        throw usageError("option requires an argument -- '\(shown)'")
-                    }
-                    position = bytes.count
-                    if letter == UInt8(ascii: "p") {
-                        guard let signal = SignalNames.parse(value, realtime: realtime) else {
-                            throw usageError("not a valid option for -p: \(value)")
-                        }
-                        configuration.parentDeathSignal = signal
-                    } else {
-                        guard let code = ASCII.parseInteger(value), code <= 255 else {
-                            throw usageError("not a valid option for -e: \(value)")
-                        }
-                        configuration.exitMap.insert(UInt8(code))
-                    }
-                default:
-                    throw usageError("invalid option -- '\(shown)'")
+        var scanner = OptionScanner(
+            arguments, options: TiniCommandLine.options,
+            operands: environment("POSIXLY_CORRECT") == nil ? .permute : .stopAtFirst)
+        while let option = try scanner.next(wordedBy: TiniCommandLine.words) {
+            let value = option.value ?? ""
+            switch option.id {
+            case .help: return .show(TiniCommandLine.usage)
+            case .license: return .show(License.text)
+            case .subreaper: configuration.subreaper = .required
+            case .verbose: verbosity += 1
+            case .warnReap: configuration.warnOnReap = true
+            case .group: configuration.forwardToGroup = true
+            case .parentDeathSignal:
+                guard let signal = SignalNames.parse(value, realtime: realtime) else {
+                    throw TiniCommandLine.usageError("not a valid option for -p: \(value)")
                 }
+                configuration.parentDeathSignal = signal
+            case .exitMap:
+                guard let code = ASCII.parseInteger(value), code <= 255 else {
+                    throw TiniCommandLine.usageError("not a valid option for -e: \(value)")
+                }
+                configuration.exitMap.insert(UInt8(code))
             }
         }
-        if environment("TINI_SUBREAPER") != nil { configuration.requireSubreaper = true }
+        if environment("TINI_SUBREAPER") != nil { configuration.subreaper = .required }
         if environment("TINI_KILL_PROCESS_GROUP") != nil { configuration.forwardToGroup = true }
         if let level = environment("TINI_VERBOSITY") { verbosity = TiniCommandLine.atoi(level) }
         configuration.verbosity = verbosity
-        try CommandLineParser(realtime: realtime)
-            .applyShutdownVariables(to: &configuration, environment)
+        try VigilCommandLine(realtime: realtime).applyShutdownVariables(to: &configuration, environment)
 
-        let command = skipped + Array(index..<arguments.count)
-        guard !command.isEmpty else { throw usageError("no program given") }
+        let command = scanner.operandIndices
+        guard !command.isEmpty else { throw TiniCommandLine.usageError("no program given") }
         return .run(configuration, command: command)
     }
 
-    private func usageError(_ message: String) -> UsageError {
+    /// getopt's words.
+    static func words(_ problem: OptionScanner<Option>.Problem) -> UsageError {
+        switch problem {
+        case .unknown(let name, _), .ambiguous(let name), .unexpectedValue(let name):
+            return usageError("invalid option -- '\(name)'")
+        case .missingValue(let shown, _):
+            return usageError("option requires an argument -- '\(String(shown.utf8.dropFirst())!)'")
+        }
+    }
+
+    private static func usageError(_ message: LogText) -> UsageError {
         UsageError(message, hint: "Usage: tini [OPTIONS] PROGRAM -- [ARGS] | --version (see 'tini -h')")
     }
 

@@ -1,17 +1,17 @@
 import CLinux
 
 /// The version `--version` prints.
-public enum VigilVersion {
-    public static let string = "0.1.0"
+enum VigilVersion {
+    static let string = "0.1.0"
     /// The git commit the binary was built from; "unknown" outside a release build.
-    public static var commit: String { String(cString: clinux_build_commit()) }
+    static var commit: String { String(cString: clinux_build_commit()) }
 }
 
 /// The text `--help` prints, built from the option table.
-public enum Usage {
-    public static func text(programName: String = "vigil") -> String {
+enum Usage {
+    static func text() -> String {
         var text = """
-            Usage: \(programName) [OPTIONS] [--] COMMAND [ARG...]
+            Usage: vigil [OPTIONS] [--] COMMAND [ARG...]
 
             Runs COMMAND as a child, forwards signals to it, reaps every orphaned process,
             and exits with the child's exit code (128+N if it was killed by signal N).

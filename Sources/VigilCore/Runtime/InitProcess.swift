@@ -1,193 +1,192 @@
 import CLinux
 
-/// Ends the process with `code`.
-public func exitProcess(_ code: Int32) -> Never {
-    exit(code)
+/// The command to run, as the kernel passed it: exec gets these bytes unchanged.
+struct Command {
+    /// NULL-terminated.
+    var argv: UnsafePointer<UnsafeMutablePointer<CChar>?>
+    /// NULL-terminated.
+    var envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
+
+    var name: String { String(cString: argv[0]!) }
 }
 
-/// The running init: sets up signals, starts the child, then loops "wait, forward, reap",
-/// performing what the `Supervisor` decides.
+/// The running init, in the order tini's `main` tells it: set up signals and reaping, spawn
+/// the child, then loop "wait, reap, handle", performing what the `Supervisor` decides.
 struct InitProcess {
     let configuration: Configuration
     let log: Log
     let messages: Messages
-    let parentAtStart: pid_t
     let ownPID = getpid()
+    let parentAtStart: pid_t
     var supervisor: Supervisor
-    var leftovers: Leftovers { Leftovers(ownPID: ownPID) }
-    /// Set when the child's group was made the terminal's foreground group at spawn: after
+    /// The child's group, when it was made the terminal's foreground group at spawn: after
     /// vigil stopped with it and was resumed, the terminal goes back to that group.
     var terminalGroup: pid_t? = nil
+    var leftovers: Leftovers { Leftovers(ownPID: ownPID) }
 
     init(configuration: Configuration, parentAtStart: pid_t) {
         self.configuration = configuration
-        let log = Log(
-            verbosity: configuration.verbosity,
-            style: configuration.wording == .tini ? .tini : .named(configuration.personality.programName))
-        self.log = log
-        self.messages = Messages(wording: configuration.wording, log: log)
+        log = Log(verbosity: configuration.verbosity, style: configuration.logStyle)
+        messages = Messages(wording: configuration.wording, log: log)
         self.parentAtStart = parentAtStart
-        self.supervisor = Supervisor(policy: Supervisor.Policy(configuration))
+        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: getpid() == 1))
     }
 
-    /// Supervises the command `argv`; nil `argv` is pause mode. Returns the exit code.
-    mutating func run(
-        argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
-        envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
-    ) -> Int32 {
+    /// Supervises `command`; nil is pause mode. Returns the exit code.
+    mutating func run(_ command: Command?) -> Int32 {
         // Signals first: from here on none can arrive unobserved, SIGCHLD above all.
         let channel: SignalChannel
         do {
             channel = try SignalChannel.open()
         } catch {
             log.error("cannot set up signal handling: \(error.description)")
-            return configuration.personality.internalFailureExitCode
+            return configuration.exitCodes.internalFailure
         }
-        guard becomeSubreaperIfNeeded() else { return configuration.personality.internalFailureExitCode }
-        let parentGone = setParentDeathSignal()
+        guard setUpReaping() else { return configuration.exitCodes.internalFailure }
+        let parentGone = setUpParentDeathSignal()
 
-        if let argv {
-            if let failure = startChild(argv: argv, envp: envp, channel: channel) {
-                return failure
-            }
+        if let command {
+            if let failure = spawn(command, channel) { return failure }
         } else {
             supervisor.startedPausing()
             log.info("pause mode: reaping orphans until TERM, INT or QUIT")
         }
-        // Only now: the child has exec'd and kept the caller's directory. vigil itself must
-        // not keep a mount busy.
-        if chdir("/") != 0 { log.debug("chdir /: \(SystemError.last("chdir").description)") }
+        // Only now: the child has exec'd and kept the caller's directory.
+        if let error = ProcessSetup.leaveWorkingDirectory() { log.debug("\(error.description)") }
 
         if let signal = parentGone, let code = handle(.signal(signal)) { return code }
         return loop(channel)
     }
 
+    /// Registers as child subreaper when vigil is not PID 1 and the configuration wants it.
+    /// Returns false only when registration was required and the kernel refused.
+    private func setUpReaping() -> Bool {
+        if ownPID == 1 { return true }
+        switch configuration.subreaper {
+        case .off(let warn):
+            if warn && !ProcessSetup.isSubreaper { messages.cannotReap() }
+            return true
+        case .automatic, .required:
+            guard let error = ProcessSetup.becomeSubreaper() else {
+                messages.registeredSubreaper(ownPID)
+                return true
+            }
+            if configuration.subreaper == .required {
+                log.error("cannot register as child subreaper: \(error.description)")
+                return false
+            }
+            log.warning("not PID 1 and cannot register as child subreaper (\(SystemError.reason(error.errno))); orphaned processes will not be reaped")
+            return true
+        }
+    }
+
+    /// Sets `-p`. Returns the signal to act on at once when the parent is already gone.
+    private func setUpParentDeathSignal() -> Int32? {
+        guard let signal = configuration.parentDeathSignal else { return nil }
+        switch ProcessSetup.setParentDeathSignal(signal, parentAtStart: parentAtStart) {
+        case .failure(let error):
+            log.warning("cannot set the parent-death signal: \(error.description)")
+            return nil
+        case .success(let parentGone):
+            guard parentGone else { return nil }
+            log.info("parent already gone; acting on \(SignalNames.name(of: signal)) now")
+            return signal
+        }
+    }
+
     /// Spawns the main child. Returns an exit code when it could not be started.
-    private mutating func startChild(
-        argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
-        envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
-        channel: SignalChannel
-    ) -> Int32? {
+    private mutating func spawn(_ command: Command, _ channel: SignalChannel) -> Int32? {
+        var mask = channel.inherited.mask
+        if !configuration.childInheritsSignalMask { sigemptyset(&mask) }
         var request = Spawner.Request(
-            argv: argv, envp: envp, signals: channel.inherited, inheritMask: configuration.childInheritsSignalMask)
-        request.shellFallback = configuration.personality.runsScriptsWithoutShebangThroughShell
-        if configuration.session {
-            request.newSession = true
-            handTerminalToChild(channel)
-        } else if configuration.personality == .dumbInit {
-            // dumb-init's single-child mode leaves the child in its group and terminal.
-            request.newGroup = false
-        } else {
-            request.takeTerminal = isatty(0) == 1 && tcgetpgrp(0) == getpgrp()
+            argv: command.argv, envp: command.envp, grouping: configuration.grouping,
+            shellFallback: configuration.shellFallback, signalDefaults: channel.inherited.changed, signalMask: mask)
+        switch configuration.grouping {
+        case .newSession:
+            switch Terminal.giveUp(channel, ownPID: ownPID) {
+            case .success(let discarded):
+                for signal in discarded { log.debug("ignoring \(SignalNames.name(of: signal)) from the terminal hand-off") }
+            case .failure(let error):
+                log.debug("cannot detach from the terminal: \(error.description)")
+            }
+        case .ownGroup:
+            request.takeTerminal = Terminal.isOursInForeground
+        case .callersGroup:
+            break
         }
         switch Spawner.spawn(request) {
         case .success(let child):
-            supervisor.started(mainChild: child)
-            if request.takeTerminal {
-                terminalGroup = child
-                supervisor.policy.stopsWithChild = ownPID != 1
-            }
-            messages.spawned(String(cString: argv[0]!), child, foreground: request.takeTerminal)
+            supervisor.started(mainChild: child, foreground: request.takeTerminal)
+            if request.takeTerminal { terminalGroup = child }
+            messages.spawned(command.name, child, foreground: request.takeTerminal)
             return nil
         case .failure(let error):
-            messages.cannotRun(String(cString: argv[0]!), errno: error.errno)
-            return configuration.personality.spawnFailureExitCode(errno: error.errno)
+            messages.cannotRun(command.name, errno: error.errno)
+            return configuration.exitCodes.forSpawnFailure(errno: error.errno)
         }
     }
 
-    /// Wait, forward, reap, and during a shutdown watch what is left, until the supervisor
-    /// decides to exit.
+    /// Wait, reap, act on deadlines, and during a shutdown watch what is left, until the
+    /// supervisor decides to exit.
     private mutating func loop(_ channel: SignalChannel) -> Int32 {
-        var watched: [Int32] = []
-        var recheck: Instant? = nil
+        var left = Leftovers.Remaining.children
+        var canWait = true
         while true {
-            let deadline = earliest(supervisor.deadline, recheck)
-            do throws(SystemError) {
-                if watched.isEmpty {
-                    if let signal = try channel.waitForOne(until: deadline), let code = receive(signal) { return code }
-                } else {
-                    // Processes that are not vigil's children are watched through pidfds, so
-                    // signals then come through the signalfd, polled together with them.
-                    defer { for fd in watched { close(fd) } }
-                    try EventWait.wait(for: [channel.fd] + watched, until: deadline)
-                    for signal in try channel.drain() {
-                        if let code = receive(signal) { return code }
-                    }
+            if canWait {
+                do throws(SystemError) {
+                    if let code = try wait(channel, watching: left) { return code }
+                } catch {
+                    // Retrying would fail again at once and spin PID 1: say so once, and let
+                    // the supervisor stop the tree while vigil sleeps between checks.
+                    log.error("cannot wait for events: \(error.description); stopping")
+                    canWait = false
+                    if let code = handle(.waitFailed) { return code }
                 }
-            } catch {
-                return abandonLoop(error)
+            } else {
+                ProcessSetup.sleep(10 * Durations.millisecond, until: supervisor.deadline)
             }
-            watched = []
-            recheck = nil
-
             let reaping = reapAll()
             if let code = reaping.exitCode { return code }
-            if let due = supervisor.deadline, Clock.now() >= due {
-                if case .killing = supervisor.phase {
-                    log.warning("processes still left \(Durations.format(supervisor.policy.killWait)) after SIGKILL; exiting anyway")
-                }
-                if let code = handle(.deadline) { return code }
-            }
-            guard supervisor.isShuttingDown else { continue }
-            switch leftovers.remaining(hasChildren: reaping.hasChildren) {
-            case .nothing:
+            if let due = supervisor.deadline, Clock.now() >= due, let code = handle(.deadline) { return code }
+            guard supervisor.awaitsEmptyTree else { continue }
+            left = leftovers.remaining(hasChildren: reaping.hasChildren)
+            if left == .nothing {
                 log.debug("nothing left")
                 if let code = handle(.nothingLeft) { return code }
-            case .children:
-                break
-            case .others(let pidfds):
-                watched = pidfds
-            case .unwatchable:
-                recheck = Clock.now() + 50 * Durations.millisecond
             }
         }
     }
 
-    /// The wait itself failed in a way that would fail again at once (a bad descriptor or
-    /// mask): retrying would spin PID 1 at full CPU. vigil says so once, stops the tree
-    /// without the event loop, sleeping between checks, and exits with its failure code.
-    /// tini and dumb-init exit at once, as they do when their own wait fails.
-    private mutating func abandonLoop(_ error: SystemError) -> Int32 {
-        let code = configuration.personality.internalFailureExitCode
-        log.error("cannot wait for events: \(error.description); stopping")
-        guard supervisor.policy.mainChildExit == .stopTheRest else { return code }
-        func drained(until deadline: Instant) -> Bool {
-            while true {
-                while case .reaped = Processes.reapOne() {}
-                let othersLeft = ownPID == 1 ? kill(-1, 0) == 0 : Processes.peek() != .noChildren
-                if !othersLeft { return true }
-                if Clock.now() >= deadline { return false }
-                var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-                nanosleep(&pause, nil)
+    /// Sleeps until a signal, the exit of a watched process or the deadline, and acts on the
+    /// signals taken. Processes that are not vigil's children are watched through pidfds;
+    /// signals then come through the signalfd, polled together with them.
+    private mutating func wait(_ channel: SignalChannel, watching left: Leftovers.Remaining) throws(SystemError) -> Int32? {
+        switch left {
+        case .others(let pids):
+            try EventWait.wait(for: channel.fd, orExitOf: pids, until: supervisor.deadline)
+            for signal in try channel.drain() {
+                if let code = receive(signal) { return code }
             }
+            return nil
+        case .unwatchable:
+            let recheck = Clock.now() + EventWait.recheckInterval
+            if let signal = try channel.waitForOne(until: min(supervisor.deadline ?? recheck, recheck)) {
+                return receive(signal)
+            }
+            return nil
+        case .nothing, .children:
+            if let signal = try channel.waitForOne(until: supervisor.deadline) { return receive(signal) }
+            return nil
         }
-        // A shutdown already under way keeps its deadline; otherwise the stop starts now.
-        var stopBy = Clock.now() + supervisor.policy.grace
-        if supervisor.isShuttingDown, let deadline = supervisor.deadline {
-            stopBy = deadline
-        } else {
-            leftovers.signalAll(supervisor.policy.stopSignal, describe: false)
-        }
-        if drained(until: stopBy) { return code }
-        let killed = leftovers.signalAll(SIGKILL, describe: true)
-        if !killed.isEmpty { log.warning("sent SIGKILL to \(list(killed))") }
-        _ = drained(until: Clock.now() + supervisor.policy.killWait)
-        return code
     }
 
-    /// Forwards or otherwise acts on one signal vigil received.
+    /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap". A
+    /// SIGPIPE that vigil raised on itself by writing to a closed stderr is not the child's.
     private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
-        guard shouldForward(signal) else { return nil }
+        if signal.number == SIGCHLD { return nil }
+        if signal.number == SIGPIPE && signal.sender == ownPID && signal.code == SI_USER { return nil }
         messages.received(signal.number, from: signal.sender)
         return handle(.signal(signal.number))
-    }
-
-    /// SIGCHLD only means "reap". A SIGPIPE that vigil raised on itself by writing to a closed
-    /// stderr is vigil's business, not the child's.
-    private func shouldForward(_ signal: ReceivedSignal) -> Bool {
-        if signal.number == SIGCHLD { return false }
-        if signal.number == SIGPIPE && signal.sender == ownPID && signal.code == SI_USER { return false }
-        return true
     }
 
     /// Drains every exited child. Coalesced SIGCHLDs lose nothing because this runs on every
@@ -202,7 +201,7 @@ struct InitProcess {
                 case .noneReady: return (nil, true)
                 case .noChildren: return (nil, false)
                 case .child(let pid):
-                    if pid != supervisor.mainChild { name = ProcessTable.entry(pid)?.name }
+                    if !supervisor.isMainChild(pid) { name = ProcessTable.entry(pid)?.name ?? "?" }
                     result = Processes.reap(pid)
                 }
             } else {
@@ -210,12 +209,12 @@ struct InitProcess {
             }
             guard case .reaped(let pid, let status) = result else { return (nil, result != .noChildren) }
             let state = ChildState(waitStatus: status)
-            if pid == supervisor.mainChild {
+            if supervisor.isMainChild(pid) {
                 messages.mainChildChanged(pid, state)
             } else if state.exitCode == nil {
                 log.debug("process \(pid) \(describe(state))")
             } else {
-                messages.reaped(pid, state, name: configuration.warnOnReap ? name ?? "?" : nil)
+                messages.reaped(pid, state, name: name)
             }
             if let code = handle(.reaped(pid, state)) { return (code, true) }
         }
@@ -226,6 +225,7 @@ struct InitProcess {
         case reaped(pid_t, ChildState)
         case deadline
         case nothingLeft
+        case waitFailed
     }
 
     /// Lets the supervisor decide, then performs its decision. Returns the exit code when the
@@ -238,6 +238,7 @@ struct InitProcess {
         case .reaped(let pid, let state): actions = supervisor.reaped(pid, state, at: now)
         case .deadline: actions = supervisor.timeReached(now)
         case .nothingLeft: actions = supervisor.nothingLeft()
+        case .waitFailed: actions = supervisor.waitFailed(at: now)
         }
         return perform(actions)
     }
@@ -253,108 +254,37 @@ struct InitProcess {
                 case .processGroup(let group): pid = -group
                 }
                 if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
-                if signal == SIGCONT { giveTerminalBack() }
+                if signal == SIGCONT, let group = terminalGroup, let error = Terminal.giveBack(to: group) {
+                    log.debug("cannot give the terminal back: \(error.description)")
+                }
                 if let error = Processes.signal(pid, signal) {
                     log.warning("cannot forward \(SignalNames.name(of: signal)) to \(pid): \(error.description)")
                 }
             case .signalLeftovers(let signal):
                 let signalled = leftovers.signalAll(signal, describe: log.verbosity >= Verbosity.info)
-                if !signalled.isEmpty {
-                    log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))")
-                }
-            case .killLeftovers:
+                if !signalled.isEmpty { log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))") }
+            case .killLeftovers(let reason):
                 let killed = leftovers.signalAll(SIGKILL, describe: true)
-                if !killed.isEmpty {
-                    log.warning("\(killReason()); sent SIGKILL to \(list(killed))")
-                }
+                if !killed.isEmpty { log.warning("\(describe(reason)); sent SIGKILL to \(list(killed))") }
             case .stopSelf:
-                // The kernel ignores this for PID 1: nobody above could resume it anyway.
                 log.debug("stopping with the child")
-                _ = kill(getpid(), SIGSTOP)
+                ProcessSetup.stopSelf()
+            case .reportStragglers(let after):
+                log.warning("processes still left \(Durations.format(after)) after SIGKILL; exiting anyway")
             case .exit(let code):
                 return code
             }
         }
         return nil
     }
-
-    private func killReason() -> String {
-        switch supervisor.killReason {
-        case .noGracePeriod: return "no grace period"
-        case .repeatedStopRequest: return "repeated stop request"
-        case .graceExpired, nil: return "grace period of \(Durations.format(supervisor.policy.grace)) expired"
-        }
-    }
-
-    /// After a ^Z, the shell that resumes vigil (`fg`) makes vigil's group the foreground
-    /// again; the child's group needs it back before it continues.
-    private func giveTerminalBack() {
-        guard let group = terminalGroup, tcgetpgrp(0) == getpgrp() else { return }
-        if tcsetpgrp(0, group) != 0 {
-            log.debug("cannot give the terminal back: \(SystemError.last("tcsetpgrp").description)")
-        }
-    }
-
-    /// Registers as child subreaper when vigil is not PID 1, so orphans still come to it.
-    /// Returns false only when `-s` demanded it and the kernel refused.
-    private func becomeSubreaperIfNeeded() -> Bool {
-        if ownPID == 1 { return true }
-        let personality = configuration.personality
-        guard configuration.requireSubreaper || personality.registersSubreaperByDefault else {
-            // The bit survives exec: a wrapper may have set it before running vigil.
-            if personality == .tini && clinux_is_child_subreaper() != 1 {
-                messages.cannotReap()
-            }
-            return true
-        }
-        if clinux_set_child_subreaper() == 0 {
-            messages.registeredSubreaper(ownPID)
-            return true
-        }
-        let error = SystemError.last("prctl(PR_SET_CHILD_SUBREAPER)")
-        if configuration.requireSubreaper {
-            log.error("cannot register as child subreaper: \(error.description)")
-            return false
-        }
-        log.warning("not PID 1 and cannot register as child subreaper (\(SystemError.reason(error.errno))); orphaned processes will not be reaped")
-        return true
-    }
-
-    /// Sets `-p`. Returns the signal to act on at once when the parent is already gone,
-    /// because the kernel will then never send it.
-    private func setParentDeathSignal() -> Int32? {
-        guard let signal = configuration.parentDeathSignal else { return nil }
-        if clinux_set_parent_death_signal(signal) != 0 {
-            log.warning("cannot set the parent-death signal: \(SystemError.last("prctl").description)")
-            return nil
-        }
-        guard getppid() != parentAtStart else { return nil }
-        log.info("parent already gone; acting on \(SignalNames.name(of: signal)) now")
-        return signal
-    }
-
-    /// Session mode: vigil gives up stdin's terminal so that the child can make it its own.
-    /// When vigil led the session, the kernel then sends SIGHUP and SIGCONT to the terminal's
-    /// foreground group, vigil included; those two are discarded here, before any child
-    /// exists, instead of being forwarded to it. Other pending signals stay queued.
-    private func handTerminalToChild(_ signals: SignalChannel) {
-        guard isatty(0) == 1 else { return }
-        let wasLeader = getsid(0) == ownPID
-        if clinux_detach_terminal(0) != 0 {
-            log.debug("cannot detach from the terminal: \(SystemError.last("TIOCNOTTY").description)")
-            return
-        }
-        guard wasLeader else { return }
-        for signal in signals.discardPending([SIGHUP, SIGCONT]) {
-            log.debug("ignoring \(SignalNames.name(of: signal)) from the terminal hand-off")
-        }
-    }
 }
 
-private func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
-    guard let a else { return b }
-    guard let b else { return a }
-    return min(a, b)
+private func describe(_ reason: KillReason) -> String {
+    switch reason {
+    case .noGracePeriod: return "no grace period"
+    case .repeatedStopRequest: return "repeated stop request"
+    case .graceExpired(let grace): return "grace period of \(Durations.format(grace)) expired"
+    }
 }
 
 private func list(_ entries: [ProcessEntry]) -> String {

@@ -7,24 +7,29 @@ public func vigilMain() -> Int32 {
     let personality = Personality.detect(arguments.strings.first ?? "vigil")
     let invocation: Invocation
     do {
-        invocation = try InvocationParser.parse(arguments.strings, environment: ProcessArguments.environment)
+        invocation = try personality.parse(arguments.strings, environment: ProcessArguments.environment)
     } catch {
         Output.write(error.rendered(programName: personality.programName), to: 2)
-        return personality.usageExitCode
+        return personality.defaults.exitCodes.usage
     }
     switch invocation {
     case .show(let text):
         Output.write(text, to: 1)
         return 0
-    case .run(let configuration, let command):
+    case .run(let configuration, let indices):
         var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart)
-        let argv = arguments.vector(of: command)
+        let argv = arguments.vector(of: indices)
         defer { argv.deallocate() }
-        return process.run(argv: UnsafePointer(argv), envp: arguments.environmentVector)
+        return process.run(Command(argv: UnsafePointer(argv), envp: arguments.environmentVector))
     case .pause(let configuration):
         var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart)
-        return process.run(argv: nil, envp: arguments.environmentVector)
+        return process.run(nil)
     }
+}
+
+/// Ends the process with `code`.
+public func exitProcess(_ code: Int32) -> Never {
+    exit(code)
 }
 
 /// The argument vector and environment as the kernel passed them.

@@ -1,23 +1,23 @@
 import CLinux
 
 /// The realtime signal numbers available to applications (glibc keeps the first two for itself).
-public struct RealtimeSignals: Equatable, Sendable {
-    public var min: Int32
-    public var max: Int32
+struct RealtimeSignals: Equatable, Sendable {
+    var min: Int32
+    var max: Int32
 
-    public init(min: Int32, max: Int32) {
+    init(min: Int32, max: Int32) {
         self.min = min
         self.max = max
     }
 
     /// The range of the running system.
-    public static var current: RealtimeSignals {
+    static var current: RealtimeSignals {
         RealtimeSignals(min: clinux_sigrtmin(), max: clinux_sigrtmax())
     }
 }
 
 /// Converts between signal numbers and names such as `TERM`, `SIGTERM`, `15` and `RTMIN+2`.
-public enum SignalNames {
+enum SignalNames {
     /// Standard Linux signals, aliases after the preferred name so that formatting picks it.
     static let table: [(name: String, number: Int32)] = [
         ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT), ("ILL", SIGILL), ("TRAP", SIGTRAP),
@@ -32,7 +32,7 @@ public enum SignalNames {
 
     /// Parses a signal given as a name (any case, with or without `SIG`), a number, or
     /// `RTMIN+n` / `RTMAX-n`. Returns nil for anything that is not a valid signal.
-    public static func parse(_ text: String, realtime: RealtimeSignals = .current) -> Int32? {
+    static func parse(_ text: String, realtime: RealtimeSignals = .current) -> Int32? {
         var name = ASCII.uppercased(text)[...]
         if let number = ASCII.parseInteger(name) {
             return number >= 1 && number <= Int64(realtime.max) ? Int32(number) : nil
@@ -65,7 +65,7 @@ public enum SignalNames {
     }
 
     /// The conventional name of a signal: `SIGTERM`, `SIGRTMIN+3`, or `signal 40` when unnamed.
-    public static func name(of number: Int32, realtime: RealtimeSignals = .current) -> String {
+    static func name(of number: Int32, realtime: RealtimeSignals = .current) -> String {
         for entry in table where entry.number == number { return "SIG" + entry.name }
         if number >= realtime.min && number <= realtime.max {
             let offset = number - realtime.min

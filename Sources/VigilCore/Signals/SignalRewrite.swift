@@ -1,33 +1,31 @@
 import CLinux
 
 /// Signals to forward as a different signal, or not at all (`--rewrite`, dumb-init's `-r`).
-public struct SignalRewrite: Equatable, Sendable {
+struct SignalRewrite: Equatable, Sendable {
     /// Index: the received signal. nil: forward unchanged; 0: drop; otherwise the new signal.
     private var table: [Int32?] = Array(repeating: nil, count: 65)
 
-    public init() {}
-
-    public var isEmpty: Bool { table.allSatisfy { $0 == nil } }
+    init() {}
 
     /// Forwards `from` as `to`; `to` 0 drops it.
-    public mutating func set(_ from: Int32, to: Int32) {
+    mutating func set(_ from: Int32, to: Int32) {
         guard from > 0 && Int(from) < table.count else { return }
         table[Int(from)] = to
     }
 
-    public func isSet(_ signal: Int32) -> Bool {
+    func isSet(_ signal: Int32) -> Bool {
         signal > 0 && Int(signal) < table.count && table[Int(signal)] != nil
     }
 
     /// The signal to forward for `signal`, or nil to forward nothing.
-    public func apply(_ signal: Int32) -> Int32? {
+    func apply(_ signal: Int32) -> Int32? {
         guard signal > 0 && Int(signal) < table.count, let to = table[Int(signal)] else { return signal }
         return to == 0 ? nil : to
     }
 
     /// Parses `FROM:TO`: names or numbers; TO may be `0` or `none` to drop. FROM cannot be a
     /// signal vigil never forwards (KILL, STOP, CHLD).
-    public static func parsePair(_ text: String, realtime: RealtimeSignals) -> (Int32, Int32)? {
+    static func parsePair(_ text: String, realtime: RealtimeSignals) -> (Int32, Int32)? {
         let parts = ASCII.split(text, separator: UInt8(ascii: ":"))
         guard parts.count == 2, text.utf8.filter({ $0 == UInt8(ascii: ":") }).count == 1,
               let from = SignalNames.parse(parts[0], realtime: realtime),

@@ -1,12 +1,12 @@
 /// How a child changed state, decoded from a `waitpid` status word. The W* macros do not
 /// import into Swift, so this follows Linux's bit layout.
-public enum ChildState: Equatable, Sendable {
+enum ChildState: Equatable, Sendable {
     case exited(code: Int32)
     case killed(signal: Int32, coreDumped: Bool)
     case stopped(signal: Int32)
     case continued
 
-    public init(waitStatus status: Int32) {
+    init(waitStatus status: Int32) {
         let low = status & 0x7F
         if low == 0 {
             self = .exited(code: (status >> 8) & 0xFF)
@@ -21,7 +21,7 @@ public enum ChildState: Equatable, Sendable {
 
     /// The shell convention: the exit code, or 128 + N for a process killed by signal N.
     /// Nil for states that do not end the process.
-    public var exitCode: Int32? {
+    var exitCode: Int32? {
         switch self {
         case .exited(let code): return code
         case .killed(let signal, _): return 128 + signal
@@ -31,24 +31,24 @@ public enum ChildState: Equatable, Sendable {
 }
 
 /// The exit codes that vigil reports as 0 (`--exit-map`).
-public struct ExitMap: Equatable, Sendable {
+struct ExitMap: Equatable, Sendable {
     /// Sorted, without duplicates.
-    public private(set) var codes: [UInt8] = []
+    private(set) var codes: [UInt8] = []
 
-    public init(_ codes: [UInt8] = []) {
+    init(_ codes: [UInt8] = []) {
         for code in codes { insert(code) }
     }
 
-    public var isEmpty: Bool { codes.isEmpty }
+    var isEmpty: Bool { codes.isEmpty }
 
-    public mutating func insert(_ code: UInt8) {
+    mutating func insert(_ code: UInt8) {
         guard !codes.contains(code) else { return }
         codes.append(code)
         codes.sort()
     }
 
     /// The code vigil exits with for a child that ended with `code`.
-    public func apply(_ code: Int32) -> Int32 {
+    func apply(_ code: Int32) -> Int32 {
         guard code >= 0 && code <= 255 else { return code }
         return codes.contains(UInt8(code)) ? 0 : code
     }

@@ -1,7 +1,7 @@
 import CLinux
 
 /// Monotonic time in nanoseconds. Deadlines use it so that wall-clock jumps do not matter.
-public typealias Instant = Int64
+typealias Instant = Int64
 
 enum Clock {
     static func now() -> Instant {

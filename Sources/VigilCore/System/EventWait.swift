@@ -3,6 +3,29 @@ import CLinux
 /// Sleeps until one of the descriptors is readable or the deadline passes. With no deadline
 /// it sleeps until something happens: vigil makes no wake-ups of its own while idle.
 enum EventWait {
+    /// How often vigil looks again at processes it cannot watch.
+    static let recheckInterval = 50 * Durations.millisecond
+
+    /// Sleeps until `fd` is readable, one of `pids` exits, or the deadline passes. The pids
+    /// are watched through pidfds opened and closed here. A process already gone ends the
+    /// wait at once; one that cannot be watched (no descriptor left) shortens it to a recheck.
+    static func wait(for fd: Int32, orExitOf pids: [pid_t], until deadline: Instant?) throws(SystemError) {
+        var fds = [fd]
+        defer { for pidfd in fds.dropFirst() { closeDescriptor(pidfd) } }
+        var until = deadline
+        for pid in pids {
+            let pidfd = clinux_pidfd_open(pid)
+            if pidfd >= 0 {
+                fds.append(pidfd)
+            } else if clinux_errno() == ESRCH {
+                return
+            } else {
+                until = min(until ?? Int64.max, Clock.now() + recheckInterval)
+            }
+        }
+        try wait(for: fds, until: until)
+    }
+
     /// Any return is a reason to look around. Throws when ppoll fails for a reason that would
     /// repeat at once if retried (anything but EINTR, which a stop and continue can cause).
     static func wait(for fds: [Int32], until deadline: Instant?) throws(SystemError) {
@@ -10,13 +33,12 @@ enum EventWait {
         var timeout = deadline.map { EventWait.remaining(until: $0) } ?? CLinux.timespec()
         let result = entries.withUnsafeMutableBufferPointer { buffer in
             withUnsafePointer(to: &timeout) { timeoutPointer in
-                ppoll(buffer.baseAddress, nfds_t(buffer.count), deadline == nil ? nil : timeoutPointer, nil)
+                valueOrErrno(retryOnInterrupt: false) {
+                    ppoll(buffer.baseAddress, nfds_t(buffer.count), deadline == nil ? nil : timeoutPointer, nil)
+                }
             }
         }
-        if result < 0 {
-            let error = SystemError.last("ppoll")
-            if error.errno != EINTR { throw error }
-        }
+        if case .failure(let errno) = result, errno.rawValue != EINTR { throw SystemError("ppoll", errno) }
     }
 
     /// The time from now until `deadline`, never negative.

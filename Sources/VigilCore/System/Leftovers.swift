@@ -33,18 +33,19 @@ struct Leftovers {
     private static func signal(_ entry: ProcessEntry, _ signal: Int32) -> Bool {
         let pidfd = clinux_pidfd_open(entry.pid)
         guard pidfd >= 0 else { return false }
-        defer { close(pidfd) }
+        defer { closeDescriptor(pidfd) }
         guard let now = ProcessTable.entry(entry.pid), now.parent == entry.parent else { return false }
         return clinux_pidfd_send_signal(pidfd, signal) == 0
     }
 
     /// What vigil still has to wait for.
-    enum Remaining {
+    enum Remaining: Equatable {
         case nothing
         /// Children of vigil: their exit raises SIGCHLD.
         case children
-        /// Processes that are not vigil's children; these pidfds become readable when they exit.
-        case others(pidfds: [Int32])
+        /// Processes that are not vigil's children (the roots of what is left, at most 256):
+        /// watched through pidfds, which become readable when they exit.
+        case others([pid_t])
         /// Processes exist but cannot be watched; look again soon.
         case unwatchable
     }
@@ -62,11 +63,7 @@ struct Leftovers {
         if live.isEmpty { return .nothing }
         // With no children left, every live process hangs below one whose parent is outside
         // the namespace (PPID 0); when such a root exits, its children become vigil's.
-        var pidfds: [Int32] = []
-        for entry in live where entry.parent == 0 && pidfds.count < 256 {
-            let fd = clinux_pidfd_open(entry.pid)
-            if fd >= 0 { pidfds.append(fd) }
-        }
-        return pidfds.isEmpty ? .unwatchable : .others(pidfds: pidfds)
+        let roots = live.filter { $0.parent == 0 }.map { $0.pid }
+        return roots.isEmpty || roots.count > 256 ? .unwatchable : .others(roots)
     }
 }

@@ -2,45 +2,45 @@ import CLinux
 
 /// Writes vigil's own messages to stderr, one `write` per line so that lines from vigil and
 /// its child do not interleave mid-line. stdout belongs to the application.
-public struct Log: Sendable {
+struct Log: Sendable {
     /// How a line starts.
-    public enum Style: Equatable, Sendable {
+    enum Style: Equatable, Sendable {
         /// `vigil: warning: text`, with the program name vigil runs under.
         case named(String)
-        /// tini's `[WARN  tini (PID)] text`, for log scrapers written for tini.
-        case tini
+        /// `[WARN  tini (PID)] text`, as tini writes them, for log scrapers written for it.
+        case bracketed(String)
     }
 
-    public var verbosity: Int
-    public var style: Style
+    var verbosity: Int
+    var style: Style
 
-    public init(verbosity: Int = Verbosity.warnings, style: Style = .named("vigil")) {
+    init(verbosity: Int = Verbosity.warnings, style: Style = .named("vigil")) {
         self.verbosity = verbosity
         self.style = style
     }
 
     // Messages are autoclosures: a line below the verbosity is never even built, which keeps
-    // the per-signal and per-reap paths free of string work.
+    // the per-signal and per-reap paths free of text work.
 
     /// Always printed, even with `-q`.
-    public func error(_ message: @autoclosure () -> String) { emit(.errors, message()) }
+    func error(_ message: @autoclosure () -> LogText) { emit(.errors, message()) }
 
-    public func warning(_ message: @autoclosure () -> String) {
+    func warning(_ message: @autoclosure () -> LogText) {
         if verbosity >= Verbosity.warnings { emit(.warnings, message()) }
     }
 
-    public func info(_ message: @autoclosure () -> String) {
+    func info(_ message: @autoclosure () -> LogText) {
         if verbosity >= Verbosity.info { emit(.info, message()) }
     }
 
-    public func debug(_ message: @autoclosure () -> String) {
+    func debug(_ message: @autoclosure () -> LogText) {
         if verbosity >= Verbosity.debug { emit(.debug, message()) }
     }
 
     private enum Level { case errors, warnings, info, debug }
 
-    private func emit(_ level: Level, _ message: String) {
-        let line: String
+    private func emit(_ level: Level, _ message: LogText) {
+        let line: LogText
         switch style {
         case .named(let program):
             switch level {
@@ -48,32 +48,33 @@ public struct Log: Sendable {
             case .warnings: line = "\(program): warning: \(message)\n"
             case .debug: line = "\(program): debug: \(message)\n"
             }
-        case .tini:
-            let tag: String
+        case .bracketed(let program):
+            let tag: LogText
             switch level {
             case .errors: tag = "FATAL"
             case .warnings: tag = "WARN "
             case .info: tag = "INFO "
             case .debug: tag = "DEBUG"
             }
-            line = "[\(tag) tini (\(getpid()))] \(message)\n"
+            line = "[\(tag) \(program) (\(getpid()))] \(message)\n"
         }
-        Output.write(line, to: 2)
+        Output.write(line.bytes, to: 2)
     }
 }
 
 /// Raw writes to a file descriptor, retried until complete.
-public enum Output {
-    public static func write(_ text: String, to fd: Int32) {
-        var text = text
-        text.withUTF8 { bytes in
+enum Output {
+    static func write(_ text: String, to fd: Int32) {
+        write(Array(text.utf8), to: fd)
+    }
+
+    static func write(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBufferPointer { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = retryingInterrupts {
-                    Int32(truncatingIfNeeded: CLinux.write(fd, bytes.baseAddress! + offset, bytes.count - offset))
-                }
-                if written <= 0 { return }
-                offset += Int(written)
+                let result = valueOrErrno { CLinux.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+                guard case .success(let written) = result, written > 0 else { return }
+                offset += written
             }
         }
     }

@@ -25,16 +25,18 @@ enum Processes {
     /// status says so), so that vigil can follow a ^Z; it stays a child.
     static func reapOne() -> ReapResult {
         var status: Int32 = 0
-        let pid = retryingInterrupts { waitpid(-1, &status, WNOHANG | WUNTRACED) }
-        if pid > 0 { return .reaped(pid: pid, status: status) }
-        return pid == 0 ? .noneReady : .noChildren
+        switch valueOrErrno({ waitpid(-1, &status, WNOHANG | WUNTRACED) }) {
+        case .success(0): return .noneReady
+        case .success(let pid): return .reaped(pid: pid, status: status)
+        case .failure: return .noChildren
+        }
     }
 
     /// The next child reapOne would report, left unreaped (waitid with WNOWAIT).
     static func peek() -> Waitable {
         var info = siginfo_t()
-        let result = retryingInterrupts { waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) }
-        if result != 0 { return .noChildren }
+        guard case .success = valueOrErrno({ waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) })
+        else { return .noChildren }
         let pid = info._sifields._sigchld.si_pid
         return pid == 0 ? .noneReady : .child(pid)
     }
@@ -42,8 +44,8 @@ enum Processes {
     /// Reaps the given exited child, or collects its stop.
     static func reap(_ pid: pid_t) -> ReapResult {
         var status: Int32 = 0
-        let result = retryingInterrupts { waitpid(pid, &status, WNOHANG | WUNTRACED) }
-        return result == pid ? .reaped(pid: pid, status: status) : .noneReady
+        guard case .success(pid) = valueOrErrno({ waitpid(pid, &status, WNOHANG | WUNTRACED) }) else { return .noneReady }
+        return .reaped(pid: pid, status: status)
     }
 
     /// Sends a signal. A target that no longer exists is not an error.
@@ -63,15 +65,13 @@ enum Processes {
     static func readFile(_ path: String) -> [UInt8]? {
         let fd = path.withCString { clinux_open_read($0) }
         guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        defer { closeDescriptor(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 512)
         while true {
-            let count = chunk.withUnsafeMutableBytes { raw in
-                retryingInterrupts { Int32(truncatingIfNeeded: read(fd, raw.baseAddress, raw.count)) }
-            }
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<Int(count)])
+            let result = chunk.withUnsafeMutableBytes { raw in valueOrErrno { read(fd, raw.baseAddress, raw.count) } }
+            guard case .success(let count) = result, count > 0 else { break }
+            bytes.append(contentsOf: chunk[0..<count])
         }
         return bytes
     }

@@ -1,14 +1,14 @@
 import CLinux
 
 /// A signal as vigil received it.
-public struct ReceivedSignal: Equatable, Sendable {
-    public var number: Int32
+struct ReceivedSignal: Equatable, Sendable {
+    var number: Int32
     /// PID of the sender in vigil's namespace; 0 for the kernel or a sender outside it.
-    public var sender: Int32
+    var sender: Int32
     /// `si_code`: SI_USER for kill(2), SI_KERNEL and others for kernel-generated signals.
-    public var code: Int32
+    var code: Int32
 
-    public init(number: Int32, sender: Int32 = 0, code: Int32 = 0) {
+    init(number: Int32, sender: Int32 = 0, code: Int32 = 0) {
         self.number = number
         self.sender = sender
         self.code = code
@@ -75,19 +75,19 @@ struct SignalChannel {
     func waitForOne(until deadline: Instant?) throws(SystemError) -> ReceivedSignal? {
         var info = siginfo_t()
         var set = mask
-        let number: Int32
-        if let deadline {
-            var timeout = EventWait.remaining(until: deadline)
-            number = sigtimedwait(&set, &info, &timeout)
-        } else {
-            number = sigwaitinfo(&set, &info)
+        var timeout = deadline.map { EventWait.remaining(until: $0) } ?? timespec()
+        // A stop and continue of vigil interrupts the wait (EINTR): no retry, look around.
+        let result = valueOrErrno(retryOnInterrupt: false) {
+            deadline == nil ? sigwaitinfo(&set, &info) : sigtimedwait(&set, &info, &timeout)
         }
-        guard number > 0 else {
-            let error = SystemError.last(deadline == nil ? "sigwaitinfo" : "sigtimedwait")
-            if error.errno == EAGAIN || error.errno == EINTR { return nil }
-            throw error
+        switch result {
+        case .success(let number):
+            return ReceivedSignal(number: number, sender: info._sifields._kill.si_pid, code: info.si_code)
+        case .failure(let errno) where errno.rawValue == EAGAIN || errno.rawValue == EINTR:
+            return nil
+        case .failure(let errno):
+            throw SystemError(deadline == nil ? "sigwaitinfo" : "sigtimedwait", errno)
         }
-        return ReceivedSignal(number: number, sender: info._sifields._kill.si_pid, code: info.si_code)
     }
 
     /// Takes whatever of `signals` is pending, leaving the rest queued. Never blocks.
@@ -111,23 +111,22 @@ struct SignalChannel {
         let size = MemoryLayout<signalfd_siginfo>.stride
         var buffer = [signalfd_siginfo](repeating: signalfd_siginfo(), count: capacity)
         while true {
-            let count = buffer.withUnsafeMutableBytes { raw in
-                retryingInterrupts { Int32(truncatingIfNeeded: read(fd, raw.baseAddress, capacity * size)) }
-            }
-            if count < 0 {
-                let error = SystemError.last("read signalfd")
-                if error.errno == EAGAIN { return received }
-                throw error
+            let result = buffer.withUnsafeMutableBytes { raw in valueOrErrno { read(fd, raw.baseAddress, capacity * size) } }
+            let count: Int
+            switch result {
+            case .success(let value): count = value
+            case .failure(let errno) where errno.rawValue == EAGAIN: return received
+            case .failure(let errno): throw SystemError("read signalfd", errno)
             }
             guard count > 0 else { return received }
-            for index in 0..<(Int(count) / size) {
+            for index in 0..<(count / size) {
                 let info = buffer[index]
                 received.append(ReceivedSignal(
                     number: Int32(bitPattern: info.ssi_signo),
                     sender: Int32(bitPattern: info.ssi_pid),
                     code: info.ssi_code))
             }
-            if Int(count) < capacity * size { return received }
+            if count < capacity * size { return received }
         }
     }
 }

@@ -3,51 +3,40 @@ import CLinux
 /// Starts the main child.
 ///
 /// The usual path is posix_spawn, which needs no fork: glibc clones with CLONE_VM and
-/// CLONE_VFORK and runs only async-signal-safe steps before exec. A new session with a
-/// controlling terminal (TIOCSCTTY) and execvp's /bin/sh fallback are beyond posix_spawn;
-/// those go through CLinux's fork-based `clinux_spawn`.
+/// CLONE_VFORK and runs only async-signal-safe steps before exec. Two things are beyond it,
+/// and only those go through CLinux's fork-based `clinux_spawn`: taking stdin's terminal as
+/// the controlling terminal of a new session (TIOCSCTTY), and execvp's /bin/sh fallback for a
+/// file that is not an executable format, tried only after posix_spawn reported ENOEXEC.
 enum Spawner {
     struct Request {
         /// NULL-terminated argv, passed to exec exactly as given.
         var argv: UnsafePointer<UnsafeMutablePointer<CChar>?>
         /// NULL-terminated environment, passed exactly as given.
         var envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
-        /// Make the child's new process group the terminal's foreground group (stdin).
+        var grouping: Configuration.Grouping
+        /// Make the child's own group the terminal's foreground group (stdin).
         var takeTerminal = false
-        /// setsid, and stdin's terminal as the controlling terminal.
-        var newSession = false
         /// Run a file without `#!` through /bin/sh, as execvp does.
         var shellFallback = false
-        /// A process group of its own. Only dumb-init's single-child mode says no.
-        var newGroup = true
         /// Reset to SIG_DFL in the child: what vigil changed for itself.
         var signalDefaults: sigset_t
         /// The child's signal mask.
         var signalMask: sigset_t
-
-        init(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>, envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
-             signals: InheritedSignals, inheritMask: Bool) {
-            self.argv = argv
-            self.envp = envp
-            signalDefaults = signals.changed
-            if inheritMask {
-                signalMask = signals.mask
-            } else {
-                signalMask = sigset_t()
-                sigemptyset(&signalMask)
-            }
-        }
     }
 
     /// Returns the child's PID, or the errno of the failed spawn or exec.
     static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
-        if request.newSession || request.shellFallback || !request.newGroup {
+        if request.grouping == .newSession && isatty(0) == 1 { return forkAndExec(request) }
+        let result = posixSpawn(request)
+        if case .failure(let error) = result, error.errno == ENOEXEC, request.shellFallback {
             return forkAndExec(request)
         }
-        return posixSpawn(request)
+        return result
     }
 
     private static func posixSpawn(_ request: Request) -> Result<pid_t, SystemError> {
+        // execvp refuses an empty name; glibc's PATH search would try the directories.
+        if request.argv[0]![0] == 0 { return .failure(SystemError("exec", errno: ENOENT)) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -61,16 +50,24 @@ enum Spawner {
         var mask = request.signalMask
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &mask)
-        // Its own process group, so that a signal sent to vigil's group does not reach it
-        // twice, and so that -g can address its whole group.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        if request.takeTerminal {
-            // Runs in the child after setpgid and before exec, with all signals still blocked
-            // (so no SIGTTOU): the child owns the terminal before its program starts.
-            posix_spawn_file_actions_addtcsetpgrp_np(&actions, 0)
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        switch request.grouping {
+        case .ownGroup:
+            // Its own process group, so that a signal sent to vigil's group does not reach it
+            // twice, and so that -g can address its whole group.
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+            if request.takeTerminal {
+                // Runs in the child after setpgid and before exec, with all signals still
+                // blocked (so no SIGTTOU): the child owns the terminal before its program starts.
+                posix_spawn_file_actions_addtcsetpgrp_np(&actions, 0)
+            }
+        case .callersGroup:
+            break
+        case .newSession:
+            flags |= POSIX_SPAWN_SETSID
         }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var pid: pid_t = 0
         let result = posix_spawnp(&pid, request.argv[0]!, &actions, &attributes, request.argv, request.envp)
@@ -80,11 +77,14 @@ enum Spawner {
 
     private static func forkAndExec(_ request: Request) -> Result<pid_t, SystemError> {
         var flags: Int32 = 0
-        if request.newSession {
-            flags |= Int32(CLINUX_SPAWN_SESSION)
-        } else if request.newGroup {
+        switch request.grouping {
+        case .ownGroup:
             flags |= Int32(CLINUX_SPAWN_GROUP)
             if request.takeTerminal { flags |= Int32(CLINUX_SPAWN_FOREGROUND) }
+        case .callersGroup:
+            break
+        case .newSession:
+            flags |= Int32(CLINUX_SPAWN_SESSION)
         }
         if request.shellFallback { flags |= Int32(CLINUX_SPAWN_SHELL_FALLBACK) }
         var pid: pid_t = 0

@@ -1,0 +1,31 @@
+/// The rules the supervisor follows, taken from the configuration in one place.
+struct Policy: Equatable {
+    var forwardToGroup: Bool
+    var exitMap: ExitMap
+    var stopSignal: Int32
+    var grace: Int64
+    var killAfter: Int64?
+    var killWait: Int64
+    var repeatedStopKills: Bool
+    var mainChildExit: Configuration.MainChildExit
+    var rewrite: SignalRewrite
+    var stopsWithTerminalStopSignals: Bool
+    var internalFailureExitCode: Int32
+    /// vigil is PID 1: nobody above could resume it, so it never stops itself with the child.
+    var isNamespaceInit: Bool
+
+    init(_ configuration: Configuration = Configuration(), isNamespaceInit: Bool = false) {
+        forwardToGroup = configuration.forwardToGroup
+        exitMap = configuration.exitMap
+        stopSignal = configuration.stopSignal
+        grace = configuration.grace
+        killAfter = configuration.killAfter
+        killWait = configuration.killWait
+        repeatedStopKills = configuration.repeatedStopKills
+        mainChildExit = configuration.mainChildExit
+        rewrite = configuration.rewrite
+        stopsWithTerminalStopSignals = configuration.stopsWithTerminalStopSignals
+        internalFailureExitCode = configuration.exitCodes.internalFailure
+        self.isNamespaceInit = isNamespaceInit
+    }
+}

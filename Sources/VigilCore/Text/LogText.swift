@@ -1,0 +1,97 @@
+/// The text of a log line or an error message, written with ordinary string interpolation:
+/// `log.warning("sent SIGKILL to \(pid) (\(name))")`.
+///
+/// Two reasons not to use String for it. Each interpolated piece is one call to a small
+/// function here, where String's interpolation inlines its generic machinery at every site;
+/// in the Embedded binary that is kilobytes per log line. And every interpolated string is
+/// made safe to print: control bytes are escaped (`\n`, `\x1b`), backslashes doubled, and very
+/// long values cut, so that a process cannot forge a log line with the name it gives itself,
+/// and a 100 KB option value is not echoed whole.
+struct LogText: ExpressibleByStringInterpolation, Equatable {
+    /// UTF-8 (or whatever bytes the pieces held), ready to write.
+    private(set) var bytes: [UInt8]
+
+    /// The longest interpolated value kept whole, in bytes.
+    static let longestValue = 200
+
+    init(stringLiteral literal: StaticString) {
+        bytes = []
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    init(stringInterpolation: Interpolation) {
+        bytes = stringInterpolation.bytes
+    }
+
+    /// A value shown as it is, escaped like an interpolated one.
+    init(_ value: String) {
+        var interpolation = Interpolation(literalCapacity: 0, interpolationCount: 1)
+        interpolation.appendInterpolation(value)
+        bytes = interpolation.bytes
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    static func + (left: LogText, right: LogText) -> LogText {
+        var result = left
+        result.bytes.append(contentsOf: right.bytes)
+        return result
+    }
+
+    struct Interpolation: StringInterpolationProtocol {
+        fileprivate var bytes: [UInt8] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            bytes.reserveCapacity(literalCapacity + 16 * interpolationCount)
+        }
+
+        @inline(never)
+        mutating func appendLiteral(_ literal: StaticString) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
+
+        @inline(never)
+        mutating func appendInterpolation(_ value: Int64) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var digits: [UInt8] = []
+            repeat {
+                digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: digits.reversed())
+        }
+
+        mutating func appendInterpolation(_ value: Int32) { appendInterpolation(Int64(value)) }
+        mutating func appendInterpolation(_ value: Int) { appendInterpolation(Int64(value)) }
+
+        /// Escaped and cut to `longestValue` bytes.
+        @inline(never)
+        mutating func appendInterpolation(_ value: String) {
+            var count = 0
+            for byte in value.utf8 {
+                if count == LogText.longestValue {
+                    bytes.append(contentsOf: [0x2E, 0x2E, 0x2E])  // "..."
+                    return
+                }
+                count += 1
+                switch byte {
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0..<0x20, 0x7F:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                default: bytes.append(byte)
+                }
+            }
+        }
+
+        /// Text built elsewhere (already made safe), as it is.
+        @inline(never)
+        mutating func appendInterpolation(_ text: LogText) {
+            bytes.append(contentsOf: text.bytes)
+        }
+    }
+}

@@ -1,0 +1,254 @@
+"""What vigil's integration tests share: where things are, bounded waits, /proc readers, signal
+recorders, leftovers, and a pseudo-terminal driver. Test modules import from here (fixtures come
+from conftest.py); no test module imports another.
+
+Waits are bounded polls with generous limits; nothing here asserts on speed.
+"""
+import fcntl
+import os
+import pathlib
+import select
+import signal
+import subprocess
+import sys
+import termios
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+WORKLOADS = pathlib.Path(__file__).resolve().parent / "workloads"
+IN_CI = os.environ.get("CI") == "true"
+VIGIL = os.environ.get("VIGIL_BIN") or str(ROOT / ".build" / "debug" / "vigil")
+PYTHON = sys.executable
+UNSHARE = ["unshare", "--pid", "--fork", "--mount-proc"]
+
+
+def require(condition, reason):
+    """Skip a test whose prerequisite is missing, except under CI, where it is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"missing under CI: {reason}")
+    pytest.skip(reason)
+
+
+def workload(name):
+    return str(WORKLOADS / name)
+
+
+def wait_for(predicate, timeout=30.0, interval=0.01, what="condition"):
+    """Polls until predicate() is truthy and returns it; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def vigil(args, timeout=60, pid1=False, binary=None, **options):
+    """Runs vigil to completion and returns the CompletedProcess (bytes output)."""
+    command = [binary or VIGIL] + list(args)
+    if pid1:
+        command = UNSHARE + command
+    return subprocess.run(command, capture_output=True, timeout=timeout,
+                          stdin=options.pop("stdin", subprocess.DEVNULL), **options)
+
+
+# --- /proc ------------------------------------------------------------------------------------
+
+def parse_stat(data):
+    """Fields of a /proc/PID/stat text (bytes). The name is everything between the first '('
+    and the last ')': a process may put spaces and parentheses in it."""
+    close = data.rindex(b")")
+    fields = data[close + 2:].split()
+    return {
+        "pid": int(data[:data.index(b" ")]),
+        "comm": data[data.index(b"(") + 1:close].decode(errors="replace"),
+        "state": fields[0].decode(),
+        "ppid": int(fields[1]),
+        "pgrp": int(fields[2]),
+        "session": int(fields[3]),
+        "tpgid": int(fields[5]),
+    }
+
+
+def proc_stat(pid):
+    """/proc/PID/stat as a dict, or None when the process is gone."""
+    try:
+        return parse_stat(pathlib.Path(f"/proc/{pid}/stat").read_bytes())
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def all_pids():
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def processes():
+    """Every process's stat dict."""
+    return [stat for stat in map(proc_stat, all_pids()) if stat]
+
+
+def children_of(pid):
+    return [stat["pid"] for stat in processes() if stat["ppid"] == pid]
+
+
+def state_of(pid):
+    return (proc_stat(pid) or {}).get("state")
+
+
+def command_line(pid):
+    try:
+        return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def status_field(pid, field):
+    """A numeric field of /proc/PID/status (VmRSS in kB, voluntary_ctxt_switches, ...)."""
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def signal_masks(status_text):
+    """(SigBlk, SigIgn) of a /proc/PID/status text, as integers."""
+    fields = dict(line.split(":", 1) for line in status_text.splitlines() if ":" in line)
+    return int(fields["SigBlk"], 16), int(fields["SigIgn"], 16)
+
+
+# --- signals ----------------------------------------------------------------------------------
+
+FORWARDED = ["HUP", "INT", "QUIT", "USR1", "USR2", "WINCH", "TERM", "RTMIN+3"]
+
+
+def signal_number(name):
+    if name.startswith("RTMIN"):
+        return signal.SIGRTMIN + int(name[6:] or 0)
+    return signal.Signals["SIG" + name]
+
+
+def recorder(output, ready, *signals):
+    """argv of a process that records each of `signals` it receives in `output` (one line
+    "PID NUMBER" each) and exits once it has seen them all; `ready` appears once it listens."""
+    return [PYTHON, workload("record_signals.py"), str(output), str(ready)] + list(signals)
+
+
+def received(output):
+    """The signal numbers a recorder logged, in order."""
+    return [int(line.split()[1]) for line in pathlib.Path(output).read_text().splitlines()]
+
+
+def send_one_by_one(run, names, outputs):
+    """Sends each signal to vigil and waits until every recorder has logged it."""
+    for name in names:
+        number = signal_number(name)
+        run.signal(number)
+        for output in outputs:
+            wait_for(lambda: f" {int(number)}\n" in pathlib.Path(output).read_text(), what=f"{name} to arrive")
+
+
+# --- leftovers --------------------------------------------------------------------------------
+
+def leftovers(tmp_path, count, work=0.5, mode=""):
+    """Shell text that starts `count` leftovers and waits until all are ready. On TERM each
+    works for `work` seconds and then writes its marker; mode "ignore" ignores TERM."""
+    text = ""
+    for index in range(count):
+        text += (f"{PYTHON} {workload('leftover.py')} {tmp_path}/marker{index} {work} "
+                 f"{tmp_path}/ready{index} {mode} & ")
+    checks = " || ".join(f"[ ! -e {tmp_path}/ready{index} ]" for index in range(count))
+    return text + f"while {checks}; do sleep 0.02; done; "
+
+
+def markers(tmp_path, count):
+    return [(tmp_path / f"marker{index}").exists() for index in range(count)]
+
+
+def nsenter(pid, *command, **options):
+    """argv that runs `command` in the PID and mount namespaces of `pid`."""
+    return ["nsenter", "--target", str(pid), "--pid", "--mount", "--"] + list(command)
+
+
+# --- pseudo-terminals -------------------------------------------------------------------------
+
+class Terminal:
+    """A pty whose slave side is the controlling terminal of a new session running `command`."""
+
+    def __init__(self, command, env=None):
+        self.master, slave = os.openpty()
+
+        def take_terminal():
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave,
+                                        start_new_session=True, preexec_fn=take_terminal,
+                                        env=env)
+        os.close(slave)
+        self.output = b""
+
+    def read_until(self, needle, timeout=30):
+        deadline = time.monotonic() + timeout
+        while needle not in self.output:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {needle!r} in terminal output {self.output!r}")
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 4096)
+                except OSError:
+                    break
+        return self.output
+
+    def write(self, data):
+        os.write(self.master, data)
+
+    def prompt(self):
+        """Sets a prompt that the shell in the terminal shows when it is ready for input."""
+        self.write(b"PS1='READY> '\n")
+        self.read_until(b"READY> ")
+
+    def foreground(self, comm):
+        """The PID of the process named `comm` in this terminal's session that is in the
+        terminal's foreground group, or None."""
+        for stat in processes():
+            if stat["comm"] == comm and stat["pgrp"] == stat["tpgid"] and stat["session"] == self.process.pid:
+                return stat["pid"]
+        return None
+
+    def job_control(self, command, names, marker):
+        """Runs `command` from the shell in this terminal; the processes named `names` whose
+        command lines hold `marker` must stop together on ^Z and resume together on `fg`."""
+        self.prompt()
+        self.write(command + b"\n")
+
+        def find_all():
+            found = []
+            for name in names:
+                matches = [stat["pid"] for stat in processes()
+                           if stat["comm"] == name and marker in command_line(stat["pid"])]
+                if not matches:
+                    return None
+                found += matches
+            return found
+
+        pids = wait_for(find_all, what=" and ".join(names))
+        self.write(b"\x1a")  # ^Z
+        self.read_until(b"Stopped")
+        wait_for(lambda: all(state_of(pid) == "T" for pid in pids), what="both stopped")
+        self.write(b"fg\n")
+        wait_for(lambda: all(state_of(pid) in ("S", "R") for pid in pids), what="both resumed")
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=30)
+        os.close(self.master)
