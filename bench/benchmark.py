@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Measures vigil against tini, tini-static, dumb-init and catatonit, and writes
-DIR/benchmarks.md and DIR/benchmarks.svg (DIR defaults to docs/).
+"""Measures vigil against tini, tini-static, dumb-init and catatonit, and with three sidecars
+and a main process against supervisord, s6 and runit; writes DIR/benchmarks.md and
+DIR/benchmarks.svg (DIR defaults to docs/).
 
 usage: scripts/benchmark [--quick] [--output DIR]
 
@@ -19,6 +20,8 @@ import chart
 import prepare
 import report
 import scenarios
+import several
+import supervisors
 from inits import make_inits
 from procs import BenchmarkError
 
@@ -43,7 +46,8 @@ def main(argv=None):
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(
         prog="scripts/benchmark",
-        description="Benchmarks vigil against tini, tini-static, dumb-init and catatonit (root).")
+        description="Benchmarks vigil against tini, tini-static, dumb-init and catatonit, and "
+                    "with several processes against supervisord, s6 and runit (root).")
     parser.add_argument("--quick", action="store_true",
                         help="run every scenario briefly (under a minute), to check the benchmark")
     parser.add_argument("--output", type=pathlib.Path, default=prepare.ROOT / "docs", metavar="DIR",
@@ -86,6 +90,20 @@ def measure(plan):
         results.stops = step(
             f"stop with {plan.leftovers} leftovers, {plan.stop_runs} runs per init",
             scenarios.stops, inits, helpers["stop_leftovers"], plan, scratch)
+        supervising = {name: measured[name] for name in supervisors.PEERS}
+        left_out = {}
+        why = supervisors.vigil_support(vigil)
+        if why is None:
+            supervising["vigil"] = vigil
+        else:
+            left_out["vigil"] = why
+            print(f"benchmark: several processes: vigil left out until it takes sidecars: {why}",
+                  flush=True)
+        results.several = step(
+            f"several processes under "
+            f"{', '.join(name for name in supervisors.NAMES if name in supervising)}, "
+            f"{plan.sidecar_restarts} restarts and {plan.sidecar_stop_runs} stops each",
+            several.several_processes, supervising, helpers["service"], plan, scratch, left_out)
     results.seconds = time.monotonic() - started
     return results
 

@@ -1,5 +1,6 @@
 """Everything the benchmark needs before it measures: root, unshare, a C compiler, vigil's
-release binary, the peers, the compiled workload helpers; and a description of the machine."""
+release binary, the peers (inits and supervisors), the compiled workload helpers; and a
+description of the machine."""
 import datetime
 import hashlib
 import os
@@ -8,13 +9,17 @@ import platform
 import shutil
 import subprocess
 
+import supervisors
 from inits import NAMES, PEER_PACKAGES
 from procs import BenchmarkError
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 VIGIL = ROOT / ".build" / "dist" / "vigil"
-HELPERS = ("orphan_storm", "signal_ack", "stop_leftovers")
+HELPERS = ("orphan_storm", "signal_ack", "stop_leftovers", "service")
+
+# command -> Debian package of everything the benchmark compares vigil with.
+PEER_COMMANDS = PEER_PACKAGES | dict(supervisors.PACKAGES.values())
 
 
 def require_tools():
@@ -49,25 +54,30 @@ def snapshot(binary, scratch):
 
 
 def ensure_peers():
-    """name -> path of every peer, installed from Debian's packages first if one is missing."""
+    """name -> path of every peer, inits and supervisors, installed from Debian's packages
+    first if one is missing."""
     if missing_peers():
         if not shutil.which("apt-get"):
             raise BenchmarkError(f"missing {', '.join(missing_peers())} and no apt-get to "
                                  "install them with")
-        packages = sorted(set(PEER_PACKAGES.values()))
+        packages = sorted({PEER_COMMANDS[command] for command in missing_peers()})
         print(f"benchmark: installing {' '.join(packages)}", flush=True)
         environment = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], env=environment, stdout=subprocess.DEVNULL)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], env=environment,
+        # Without recommendations: runit's would start or replace the machine's init.
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                        "-o", "DPkg::Lock::Timeout=300", *packages], env=environment,
                        stdout=subprocess.DEVNULL)
         if missing_peers():
-            raise BenchmarkError(f"could not install {', '.join(missing_peers())} "
-                                 f"(apt-get install -y {' '.join(packages)})")
-    return {name: shutil.which(name) for name in PEER_PACKAGES}
+            raise BenchmarkError(f"could not install {', '.join(missing_peers())} (apt-get "
+                                 f"install -y --no-install-recommends {' '.join(packages)})")
+    return ({name: shutil.which(name) for name in PEER_PACKAGES}
+            | {name: shutil.which(command)
+               for name, (command, _) in supervisors.PACKAGES.items()})
 
 
 def missing_peers():
-    return [name for name in PEER_PACKAGES if not shutil.which(name)]
+    return [command for command in PEER_COMMANDS if not shutil.which(command)]
 
 
 def compile_helpers(compiler, scratch):
@@ -115,9 +125,12 @@ def vigil_commit():
 
 
 def versions(paths):
-    """name -> version: the Debian package's for a peer that dpkg knows, else `--version`."""
-    return {name: package_version(PEER_PACKAGES.get(name)) or first_line(paths[name], "--version")
-            for name in NAMES}
+    """name -> version of every init and supervisor: the Debian package's for a peer that dpkg
+    knows, else an init's `--version` (s6-svscan and runsvdir have none)."""
+    inits = {name: package_version(PEER_PACKAGES.get(name)) or first_line(paths[name], "--version")
+             for name in NAMES}
+    return inits | {name: package_version(package) or "unknown (not a Debian package)"
+                    for name, (_, package) in supervisors.PACKAGES.items()}
 
 
 def package_version(package):

@@ -22,6 +22,14 @@ def children(pid):
     return [int(word) for word in text.split()]
 
 
+def descendants(pid):
+    """Host PIDs of every process below `pid`, parents before their children."""
+    found = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
 def comm(pid):
     try:
         return pathlib.Path(f"/proc/{pid}/comm").read_text().strip()
@@ -38,12 +46,34 @@ def state(pid):
     return chr(data[data.rindex(b")") + 2])  # comm may hold spaces and parentheses
 
 
-def status_field(pid, field):
-    """A numeric field of /proc/PID/status: VmRSS and VmHWM in KiB, voluntary_ctxt_switches."""
+def status_field(pid, field, last=False):
+    """A numeric field of /proc/PID/status: VmRSS and VmHWM in KiB, voluntary_ctxt_switches;
+    with `last`, the last number on the line (NSpid's innermost PID)."""
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
-            return int(line.split()[1])
+            return int(line.split()[-1 if last else 1])
     raise KeyError(field)
+
+
+def namespace_pid(pid):
+    """The PID that the process with host PID `pid` has in its own PID namespace."""
+    return status_field(pid, "NSpid", last=True)
+
+
+def executable(pid):
+    """The path of the binary `pid` runs, or None once it is gone (or a zombie)."""
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def pss(pid):
+    """Proportional set size in KiB: shared pages divided among the processes that map them."""
+    for line in pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise KeyError("Pss")
 
 
 class Pid1:

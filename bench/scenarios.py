@@ -1,5 +1,6 @@
-"""The six measurements. Each takes every init, interleaved, and returns raw figures in ns,
-KiB or counts; summarising and formatting is the report's job."""
+"""The six measurements of one init at a time (several.py has the seventh, several processes).
+Each takes every init, interleaved, and returns raw figures in ns, KiB or counts; summarising
+and formatting is the report's job."""
 import contextlib
 import os
 import select
@@ -28,17 +29,22 @@ class Plan:
     storm_runs: int
     signals: int
     stop_runs: int
+    sidecar_restarts: int   # per supervisor
+    sidecar_stop_runs: int  # per supervisor; each one is a fresh start
     leftovers: int = 50
+    flush_ms: int = 200     # how long a sidecar takes to stop
 
     @classmethod
     def full(cls):
         return cls(quick=False, spawn_runs=2000, footprint_runs=3, idle_seconds=10.0,
-                   orphans=20_000, storm_runs=5, signals=10_000, stop_runs=5)
+                   orphans=20_000, storm_runs=5, signals=10_000, stop_runs=5,
+                   sidecar_restarts=20, sidecar_stop_runs=5)
 
     @classmethod
     def quick_run(cls):
         return cls(quick=True, spawn_runs=30, footprint_runs=1, idle_seconds=1.0,
-                   orphans=500, storm_runs=1, signals=200, stop_runs=1)
+                   orphans=500, storm_runs=1, signals=200, stop_runs=1,
+                   sidecar_restarts=1, sidecar_stop_runs=1)
 
 
 # 1. Spawn overhead

@@ -16,6 +16,9 @@ INITS = ["vigil", "tini", "tini-static", "dumb-init", "catatonit"]
 PEERS = INITS[1:]
 SCENARIOS = ["1. Spawn overhead", "2. Footprint", "3. Idle wake-ups", "4. Orphan storm",
              "5. Signal forwarding latency", "6. Stop with leftovers"]
+SEVERAL = "7. Several processes: three sidecars and a main process"
+SUPERVISORS = ["supervisord", "s6", "runit"]
+SUPERVISOR_COMMANDS = ["supervisord", "s6-svscan", "runsvdir"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -25,7 +28,7 @@ def quick_run(tmp_path_factory):
     require(os.geteuid() == 0, "the benchmark needs root (PID namespaces)")
     require(shutil.which("unshare"), "the benchmark needs unshare (util-linux)")
     require(any(map(shutil.which, ("cc", "gcc", "clang"))), "the benchmark needs a C compiler")
-    require(all(map(shutil.which, PEERS)) or shutil.which("apt-get"),
+    require(all(map(shutil.which, PEERS + SUPERVISOR_COMMANDS)) or shutil.which("apt-get"),
             "the peers are missing and there is no apt-get to install them")
     require((ROOT / ".build" / "dist" / "vigil").exists() or shutil.which("swift"),
             "no release binary and no swift to build it")
@@ -101,3 +104,27 @@ def test_the_chart_is_svg_with_one_bar_per_init_and_metric(quick_run):
                 if rect.get("class") == "bar"]
         assert bars == INITS, group.get("data-metric")
     assert any(line.get("class") == "reference" for line in root.iter(SVG + "line"))
+
+
+def test_the_several_process_scenario_has_a_row_for_every_supervisor(quick_run):
+    text = (quick_run / "benchmarks.md").read_text()
+    found = tables(text)
+    setup, *measures = found[SEVERAL]
+    assert [row[0] for row in setup[1:]] == ["vigil", *SUPERVISORS]
+    vigil_ran = "vigil was left out" not in text
+    measured = (["vigil"] if vigil_ran else []) + SUPERVISORS
+    assert len(measures) == 4, "memory, wake-ups, restart latency, stop"
+    for header, *rows in measures:
+        assert header[0] == "supervisor"
+        assert [row[0] for row in rows] == measured
+        assert all(len(row) == len(header) for row in rows)
+    machine = dict(found["Machine and run"][0][1:])
+    assert all(machine.get(name) for name in SUPERVISORS)
+    # vigil's several-process targets get their own table once vigil runs the scenario.
+    assert len(found["vigil's targets"]) == (2 if vigil_ran else 1)
+
+
+def test_supervisord_and_s6_let_every_sidecar_flush_on_stop(quick_run):
+    header, *rows = tables((quick_run / "benchmarks.md").read_text())[SEVERAL][-1]
+    flushed = dict((row[0], row[header.index("flushed, fewest")]) for row in rows)
+    assert flushed["supervisord"] == flushed["s6"] == "3/3"
