@@ -14,8 +14,8 @@
 /// `>` `(` `)` outside quotes, and command substitution (`$(` or a backquote) outside single
 /// quotes. So are an empty command, an unterminated quote, a trailing backslash and a NUL
 /// character (an argument cannot hold one).
-public enum CommandWords {
-    public static func split(_ text: String) throws(CommandWordsError) -> [String] {
+enum CommandWords {
+    static func split(_ text: String) throws(CommandWordsError) -> [String] {
         let bytes = Array(text.utf8)
         if let nul = bytes.firstIndex(of: 0) {
             throw CommandWordsError(nul, in: bytes, "NUL character", ": an argument cannot hold one")
@@ -108,14 +108,14 @@ public enum CommandWords {
 }
 
 /// A command string that `CommandWords.split` refuses.
-public struct CommandWordsError: Error, Equatable {
+struct CommandWordsError: Error, Equatable {
     /// 1-based, in characters (Unicode code points) of the command string.
-    public let column: Int
+    let column: Int
     /// One line without the program name; it names the column too:
     /// "shell operator '|' at column 12: vigil runs no shell; quote it, or use sh -c '...'".
-    public let message: String
+    let message: String
 
-    public init(column: Int, message: String) {
+    init(column: Int, message: String) {
         self.column = column
         self.message = message
     }

@@ -41,53 +41,53 @@
 /// table header, key and value. An error has the line and column of the problem (1-based;
 /// columns count characters). The encoding of the whole file is checked first; after that the
 /// first problem in reading order is reported.
-public enum TOML {
+enum TOML {
     /// Larger files are refused; a reader needs to read no more than one byte past this.
-    public static let maximumSize = 1 << 20
+    static let maximumSize = 1 << 20
 
-    public static func parse(_ bytes: [UInt8]) throws(TOMLError) -> TOMLDocument {
+    static func parse(_ bytes: [UInt8]) throws(TOMLError) -> TOMLDocument {
         var parser = TOMLParser(bytes)
         return try parser.document()
     }
 }
 
 /// A line and a column, both 1-based; the column counts characters (Unicode code points).
-public struct TOMLPosition: Equatable {
-    public let line: Int
-    public let column: Int
+struct TOMLPosition: Equatable {
+    let line: Int
+    let column: Int
 
-    public init(line: Int, column: Int) {
+    init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 }
 
 /// The tables in file order; the first is the root table (empty path, line 1, column 1).
-public struct TOMLDocument: Equatable {
-    public var tables: [TOMLTable]
+struct TOMLDocument: Equatable {
+    var tables: [TOMLTable]
 }
 
 /// One table header and the key/value lines under it.
-public struct TOMLTable: Equatable {
+struct TOMLTable: Equatable {
     /// `[a."b c"]` is `["a", "b c"]`.
-    public var path: [String]
+    var path: [String]
     /// Where the header's `[` is.
-    public var position: TOMLPosition
-    public var entries: [TOMLEntry]
+    var position: TOMLPosition
+    var entries: [TOMLEntry]
 }
 
 /// `key = value`, in a table or an inline table.
-public struct TOMLEntry: Equatable {
+struct TOMLEntry: Equatable {
     /// Unquoted: `"b c" = 1` has the key `b c`.
-    public var key: String
+    var key: String
     /// Where the key starts.
-    public var position: TOMLPosition
-    public var value: TOMLValue
+    var position: TOMLPosition
+    var value: TOMLValue
 }
 
 /// A value and where it starts.
-public struct TOMLValue: Equatable {
-    public enum Kind: Equatable {
+struct TOMLValue: Equatable {
+    enum Kind: Equatable {
         case string(String)
         case integer(Int64)
         case boolean(Bool)
@@ -95,11 +95,11 @@ public struct TOMLValue: Equatable {
         case inlineTable([TOMLEntry])
     }
 
-    public var kind: Kind
-    public var position: TOMLPosition
+    var kind: Kind
+    var position: TOMLPosition
 
     /// For messages such as "expected a string, got an integer".
-    public var typeName: String {
+    var typeName: String {
         switch kind {
         case .string: "a string"
         case .integer: "an integer"
@@ -111,13 +111,13 @@ public struct TOMLValue: Equatable {
 }
 
 /// Why a document was refused, and where.
-public struct TOMLError: Error, Equatable {
-    public let line: Int
-    public let column: Int
+struct TOMLError: Error, Equatable {
+    let line: Int
+    let column: Int
     /// One line, without file name or position: "duplicate key 'name' (first defined at line 3)".
-    public let message: String
+    let message: String
 
-    public init(line: Int, column: Int, message: String) {
+    init(line: Int, column: Int, message: String) {
         self.line = line
         self.column = column
         self.message = message
