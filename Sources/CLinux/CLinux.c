@@ -77,6 +77,28 @@ pid_t clinux_next_pid_entry(DIR *dir) {
     return 0;
 }
 
+ssize_t clinux_write_without_blocking(int fd, const void *bytes, size_t length) {
+    struct iovec vector = {(void *)bytes, length};
+    ssize_t written;
+    do {
+        written = pwritev2(fd, &vector, 1, -1, RWF_NOWAIT);
+    } while (written < 0 && errno == EINTR);
+    if (written >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ESPIPE)) return written;
+    struct pollfd entry = {fd, POLLOUT, 0};
+    int ready;
+    do {
+        ready = poll(&entry, 1, 0);
+    } while (ready < 0 && errno == EINTR);
+    if (ready <= 0 || !(entry.revents & POLLOUT)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    do {
+        written = write(fd, bytes, length);
+    } while (written < 0 && errno == EINTR);
+    return written;
+}
+
 int clinux_detach_terminal(int fd) { return ioctl(fd, TIOCNOTTY); }
 
 // Runs `path` through /bin/sh, as execvp does for a file that is not an executable format.

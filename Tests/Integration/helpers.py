@@ -8,6 +8,7 @@ import fcntl
 import os
 import pathlib
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -166,6 +167,17 @@ def leftovers(tmp_path, count, work=0.5, mode=""):
     return text + f"while {checks}; do sleep 0.02; done; "
 
 
+def shell_leftovers(tmp_path, count, work=0.3):
+    """Like `leftovers`, but each is a shell (for where python cannot start, with 4 descriptors)."""
+    text = ""
+    for index in range(count):
+        marker, ready = tmp_path / f"marker{index}", tmp_path / f"ready{index}"
+        text += (f"sh -c 'trap \"sleep {work}; touch {marker}; exit 0\" TERM; touch {ready}; "
+                 f"while :; do sleep 1 & wait $!; done' & ")
+    checks = " || ".join(f"[ ! -e {tmp_path}/ready{index} ]" for index in range(count))
+    return text + f"while {checks}; do sleep 0.02; done; "
+
+
 def markers(tmp_path, count):
     return [(tmp_path / f"marker{index}").exists() for index in range(count)]
 
@@ -252,3 +264,55 @@ class Terminal:
             self.process.kill()
         self.process.wait(timeout=30)
         os.close(self.master)
+
+
+# --- cgroups and compiled workloads -------------------------------------------------------------
+
+class PidsCgroup:
+    """A pids cgroup of the test's own (cgroup v1's pids hierarchy, or v2): bounds how many
+    processes a fork bomb makes, and counts what is still alive. `remove()` kills what is left
+    and deletes it."""
+
+    def __init__(self, name, limit=None):
+        v1 = pathlib.Path("/sys/fs/cgroup/pids")
+        if (v1 / "cgroup.procs").exists():
+            self.path = v1 / name
+        else:
+            root = pathlib.Path("/sys/fs/cgroup")
+            require((root / "cgroup.controllers").exists(), "no pids cgroup (v1 or v2) is mounted")
+            try:
+                (root / "cgroup.subtree_control").write_text("+pids")
+            except OSError:
+                pass
+            self.path = root / name
+        self.path.mkdir()
+        if limit is not None:
+            (self.path / "pids.max").write_text(str(limit))
+
+    def join(self):
+        """For preexec_fn: moves the calling process into the cgroup."""
+        (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def procs(self):
+        return [int(pid) for pid in (self.path / "cgroup.procs").read_text().split()]
+
+    def remove(self):
+        for _ in range(100):
+            pids = self.procs()
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.05)
+        self.path.rmdir()
+
+
+def compiled(name, tmp_path):
+    """Compiles workloads/NAME.c into tmp_path and returns the program's path."""
+    require(shutil.which("cc"), "no C compiler (apt-get install gcc)")
+    program = tmp_path / name
+    subprocess.run(["cc", "-O2", "-o", str(program), str(WORKLOADS / f"{name}.c")], check=True)
+    return str(program)

@@ -30,7 +30,9 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
         var alone = running()
         #expect(alone.received(10, at: 0) == [.send(signal: 10, to: .process(40))])
         var group = running(policy { $0.forwardToGroup = true })
-        #expect(group.received(15, at: 0) == [.send(signal: 15, to: .processGroup(40))])
+        #expect(group.received(10, at: 0) == [.send(signal: 10, to: .processGroup(40))])
+        // A stop request is followed by CONT, so that a stopped child can act on it.
+        #expect(group.received(15, at: 0) == [.send(signal: 15, to: .processGroup(40)), .send(signal: 18, to: .processGroup(40))])
     }
 
     @Test func forwardsRealtimeSignals() {
@@ -40,8 +42,8 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
 
     @Test func repeatedStopRequestsAreForwardedAgainByDefault() {
         var supervisor = running()
-        #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
-        #expect(supervisor.received(15, at: 1) == [.send(signal: 15, to: .process(40))])
+        #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40)), .send(signal: 18, to: .process(40))])
+        #expect(supervisor.received(15, at: 1) == [.send(signal: 15, to: .process(40)), .send(signal: 18, to: .process(40))])
         guard case .running(let child) = supervisor.phase else { Issue.record("not running"); return }
         #expect(child.stopRequested)
     }
@@ -71,7 +73,7 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
 @Suite struct ShutdownTests {
     @Test func mainChildExitStopsTheRestWithTheStopSignal() {
         var supervisor = running(policy { $0.stopSignal = 10 })
-        #expect(supervisor.reaped(40, .exited(code: 7), at: 100) == [.signalLeftovers(signal: 10)])
+        #expect(supervisor.reaped(40, .exited(code: 7), at: 100) == [.signalLeftovers(signal: 10), .signalLeftovers(signal: 18)])
         #expect(supervisor.phase == .draining(.init(deadline: 100 + 5 * second, exitCode: 7, stopRequested: false)))
         #expect(supervisor.deadline == 100 + 5 * second)
         #expect(supervisor.awaitsEmptyTree)
@@ -111,8 +113,10 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
         var supervisor = running()
         _ = supervisor.received(15, at: 0)
         _ = supervisor.reaped(40, .killed(signal: 15, coreDumped: false), at: second)
-        #expect(supervisor.received(15, at: 2 * second) == [.signalLeftovers(signal: 15)])
-        #expect(supervisor.received(10, at: 2 * second) == [.signalLeftovers(signal: 10)])
+        #expect(supervisor.received(15, at: 2 * second) == [.signalLeftovers(signal: 15), .signalLeftovers(signal: 18)])
+        // Other signals are not broadcast to a tree that is stopping.
+        #expect(supervisor.received(10, at: 2 * second) == [])
+        #expect(supervisor.received(28, at: 2 * second) == [])
         #expect(supervisor.phase == .draining(.init(deadline: 6 * second, exitCode: 143, stopRequested: true)))
     }
 
@@ -125,7 +129,7 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
 
     @Test func repeatStopKillsWhileTheChildRunsKillsItAndSkipsTheGrace() {
         var supervisor = running(policy { $0.repeatedStopKills = true })
-        #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
+        #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40)), .send(signal: 18, to: .process(40))])
         #expect(supervisor.received(15, at: 1) == [.send(signal: 9, to: .process(40))])
         #expect(supervisor.reaped(40, .killed(signal: 9, coreDumped: false), at: 2) == [.killLeftovers(reason: .repeatedStopRequest)])
     }
@@ -142,7 +146,7 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
         #expect(supervisor.timeReached(4 * second) == [.send(signal: 9, to: .processGroup(40))])
         #expect(supervisor.deadline == nil)
         #expect(supervisor.reaped(40, .killed(signal: 9, coreDumped: false), at: 5 * second)
-            == [.signalLeftovers(signal: 15)])
+            == [.signalLeftovers(signal: 15), .signalLeftovers(signal: 18)])
     }
 
     @Test func killAfterIsCancelledWhenTheChildExits() {
@@ -155,10 +159,10 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
 
 @Suite struct PauseModeTests {
     @Test func stopRequestsEndPauseModeWithZero() {
-        for signal: Int32 in [15, 2] {
+        for signal: Int32 in [15, 2, 3] {
             var supervisor = Supervisor(policy: policy())
             supervisor.startedPausing()
-            #expect(supervisor.received(signal, at: 0) == [.signalLeftovers(signal: 15)])
+            #expect(supervisor.received(signal, at: 0) == [.signalLeftovers(signal: 15), .signalLeftovers(signal: 18)])
             #expect(supervisor.nothingLeft() == [.exit(code: 0)])
         }
     }
@@ -172,6 +176,32 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
         #expect(supervisor.phase == .pausing)
         #expect(supervisor.deadline == nil)
         #expect(supervisor.reaped(99, .exited(code: 1), at: 0) == [])
+    }
+}
+
+@Suite struct ShutdownSignalTests {
+    @Test func onlyChosenRewritesReachAStoppingTree() {
+        var rewrite = SignalRewrite()
+        rewrite.set(10, to: 15)          // the user's USR1:TERM
+        rewrite.stopOnTerminalSignals()  // session mode's default, not the user's
+        var supervisor = running(policy { $0.rewrite = rewrite })
+        _ = supervisor.reaped(40, .exited(code: 0), at: 0)
+        #expect(supervisor.received(10, at: 1) == [.signalLeftovers(signal: 15)])
+        #expect(supervisor.received(20, at: 1) == [])   // TSTP would stop the tree
+        #expect(supervisor.received(12, at: 1) == [])
+    }
+
+    @Test func pauseModeIgnoresOtherSignalsDuringItsShutdownToo() {
+        var supervisor = Supervisor(policy: policy())
+        supervisor.startedPausing()
+        _ = supervisor.received(15, at: 0)
+        #expect(supervisor.received(10, at: 1) == [])
+        #expect(supervisor.received(28, at: 1) == [])
+    }
+
+    @Test func tiniAndDumbInitSendNoContinue() {
+        var supervisor = running(policy { $0.mainChildExit = .exitAtOnce })
+        #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
     }
 }
 

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -92,6 +93,12 @@ const char *clinux_build_commit(void);
 
 /// Detaches from the controlling terminal (TIOCNOTTY). Returns 0 or -1 with errno set.
 int clinux_detach_terminal(int fd);
+
+/// Writes `length` bytes to `fd` only if that cannot block: pwritev2 with RWF_NOWAIT where the
+/// file supports it (pipes, sockets), else only when poll reports `fd` writable (a pipe then
+/// takes up to PIPE_BUF bytes whole). Returns the bytes written, or -1 with errno set: EAGAIN
+/// when writing would have blocked.
+ssize_t clinux_write_without_blocking(int fd, const void *bytes, size_t length);
 
 /// The next entry of a /proc listing whose name is a PID, or 0 at the end.
 pid_t clinux_next_pid_entry(DIR *dir);

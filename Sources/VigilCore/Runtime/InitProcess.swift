@@ -22,7 +22,11 @@ struct InitProcess {
     /// The child's group, when it was made the terminal's foreground group at spawn: after
     /// vigil stopped with it and was resumed, the terminal goes back to that group.
     var terminalGroup: pid_t? = nil
-    var leftovers: Leftovers { Leftovers(ownPID: ownPID) }
+    /// /proc shows this PID namespace: only then does vigil read it.
+    let procIsOwn: Bool
+    /// The process group the main child started, if it has its own.
+    var childGroup: pid_t? = nil
+    var leftovers: Leftovers { Leftovers(ownPID: ownPID, procIsOwn: procIsOwn, childGroup: childGroup) }
 
     init(configuration: Configuration, parentAtStart: pid_t) {
         self.configuration = configuration
@@ -30,6 +34,7 @@ struct InitProcess {
         messages = Messages(wording: configuration.wording, log: log)
         self.parentAtStart = parentAtStart
         supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: getpid() == 1))
+        procIsOwn = ProcessTable.describesOwnNamespace(ownPID: getpid())
     }
 
     /// Supervises `command`; nil is pause mode. Returns the exit code.
@@ -44,6 +49,11 @@ struct InitProcess {
         }
         guard setUpReaping() else { return configuration.exitCodes.internalFailure }
         let parentGone = setUpParentDeathSignal()
+        if !procIsOwn && (configuration.mainChildExit == .stopTheRest || configuration.warnOnReap) {
+            log.warning(ownPID == 1
+                ? "/proc does not show this PID namespace (not mounted, or another namespace's): what is left at the end gets kill(-1) and is checked every 50 ms, and no process is named"
+                : "/proc does not show this PID namespace (not mounted, or another namespace's): at the end only the child's process group can be stopped, and no process is named")
+        }
 
         if let command {
             if let failure = spawn(command, channel) { return failure }
@@ -116,6 +126,7 @@ struct InitProcess {
         }
         switch Spawner.spawn(request) {
         case .success(let child):
+            if configuration.grouping != .callersGroup { childGroup = child }
             supervisor.started(mainChild: child, foreground: request.takeTerminal)
             if request.takeTerminal { terminalGroup = child }
             messages.spawned(command.name, child, foreground: request.takeTerminal)
@@ -147,13 +158,18 @@ struct InitProcess {
             }
             let reaping = reapAll()
             if let code = reaping.exitCode { return code }
-            if let due = supervisor.deadline, Clock.now() >= due, let code = handle(.deadline) { return code }
-            guard supervisor.awaitsEmptyTree else { continue }
-            left = leftovers.remaining(hasChildren: reaping.hasChildren)
-            if left == .nothing {
-                log.debug("nothing left")
-                if let code = handle(.nothingLeft) { return code }
+            // An empty tree counts before a deadline that passed meanwhile: a long reaping
+            // pass must not turn a clean end into a reported one.
+            if supervisor.awaitsEmptyTree {
+                left = leftovers.remaining(hasChildren: reaping.hasChildren)
+                if left == .nothing {
+                    log.debug("nothing left")
+                    if let code = handle(.nothingLeft) { return code }
+                }
+            } else {
+                left = .children
             }
+            if let due = supervisor.deadline, Clock.now() >= due, let code = handle(.deadline) { return code }
         }
     }
 
@@ -201,7 +217,7 @@ struct InitProcess {
                 case .noneReady: return (nil, true)
                 case .noChildren: return (nil, false)
                 case .child(let pid):
-                    if !supervisor.isMainChild(pid) { name = ProcessTable.entry(pid)?.name ?? "?" }
+                    if !supervisor.isMainChild(pid) { name = procIsOwn ? ProcessTable.entry(pid)?.name ?? "?" : "?" }
                     result = Processes.reap(pid)
                 }
             } else {
@@ -248,29 +264,33 @@ struct InitProcess {
         for action in actions {
             switch action {
             case .send(let signal, let target):
-                let pid: pid_t
-                switch target {
-                case .process(let process): pid = process
-                case .processGroup(let group): pid = -group
-                }
-                if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
                 if signal == SIGCONT, let group = terminalGroup, let error = Terminal.giveBack(to: group) {
                     log.debug("cannot give the terminal back: \(error.description)")
                 }
-                if let error = Processes.signal(pid, signal) {
-                    log.warning("cannot forward \(SignalNames.name(of: signal)) to \(pid): \(error.description)")
+                let error: SystemError?
+                switch target {
+                case .process(let pid):
+                    if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
+                    error = Processes.signal(pid, signal)
+                case .processGroup(let leader):
+                    if signal == SIGKILL { log.info("sending SIGKILL to the process group of \(leader)") }
+                    error = Processes.signalGroup(of: leader, signal)
+                }
+                if let error {
+                    log.warning("cannot forward \(SignalNames.name(of: signal)): \(error.description)")
                 }
             case .signalLeftovers(let signal):
                 let signalled = leftovers.signalAll(signal, describe: log.verbosity >= Verbosity.info)
                 if !signalled.isEmpty { log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))") }
             case .killLeftovers(let reason):
-                let killed = leftovers.signalAll(SIGKILL, describe: true)
+                let killed = leftovers.killAll()
                 if !killed.isEmpty { log.warning("\(describe(reason)); sent SIGKILL to \(list(killed))") }
             case .stopSelf:
                 log.debug("stopping with the child")
                 ProcessSetup.stopSelf()
             case .reportStragglers(let after):
-                log.warning("processes still left \(Durations.format(after)) after SIGKILL; exiting anyway")
+                let left = leftovers.stillAlive()
+                log.warning("processes still left \(Durations.format(after)) after SIGKILL\(left.isEmpty ? "" : ": " + list(left, withState: true)); exiting anyway")
             case .exit(let code):
                 return code
             }
@@ -287,11 +307,13 @@ private func describe(_ reason: KillReason) -> String {
     }
 }
 
-private func list(_ entries: [ProcessEntry]) -> String {
-    var text = ""
+/// "12 (sleep), 13 (sh)", with each state letter when asked: "12 (sleep) D".
+private func list(_ entries: [ProcessEntry], withState: Bool = false) -> LogText {
+    var text: LogText = ""
     for entry in entries {
-        if !text.isEmpty { text += ", " }
-        text += "\(entry.pid) (\(entry.name))"
+        if !text.bytes.isEmpty { text.append(", ") }
+        text.append("\(entry.pid) (\(entry.name))")
+        if withState { text.append(" \(String(decoding: [entry.state], as: UTF8.self))") }
     }
     return text
 }

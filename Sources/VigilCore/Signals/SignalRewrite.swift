@@ -4,13 +4,21 @@ import CLinux
 struct SignalRewrite: Equatable, Sendable {
     /// Index: the received signal. nil: forward unchanged; 0: drop; otherwise the new signal.
     private var table: [Int32?] = Array(repeating: nil, count: 65)
+    /// Bit N-1: the user asked for signal N's rewrite (rather than a mode's default).
+    private var chosen: UInt64 = 0
 
     init() {}
 
-    /// Forwards `from` as `to`; `to` 0 drops it.
+    /// Forwards `from` as `to`; `to` 0 drops it. The user's choice.
     mutating func set(_ from: Int32, to: Int32) {
         guard from > 0 && Int(from) < table.count else { return }
         table[Int(from)] = to
+        chosen |= 1 << UInt64(from - 1)
+    }
+
+    /// The user asked for `signal` to be rewritten (or dropped).
+    func isChosen(_ signal: Int32) -> Bool {
+        signal > 0 && Int(signal) < table.count && chosen & (1 << UInt64(signal - 1)) != 0
     }
 
     func isSet(_ signal: Int32) -> Bool {
@@ -42,7 +50,7 @@ struct SignalRewrite: Equatable, Sendable {
     /// orphaned process group cannot ignore, unless the user chose otherwise.
     mutating func stopOnTerminalSignals() {
         for signal in [SIGTSTP, SIGTTIN, SIGTTOU] where !isSet(signal) {
-            set(signal, to: SIGSTOP)
+            table[Int(signal)] = SIGSTOP
         }
     }
 }

@@ -142,6 +142,7 @@ struct Supervisor {
             var actions: [SupervisorAction] = []
             if let forwarded = policy.rewrite.apply(signal) {
                 actions.append(.send(signal: forwarded, to: target(child)))
+                if isStop && continuesAfterStopping(forwarded) { actions.append(.send(signal: SIGCONT, to: target(child))) }
             }
             if policy.stopsWithTerminalStopSignals && (signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU) {
                 actions.append(.stopSelf)
@@ -159,8 +160,11 @@ struct Supervisor {
             if repeated && policy.repeatedStopKills {
                 return kill(.repeatedStopRequest, shutdown, at: now)
             }
-            guard let forwarded = policy.rewrite.apply(signal) else { return [] }
+            // A tree that is stopping gets only what makes sense for it: stop requests, and
+            // signals the user chose to rewrite. WINCH, USR1 and the like are not broadcast.
+            guard isStop || policy.rewrite.isChosen(signal), let forwarded = policy.rewrite.apply(signal) else { return [] }
             return [.signalLeftovers(signal: forwarded)]
+                + (isStop && continuesAfterStopping(forwarded) ? [.signalLeftovers(signal: SIGCONT)] : [])
         }
     }
 
@@ -244,6 +248,7 @@ struct Supervisor {
         if policy.grace <= 0 { return kill(.noGracePeriod, shutdown, at: now) }
         phase = .draining(shutdown)
         return [.signalLeftovers(signal: policy.stopSignal)]
+            + (continuesAfterStopping(policy.stopSignal) ? [.signalLeftovers(signal: SIGCONT)] : [])
     }
 
     private mutating func kill(_ reason: KillReason, _ shutdown: Shutdown, at now: Instant) -> [SupervisorAction] {
@@ -251,6 +256,12 @@ struct Supervisor {
         shutdown.deadline = now + policy.killWait
         phase = .killing(shutdown)
         return [.killLeftovers(reason: reason)]
+    }
+
+    /// A stopped process cannot handle a stop signal until it is continued: in vigil's own
+    /// stop, CONT follows it at once, as systemd does. tini and dumb-init send none.
+    private func continuesAfterStopping(_ signal: Int32) -> Bool {
+        policy.mainChildExit == .stopTheRest && signal != SIGKILL && signal != SIGCONT && signal != SIGSTOP
     }
 
     private func target(_ child: MainChild) -> SignalTarget {

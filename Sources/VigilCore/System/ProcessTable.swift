@@ -1,18 +1,33 @@
 import CLinux
 
 /// One process as /proc/PID/stat describes it.
-struct ProcessEntry {
+struct ProcessEntry: Equatable {
     var pid: pid_t
     var parent: pid_t
     var state: UInt8
     var name: String
+    /// When it started, in clock ticks after boot: with the PID, it names one process for good
+    /// (a recycled PID starts later).
+    var startTicks: UInt64 = 0
 
     /// Exited and waiting to be reaped: already gone as far as stopping is concerned.
     var isZombie: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
+    /// Stopped (SIGSTOP) or stopped under a tracer.
+    var isStopped: Bool { state == UInt8(ascii: "T") || state == UInt8(ascii: "t") }
 }
 
 /// A snapshot of the processes visible in vigil's /proc.
 struct ProcessTable {
+    /// Whether /proc shows this PID namespace: `/proc/self` names vigil's own PID. A /proc
+    /// mounted for another namespace (`unshare --pid --fork` without `--mount-proc`) shows
+    /// other processes under other numbers; vigil must never act on those.
+    static func describesOwnNamespace(ownPID: pid_t) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = buffer.withUnsafeMutableBufferPointer { readlink("/proc/self", $0.baseAddress!, $0.count - 1) }
+        guard count > 0 else { return false }
+        return ASCII.parseInteger(buffer[0..<count].map { UInt8(bitPattern: $0) }) == Int64(ownPID)
+    }
+
     var entries: [ProcessEntry]
     /// False when /proc could not be listed (not mounted in this root, for example).
     var isComplete: Bool
@@ -44,9 +59,20 @@ struct ProcessTable {
             parent = parent * 10 + Int32(bytes[index] - 0x30)
             index += 1
         }
+        // Field 22, the start time: the 20th number after the state.
+        var field = 4
+        var start: UInt64 = 0
+        while index < bytes.count && field < 22 {
+            if bytes[index] == 0x20 { field += 1 }
+            index += 1
+        }
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            start = start &* 10 &+ UInt64(bytes[index] - 0x30)
+            index += 1
+        }
         return ProcessEntry(
             pid: pid, parent: parent, state: state,
-            name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self))
+            name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self), startTicks: start)
     }
 
     /// Every live descendant of `ancestor`, parents before their children.

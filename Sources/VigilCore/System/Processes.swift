@@ -56,6 +56,17 @@ enum Processes {
         return error.errno == ESRCH ? nil : error
     }
 
+    /// Signals the process group that `leader` started, and the leader itself wherever it
+    /// went: a child that left its group (setpgid, setsid) is still reached, once. An empty
+    /// group is not "gone" while the leader lives.
+    @discardableResult
+    static func signalGroup(of leader: pid_t, _ signal: Int32) -> SystemError? {
+        let group = getpgid(leader)
+        let groupError = Processes.signal(-leader, signal)
+        guard group != leader, group > 0 else { return groupError }
+        return Processes.signal(leader, signal)
+    }
+
     /// Reads a small /proc/PID file whole.
     static func readProcFile(_ pid: pid_t, _ name: String) -> [UInt8]? {
         readFile("/proc/\(pid)/\(name)")

@@ -34,8 +34,12 @@ struct LogText: ExpressibleByStringInterpolation, Equatable {
 
     static func + (left: LogText, right: LogText) -> LogText {
         var result = left
-        result.bytes.append(contentsOf: right.bytes)
+        result.append(right)
         return result
+    }
+
+    mutating func append(_ other: LogText) {
+        bytes.append(contentsOf: other.bytes)
     }
 
     struct Interpolation: StringInterpolationProtocol {
