@@ -57,7 +57,15 @@ func json(_ input: [UInt8]) -> String {
 
     @Test func invalidUTF8BecomesReplacementCharacters() {
         #expect(json([0x61, 0xFF, 0xFE, 0x62]) == "\"a\\ufffd\\ufffdb\"")
-        #expect(json([0xE2, 0x82]) == "\"\\ufffd\\ufffd\"")
+        // One U+FFFD per maximal subpart, as Python's decode(errors="replace") gives.
+        #expect(json([0xE2, 0x82]) == "\"\\ufffd\"")
+        #expect(json([0xE2, 0x82, 0x41]) == "\"\\ufffdA\"")
+        #expect(json([0xF0, 0x9F, 0x99]) == "\"\\ufffd\"")
+        #expect(json([0xF0, 0x80, 0x80]) == "\"\\ufffd\\ufffd\\ufffd\"")  // 0x80 cannot follow F0
+        #expect(json([0xED, 0xA0, 0x80]) == "\"\\ufffd\\ufffd\\ufffd\"")  // a surrogate
+        #expect(json([0xC0, 0xAF]) == "\"\\ufffd\\ufffd\"")
+        #expect(json([0xF4, 0x90, 0x80, 0x80]) == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"")
+        #expect(json([0xE1, 0x80, 0xE1, 0x80, 0x80]) == "\"\\ufffd\u{1000}\"")
     }
 }
 

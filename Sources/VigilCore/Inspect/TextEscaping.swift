@@ -34,6 +34,35 @@ enum UTF8Scan {
         return (value, length)
     }
 
+    /// How many bytes at `index` (where `scalar` found no well-formed sequence) make one
+    /// "maximal subpart" of an ill-formed sequence: a valid start followed by the continuation
+    /// bytes that could still have completed it. Unicode recommends one U+FFFD for each, as
+    /// Python, browsers and Swift's own decoding do.
+    static func invalidLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return 1
+        }
+        var count = 1
+        while count < length, index + count < bytes.endIndex {
+            let byte = bytes[index + count]
+            let (from, to) = count == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
+            guard byte >= from, byte <= to else { break }
+            count += 1
+        }
+        return count
+    }
+
     /// Scalars that are invisible controls: C1 controls, line and paragraph separators,
     /// and the marks and overrides that change the direction of text.
     static func isFormatControl(_ scalar: UInt32) -> Bool {
@@ -99,8 +128,8 @@ enum TerminalText {
 }
 
 /// A JSON string literal (RFC 8259) from arbitrary bytes: well-formed UTF-8 is kept, quotes,
-/// backslashes and controls are escaped, and each byte that is not part of well-formed UTF-8
-/// becomes U+FFFD, so the result is always valid JSON.
+/// backslashes and controls are escaped, and each ill-formed part becomes U+FFFD (one per
+/// maximal subpart, see `UTF8Scan.invalidLength`), so the result is always valid JSON.
 enum JSONText {
     static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) { appendString(bytes[...], to: &out) }
 
@@ -110,7 +139,7 @@ enum JSONText {
         while index < bytes.endIndex {
             guard let (scalar, length) = UTF8Scan.scalar(bytes, at: index) else {
                 appendEscape(0xFFFD, to: &out)
-                index += 1
+                index += UTF8Scan.invalidLength(bytes, at: index)
                 continue
             }
             switch scalar {
