@@ -11,7 +11,7 @@ public enum PsFormatter {
             append("PID namespace pid:[", to: &out)
             appendDecimal(target.inode, to: &out)
             append("] of host PID ", to: &out)
-            appendDecimal(UInt64(target.hostPID), to: &out)
+            appendSigned(Int64(target.hostPID), to: &out)
             append("; PIDs as that namespace sees them\n", to: &out)
         }
         summary(snapshot, to: &out)
@@ -21,9 +21,9 @@ public enum PsFormatter {
         var scratch: [UInt8] = []
         var widths = (pid: 3, host: 7, parent: 4, user: 4, rss: 3, time: 4, age: 7)
         for record in snapshot.processes {
-            widths.pid = max(widths.pid, decimalWidth(UInt64(record.pid)))
-            widths.host = max(widths.host, decimalWidth(UInt64(record.hostPID)))
-            widths.parent = max(widths.parent, decimalWidth(UInt64(max(record.parent, 0))))
+            widths.pid = max(widths.pid, signedWidth(Int64(record.pid)))
+            widths.host = max(widths.host, signedWidth(Int64(record.hostPID)))
+            widths.parent = max(widths.parent, signedWidth(Int64(record.parent)))
             clear(&scratch)
             appendUser(record, snapshot, to: &scratch)
             widths.user = max(widths.user, TerminalText.width(scratch))
@@ -55,13 +55,13 @@ public enum PsFormatter {
 
         for (index, prefix) in order {
             let record = snapshot.processes[index]
-            padDecimal(UInt64(record.pid), widths.pid, to: &out)
+            padSigned(Int64(record.pid), widths.pid, to: &out)
             if withHost {
                 put(0x20, to: &out)
-                padDecimal(UInt64(record.hostPID), widths.host, to: &out)
+                padSigned(Int64(record.hostPID), widths.host, to: &out)
             }
             put(0x20, to: &out)
-            padDecimal(UInt64(max(record.parent, 0)), widths.parent, to: &out)
+            padSigned(Int64(record.parent), widths.parent, to: &out)
             put(0x20, to: &out)
             TerminalText.append([record.state], to: &out)
             put(0x20, to: &out)
@@ -86,7 +86,7 @@ public enum PsFormatter {
             appendCommand(record, snapshot, to: &out)
             if tree, snapshot.isReparented(record) {
                 append(" <re-parented, group ", to: &out)
-                appendDecimal(UInt64(record.processGroup), to: &out)
+                appendSigned(Int64(record.processGroup), to: &out)
                 put(UInt8(ascii: ">"), to: &out)
             }
             put(0x0A, to: &out)
@@ -114,7 +114,7 @@ public enum PsFormatter {
                 append("%, ", to: &out)
             }
             append("cgroup v", to: &out)
-            appendDecimal(UInt64(pids.version), to: &out)
+            appendSigned(Int64(pids.version), to: &out)
             put(0x20, to: &out)
             TerminalText.append(pids.cgroup, to: &out)
             put(UInt8(ascii: ")"), to: &out)
@@ -271,7 +271,7 @@ public enum PsFormatter {
         append("{\"version\":1,\"target\":", to: &out)
         if let target = snapshot.target {
             append("{\"host_pid\":", to: &out)
-            appendDecimal(UInt64(target.hostPID), to: &out)
+            appendSigned(Int64(target.hostPID), to: &out)
             append(",\"pid_namespace\":", to: &out)
             appendDecimal(target.inode, to: &out)
             put(UInt8(ascii: "}"), to: &out)
@@ -294,7 +294,7 @@ public enum PsFormatter {
             append(",\"cgroup\":", to: &out)
             JSONText.appendString(pids.cgroup, to: &out)
             append(",\"cgroup_version\":", to: &out)
-            appendDecimal(UInt64(pids.version), to: &out)
+            appendSigned(Int64(pids.version), to: &out)
             put(UInt8(ascii: "}"), to: &out)
         } else {
             append("null", to: &out)
@@ -309,9 +309,9 @@ public enum PsFormatter {
         for (position, record) in snapshot.processes.enumerated() {
             if position > 0 { put(UInt8(ascii: ","), to: &out) }
             append("\n{\"pid\":", to: &out)
-            appendDecimal(UInt64(record.pid), to: &out)
+            appendSigned(Int64(record.pid), to: &out)
             append(",\"host_pid\":", to: &out)
-            appendDecimal(UInt64(record.hostPID), to: &out)
+            appendSigned(Int64(record.hostPID), to: &out)
             append(",\"ppid\":", to: &out)
             appendSigned(Int64(record.parent), to: &out)
             append(",\"pgrp\":", to: &out)
@@ -437,6 +437,13 @@ public enum PsFormatter {
         if right { spaces(width - count, to: &out) }
         append(literal, to: &out)
         if !right { spaces(width - count, to: &out) }
+    }
+
+    static func signedWidth(_ value: Int64) -> Int { (value < 0 ? 1 : 0) + decimalWidth(value.magnitude) }
+
+    static func padSigned(_ value: Int64, _ width: Int, to out: inout [UInt8]) {
+        spaces(width - signedWidth(value), to: &out)
+        appendSigned(value, to: &out)
     }
 
     static func padDecimal(_ value: UInt64, _ width: Int, to out: inout [UInt8]) {

@@ -95,7 +95,7 @@ public enum SnapshotReader {
             var record = ProcessRecord(
                 pid: stat.pid, parent: stat.parent, processGroup: stat.processGroup, session: stat.session,
                 state: stat.state, uid: status.uids?.effective, gid: status.gids?.effective,
-                residentKiB: status.residentKiB ?? UInt64(max(stat.residentPages, 0)) * pageKiB,
+                residentKiB: status.residentKiB ?? UInt64(max(stat.residentPages, 0)) &* pageKiB,
                 cpuTicks: stat.userTicks &+ stat.systemTicks, startTicks: stat.startTicks, threads: stat.threads)
             if let target {
                 guard target.contains(directory, status) else { continue }
