@@ -273,6 +273,16 @@ def test_ps_target_json_translates_pids_and_parents(namespace):
     assert by_pid[1]["host_pid"] == namespace.vigil_pid and by_pid[1]["ppid"] == 0
 
 
+def test_a_process_with_thousands_of_groups_is_still_found_in_its_namespace(launch):
+    # Its Groups line pushes NSpid, which --target needs, far into /proc/PID/status.
+    needs_namespaces()
+    run = launch([PYTHON, "-c", "import os, time; os.setgroups(range(100000, 104000)); time.sleep(1000)"])
+    child = run.child_pid()
+    wait_for(lambda: len(read(f"/proc/{child}/status") or b"") > 20000, what="the groups to be set")
+    data = json.loads(ps(run, "--target", str(run.vigil_pid), "--json", inside=False).stdout)
+    assert [(p["pid"], p["host_pid"]) for p in data["processes"]] == [(1, run.vigil_pid), (2, child)]
+
+
 def test_ps_target_of_a_process_inside_shows_the_same_namespace(namespace):
     child = namespace.child_pid()
     a = json.loads(ps(namespace, "--target", str(child), "--json", inside=False).stdout)
@@ -322,9 +332,12 @@ def test_ps_summary_gives_pid_use_against_the_pids_cgroup(launch, pids_cgroup, t
                                        "cgroup_version": cgroup.version}
     # unshare, outside the namespace, counts too; the zombie holds its PID.
     assert current == data["summary"]["processes"] + 1
-    # Inside, nsenter and vigil ps count while they run.
+    # Inside and in the cgroup (as docker exec runs it), nsenter and vigil ps count while they run.
     summary = parse_table(ps(run, preexec_fn=cgroup.enter).stdout)[0][0]
     assert f"  pids: {current + 2} of 100 ({current + 2}%, cgroup v{cgroup.version} {name})  pid_max: " in summary
+    # Inside but in the node's cgroup (nsenter alone): the namespace's PID 1 gives the cgroup.
+    summary = parse_table(ps(run).stdout)[0][0]
+    assert f"  pids: {current} of 100 ({current}%, cgroup v{cgroup.version} {name})  pid_max: " in summary
 
 
 def test_ps_reports_the_level_of_the_pids_hierarchy_with_least_room(launch, pids_cgroup, tmp_path):

@@ -319,7 +319,7 @@ let sampleStatus = """
         let mounts = MountInfo.cgroupMounts(bytes(mountinfo))
         #expect(mounts.count == 4)
         #expect(mounts[0] == CgroupMount(root: bytes("/"), mountPoint: bytes("/sys/fs/cgroup/memory"), version: 1,
-                                         controllers: [bytes("rw"), bytes("memory")]))
+                                         options: [bytes("rw"), bytes("memory")]))
         #expect(mounts[1].mountPoint == bytes("/sys/fs/cgroup/pids"))
         #expect(mounts[2].version == 2)
         #expect(mounts[3].root == bytes("/docker/abc"))
@@ -337,7 +337,7 @@ let sampleStatus = """
     @Test func aContainerSeesItsOwnCgroupMountedAsTheRoot() {
         // Without a cgroup namespace: /proc/self/cgroup names the host path, the mount's root is it.
         let mounts = [CgroupMount(root: bytes("/docker/abc"), mountPoint: bytes("/sys/fs/cgroup/pids"), version: 1,
-                                  controllers: [bytes("pids")])]
+                                  options: [bytes("pids")])]
         #expect(CgroupPaths.directory(of: .v1(path: bytes("/docker/abc")), mounts: mounts)?.directory
                 == bytes("/sys/fs/cgroup/pids"))
         #expect(CgroupPaths.directory(of: .v1(path: bytes("/docker/abc/sub")), mounts: mounts)?.directory

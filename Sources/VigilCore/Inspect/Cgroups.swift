@@ -85,14 +85,14 @@ public struct CgroupMount: Equatable, Sendable {
     public var root: [UInt8]
     public var mountPoint: [UInt8]
     public var version: Int
-    /// v1: the controllers of the hierarchy (from the super options).
-    public var controllers: [[UInt8]]
+    /// v1: the super options, which name the hierarchy's controllers ("rw", "pids").
+    public var options: [[UInt8]]
 
-    public init(root: [UInt8], mountPoint: [UInt8], version: Int, controllers: [[UInt8]] = []) {
+    public init(root: [UInt8], mountPoint: [UInt8], version: Int, options: [[UInt8]] = []) {
         self.root = root
         self.mountPoint = mountPoint
         self.version = version
-        self.controllers = controllers
+        self.options = options
     }
 }
 
@@ -120,13 +120,13 @@ public enum MountInfo {
                 return
             }
             guard let root = unescape(words[3]), let point = unescape(words[4]) else { return }
-            var controllers: [[UInt8]] = []
+            var options: [[UInt8]] = []
             if version == 1 {
                 for option in ByteFields.fields(words[dash + 3], separator: UInt8(ascii: ",")) where !option.isEmpty {
-                    controllers.append(Array(option))
+                    options.append(Array(option))
                 }
             }
-            mounts.append(CgroupMount(root: root, mountPoint: point, version: version, controllers: controllers))
+            mounts.append(CgroupMount(root: root, mountPoint: point, version: version, options: options))
         }
         return mounts
     }
@@ -167,7 +167,7 @@ public enum CgroupPaths {
         let path = cgroup.path
         for mount in mounts {
             switch cgroup {
-            case .v1: guard mount.version == 1, mount.controllers.contains(where: { ASCII.equals($0, "pids") }) else { continue }
+            case .v1: guard mount.version == 1, mount.options.contains(where: { ASCII.equals($0, "pids") }) else { continue }
             case .v2: guard mount.version == 2 else { continue }
             }
             guard let rest = relative(path, to: mount.root) else { continue }

@@ -68,24 +68,25 @@ public struct PsOptions: Equatable, Sendable {
     public static let help = """
         Usage: vigil ps [--tree] [--json] [--target HOSTPID]
 
-        Lists the processes of the PID namespace, read from /proc, with a summary line:
-        process and zombie counts, PID use against the pids cgroup's limit (pids.current of
-        pids.max) and the namespace's pid_max.
+        Lists the processes of the PID namespace, read from /proc. A summary line gives
+        the process and zombie counts, PID use against the pids cgroup's limit
+        (pids.current of pids.max) and the namespace's pid_max.
 
         Columns: PID, PPID, S (state: R running, S sleeping, D disk wait, T stopped,
-        Z zombie), USER (effective), RSS (KiB), TIME (CPU), ELAPSED (since start), COMMAND
-        (the command line, or [name] when it is empty; zombies show [name] <defunct>).
-        Control characters in names and command lines are shown escaped (\\n, \\x1b).
+        Z zombie), USER (effective), RSS (KiB), TIME (CPU), ELAPSED (since start),
+        COMMAND (the command line, or [name] when it is empty; a zombie shows
+        [name] <defunct>). Control characters in names and command lines are shown
+        escaped (\\n, \\x1b).
 
         Options:
-          -t, --tree          show processes under their parents; a process that was most
-                              likely re-parented (in a process group that is neither its own
+          -t, --tree          show each process under its parent; one that was most
+                              likely re-parented (its process group is neither its own
                               nor its parent's) is marked <re-parented, group N>
               --json          the same data as one JSON object, for tools
               --target HOSTPID
-                              from the node: show the PID namespace that HOSTPID is in,
-                              with the PIDs that namespace sees (an extra HOSTPID column
-                              gives the node's); needs nothing in the container's image
+                              from the node: the PID namespace that HOSTPID is in,
+                              with the PIDs that namespace sees (a HOSTPID column
+                              gives the node's); the container's image needs nothing
           -h, --help          print this help
 
         Exit status: 0 listed; 1 /proc or the target could not be read; 2 usage error.

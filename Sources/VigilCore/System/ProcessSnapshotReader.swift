@@ -45,6 +45,10 @@ public struct InspectError: Error, Equatable {
 /// /proc/PID directory, so that a reused PID cannot mix two processes. Every file goes
 /// through one reused buffer; what grows with the process count is the snapshot itself.
 ///
+/// PID pressure comes from the pids cgroup of the reader (as `docker exec` and `kubectl exec`
+/// place it) or, when that has no pids figures (entered with nsenter from the node), of the
+/// namespace's PID 1; with a target, of the target. See `PidsReader.usage` for which level.
+///
 /// With a target (`vigil ps --target HOSTPID`), only the processes of the target's PID
 /// namespace are kept, with the PIDs that namespace sees:
 /// - A process belongs when the PID namespace it is in (/proc/PID/ns/pid: device and inode)
@@ -119,7 +123,13 @@ public enum SnapshotReader {
             let passwd = request.target.map { InspectError.proc($0, "root/etc/passwd") } ?? "/etc/passwd"
             if let bytes = Processes.readFile(passwd) { snapshot.users = UserDatabase.parse(bytes) }
         }
-        snapshot.pids = PidsReader.usage(cgroupFile: request.target.map { InspectError.proc($0, "cgroup") } ?? "/proc/self/cgroup")
+        if let hostPID = request.target {
+            snapshot.pids = PidsReader.usage(cgroupFile: InspectError.proc(hostPID, "cgroup"))
+        } else {
+            // Our own cgroup is the container's when run by `docker exec` or `kubectl exec`;
+            // entered with nsenter we stay in the node's, so then the namespace's PID 1 tells.
+            snapshot.pids = PidsReader.usage(cgroupFile: "/proc/self/cgroup") ?? PidsReader.usage(cgroupFile: "/proc/1/cgroup")
+        }
         return snapshot
     }
 
@@ -229,32 +239,37 @@ enum PidsReader {
 /// One buffer for every small file a snapshot reads.
 struct ReadBuffer {
     private var storage: [UInt8]
+    /// A file read whole may grow the buffer up to this size: /proc/PID/status puts the
+    /// Groups line, as long as the process's supplementary groups, before NSpid.
+    static let maximum = 1 << 20
 
     init(capacity: Int) {
         storage = [UInt8](repeating: 0, count: capacity)
     }
 
-    /// Reads `name` under `directory`, up to `limit` bytes (at most the capacity); nil when
-    /// it cannot be opened or read. The bytes are then `self[count]`, until the next read.
+    /// Reads `name` under `directory`, whole (up to `maximum`) or up to `limit` bytes; nil
+    /// when it cannot be opened or read. The bytes are then `self[count]`, until the next read.
     @inline(never)
-    mutating func read(_ directory: Int32, _ name: String, limit: Int = Int.max) -> Int? {
+    mutating func read(_ directory: Int32, _ name: String, limit: Int? = nil) -> Int? {
         let fd = name.withCString { clinux_openat_read(directory, $0) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let capacity = min(limit, storage.count)
         var filled = 0
-        let ok = storage.withUnsafeMutableBytes { raw -> Bool in
-            while filled < capacity {
-                let count = retryingInterrupts {
-                    Int32(truncatingIfNeeded: CLinux.read(fd, raw.baseAddress! + filled, capacity - filled))
-                }
-                if count < 0 { return false }
-                if count == 0 { break }
-                filled += Int(count)
+        while true {
+            if filled == storage.count {
+                guard limit == nil, storage.count < ReadBuffer.maximum else { break }
+                storage.append(contentsOf: repeatElement(0, count: storage.count))
             }
-            return true
+            let wanted = min(limit ?? storage.count, storage.count) - filled
+            if wanted <= 0 { break }
+            let count = storage.withUnsafeMutableBytes { raw in
+                retryingInterrupts { Int32(truncatingIfNeeded: CLinux.read(fd, raw.baseAddress! + filled, wanted)) }
+            }
+            if count < 0 { return nil }
+            if count == 0 { break }
+            filled += Int(count)
         }
-        return ok ? filled : nil
+        return filled
     }
 
     /// The first `count` bytes. Use the slice within one statement: holding it across the next
