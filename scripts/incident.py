@@ -24,8 +24,8 @@ WORKLOAD = HERE / "incident_workload.py"
 class PidsCgroup:
     """A pids cgroup with a limit, on cgroup v1 (a `pids` hierarchy) or v2 (`pids.max`)."""
 
-    def __init__(self, limit):
-        name = f"vigil-incident-{os.getpid()}"
+    def __init__(self, limit, name=None):
+        name = name or f"vigil-incident-{os.getpid()}"
         v1 = pathlib.Path("/sys/fs/cgroup/pids")
         v2 = pathlib.Path("/sys/fs/cgroup")
         if v1.is_dir() and (v1 / "cgroup.procs").exists():

@@ -1,5 +1,7 @@
 #include "CLinux.h"
 
+#include <linux/nsfs.h>
+
 static int saved_argc;
 static char *const *saved_argv;
 static char *const *saved_envp;
@@ -98,6 +100,25 @@ ssize_t clinux_write_without_blocking(int fd, const void *bytes, size_t length) 
     } while (written < 0 && errno == EINTR);
     return written;
 }
+
+int clinux_open_pid_directory(int procfd, pid_t pid) {
+    // Written by hand: snprintf would link stdio's formatting into the static binary.
+    char name[16];
+    char *end = name + sizeof name - 1;
+    *end = '\0';
+    unsigned long value = pid > 0 ? (unsigned long)pid : 0;
+    do {
+        *--end = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    return openat(procfd, end, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int clinux_openat_read(int dirfd, const char *name) { return openat(dirfd, name, O_RDONLY | O_CLOEXEC); }
+
+int clinux_ns_get_parent(int nsfd) { return ioctl(nsfd, NS_GET_PARENT); }
+
+long clinux_clock_ticks(void) { return sysconf(_SC_CLK_TCK); }
 
 int clinux_detach_terminal(int fd) { return ioctl(fd, TIOCNOTTY); }
 

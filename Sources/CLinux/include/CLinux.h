@@ -103,4 +103,15 @@ ssize_t clinux_write_without_blocking(int fd, const void *bytes, size_t length);
 /// The next entry of a /proc listing whose name is a PID, or 0 at the end.
 pid_t clinux_next_pid_entry(DIR *dir);
 
+/// openat(procfd, "PID", O_PATH | O_DIRECTORY | O_CLOEXEC): a handle on one process's /proc
+/// directory, so that every file read through it describes the same process even if the PID
+/// is reused meanwhile. Returns the fd or -1 with errno set.
+int clinux_open_pid_directory(int procfd, pid_t pid);
+/// openat(dirfd, name, O_RDONLY | O_CLOEXEC): openat(2) is variadic.
+int clinux_openat_read(int dirfd, const char *name);
+/// ioctl(nsfd, NS_GET_PARENT): the parent of a PID namespace, as a new fd, or -1 with errno set.
+int clinux_ns_get_parent(int nsfd);
+/// sysconf(_SC_CLK_TCK): the unit of the times in /proc/PID/stat.
+long clinux_clock_ticks(void);
+
 #endif

@@ -18,7 +18,7 @@ struct DumbInitCommandLine {
     /// getopt_long's `+hvVcr:` and its long names.
     static let options: [OptionScanner<Option>.Option] = [
         .init(.help, short: "h", long: "help"), .init(.singleChild, short: "c", long: "single-child"),
-        .init(.rewrite, short: "r", long: "rewrite", takesValue: true), .init(.verbose, short: "v", long: "verbose"),
+        .init(.rewrite, short: "r", long: "rewrite", value: "s:r"), .init(.verbose, short: "v", long: "verbose"),
         .init(.version, short: "V", long: "version"),
     ]
 
@@ -60,7 +60,7 @@ struct DumbInitCommandLine {
             return usageError(long ? "unrecognized option '--\(name)'" : "invalid option -- '\(name)'")
         case .ambiguous(let name): return usageError("option '--\(name)' is ambiguous")
         case .unexpectedValue(let shown): return usageError("option '\(shown)' doesn't allow an argument")
-        case .missingValue(let shown, let long):
+        case .missingValue(let shown, let long, _):
             return usageError(long ? "option '\(shown)' requires an argument"
                                    : "option requires an argument -- '\(String(shown.utf8.dropFirst())!)'")
         }

@@ -10,13 +10,15 @@ struct OptionScanner<ID: Equatable & Sendable> {
         let id: ID
         let short: UInt8?
         let long: String?
-        let takesValue: Bool
+        /// What the value is, for messages (`SIG`, `DURATION`); nil for a flag.
+        let valueName: String?
+        var takesValue: Bool { valueName != nil }
 
-        init(_ id: ID, short: Unicode.Scalar? = nil, long: String? = nil, takesValue: Bool = false) {
+        init(_ id: ID, short: Unicode.Scalar? = nil, long: String? = nil, value valueName: String? = nil) {
             self.id = id
             self.short = short.map { UInt8(ascii: $0) }
             self.long = long
-            self.takesValue = takesValue
+            self.valueName = valueName
         }
     }
 
@@ -41,8 +43,8 @@ struct OptionScanner<ID: Equatable & Sendable> {
         /// `-x` (shown without the dash: its letter) or `--name` (shown as the name).
         case unknown(String, long: Bool)
         case ambiguous(String)
-        /// The option's name as shown: `-p` or `--grace`.
-        case missingValue(String, long: Bool)
+        /// The option's name as shown (`-p` or `--grace`), and what its value is.
+        case missingValue(String, long: Bool, valueName: String)
         case unexpectedValue(String)
     }
 
@@ -124,7 +126,7 @@ struct OptionScanner<ID: Equatable & Sendable> {
         if position < cluster.count {
             return Found(id: option.id, shown: shown, value: String(decoding: cluster[position...], as: UTF8.self))
         }
-        guard index < arguments.count else { throw .missingValue(shown, long: false) }
+        guard index < arguments.count else { throw .missingValue(shown, long: false, valueName: option.valueName ?? "VALUE") }
         index += 1
         return Found(id: option.id, shown: shown, value: arguments[index - 1])
     }
@@ -140,7 +142,7 @@ struct OptionScanner<ID: Equatable & Sendable> {
             return Found(id: option.id, shown: shown, value: String(decoding: body[(equals + 1)...], as: UTF8.self))
         }
         guard option.takesValue else { return Found(id: option.id, shown: shown, value: nil) }
-        guard index < arguments.count else { throw .missingValue(shown, long: true) }
+        guard index < arguments.count else { throw .missingValue(shown, long: true, valueName: option.valueName ?? "VALUE") }
         index += 1
         return Found(id: option.id, shown: shown, value: arguments[index - 1])
     }

@@ -68,17 +68,6 @@ enum OptionTable {
 
     /// The table as the option scanner reads it.
     static let scannerOptions: [OptionScanner<OptionID>.Option] = all.map {
-        OptionScanner.Option($0.id, short: $0.short.map { Unicode.Scalar($0) }, long: $0.long,
-                             takesValue: $0.valueName != nil)
-    }
-
-    /// The option written as `shown` (`-p` or `--grace`).
-    static func spec(shown: String) -> OptionSpec? {
-        let bytes = Array(shown.utf8)
-        for spec in all {
-            if let short = spec.short, bytes == [UInt8(ascii: "-"), short] { return spec }
-            if bytes.count > 2, ASCII.equals(bytes[2...], spec.long) { return spec }
-        }
-        return nil
+        OptionScanner.Option($0.id, short: $0.short.map { Unicode.Scalar($0) }, long: $0.long, value: $0.valueName)
     }
 }

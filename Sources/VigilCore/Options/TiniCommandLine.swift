@@ -19,9 +19,9 @@ struct TiniCommandLine {
 
     /// getopt's `p:hvwgle:s`.
     static let options: [OptionScanner<Option>.Option] = [
-        .init(.parentDeathSignal, short: "p", takesValue: true), .init(.help, short: "h"),
+        .init(.parentDeathSignal, short: "p", value: "SIGNAL"), .init(.help, short: "h"),
         .init(.verbose, short: "v"), .init(.warnReap, short: "w"), .init(.group, short: "g"),
-        .init(.license, short: "l"), .init(.exitMap, short: "e", takesValue: true), .init(.subreaper, short: "s"),
+        .init(.license, short: "l"), .init(.exitMap, short: "e", value: "EXIT_CODE"), .init(.subreaper, short: "s"),
     ]
 
     func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> Invocation {
@@ -70,7 +70,7 @@ struct TiniCommandLine {
         switch problem {
         case .unknown(let name, _), .ambiguous(let name), .unexpectedValue(let name):
             return usageError("invalid option -- '\(name)'")
-        case .missingValue(let shown, _):
+        case .missingValue(let shown, _, _):
             return usageError("option requires an argument -- '\(String(shown.utf8.dropFirst())!)'")
         }
     }

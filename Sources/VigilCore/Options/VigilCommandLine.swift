@@ -70,13 +70,13 @@ struct VigilCommandLine {
     }
 
     /// vigil's words for what the scanner found wrong.
-    static func words(_ problem: OptionScanner<OptionID>.Problem) -> UsageError {
+    static func words<ID>(_ problem: OptionScanner<ID>.Problem) -> UsageError {
         switch problem {
         case .unknown(let name, let long): return UsageError("unknown option '\(long ? "--" : "-")\(name)'")
         case .ambiguous(let name): return UsageError("unknown option '--\(name)'")
         case .unexpectedValue(let shown): return UsageError("option '\(shown)' takes no value")
-        case .missingValue(let shown, _):
-            return UsageError("option '\(shown)' needs a value: \(OptionTable.spec(shown: shown)?.valueName ?? "VALUE")")
+        case .missingValue(let shown, _, let valueName):
+            return UsageError("option '\(shown)' needs a value: \(valueName)")
         }
     }
 

@@ -5,6 +5,8 @@ public func vigilMain() -> Int32 {
     let parentAtStart = getppid()
     let arguments = ProcessArguments.current()
     let personality = Personality.detect(arguments.strings.first ?? "vigil")
+    // `vigil ps ...`: subcommands only as the first argument and only under vigil's own name.
+    if personality == .vigil, let code = Subcommands.run(arguments.strings) { return code }
     let invocation: Invocation
     do {
         invocation = try personality.parse(arguments.strings, environment: ProcessArguments.environment)

@@ -119,18 +119,22 @@ final class LogOutput {
 
 /// Raw writes to a file descriptor, retried until complete.
 enum Output {
-    static func write(_ text: String, to fd: Int32) {
+    @discardableResult
+    static func write(_ text: String, to fd: Int32) -> Bool {
         write(Array(text.utf8), to: fd)
     }
 
-    static func write(_ bytes: [UInt8], to fd: Int32) {
+    /// Writes all of `bytes`; false when the descriptor refuses them (a closed pipe).
+    @discardableResult
+    static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
         bytes.withUnsafeBufferPointer { bytes in
             var offset = 0
             while offset < bytes.count {
                 let result = valueOrErrno { CLinux.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
-                guard case .success(let written) = result, written > 0 else { return }
+                guard case .success(let written) = result, written > 0 else { return false }
                 offset += written
             }
+            return true
         }
     }
 }
