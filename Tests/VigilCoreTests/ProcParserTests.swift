@@ -80,7 +80,7 @@ func statLine(pid: String = "5874", comm: String = "python3", state: String = "Z
         #expect(stat.pid == 12)
     }
 
-    /// ProcessTable.entry parses the same four things inline today; the two must agree.
+    /// What ProcessTable.entry keeps from it: a name with spaces and ')' stays whole.
     @Test func givesWhatProcessEntryHolds() throws {
         let stat = try #require(ProcessStat.parse(statLine(comm: "a) b", state: "Z")))
         let entry = ProcessEntry(

@@ -46,33 +46,10 @@ struct ProcessTable {
 
     /// Reads /proc/PID/stat; nil when the process is gone.
     static func entry(_ pid: pid_t) -> ProcessEntry? {
-        guard let bytes = Processes.readProcFile(pid, "stat"),
-              let open = bytes.firstIndex(of: UInt8(ascii: "(")),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")),
-              close + 4 < bytes.count
-        else { return nil }
-        // "PID (comm) S PPID ..."; comm may itself contain spaces and parentheses.
-        let state = bytes[close + 2]
-        var parent: Int32 = 0
-        var index = close + 4
-        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-            parent = parent * 10 + Int32(bytes[index] - 0x30)
-            index += 1
-        }
-        // Field 22, the start time: the 20th number after the state.
-        var field = 4
-        var start: UInt64 = 0
-        while index < bytes.count && field < 22 {
-            if bytes[index] == 0x20 { field += 1 }
-            index += 1
-        }
-        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-            start = start &* 10 &+ UInt64(bytes[index] - 0x30)
-            index += 1
-        }
+        guard let bytes = Processes.readProcFile(pid, "stat"), let stat = ProcessStat.parse(bytes) else { return nil }
         return ProcessEntry(
-            pid: pid, parent: parent, state: state,
-            name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self), startTicks: start)
+            pid: pid, parent: stat.parent, state: stat.state, name: String(decoding: stat.comm, as: UTF8.self),
+            startTicks: stat.startTicks)
     }
 
     /// Every live descendant of `ancestor`, parents before their children.
