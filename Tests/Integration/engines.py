@@ -101,13 +101,13 @@ class Engine:
     def exit_code(self, container):
         """The exit code of a container that has exited (waits for it, bounded)."""
         wait_for(lambda: self.inspect(container, "{{.State.Status}}") in ("exited", "stopped"),
-                 timeout=120, what=f"container {container} to exit")
+                 timeout=120, interval=0.1, what=f"container {container} to exit")
         return int(self.inspect(container, "{{.State.ExitCode}}"))
 
     def init_pid(self, container):
         """The host PID of a running container's first process."""
         return wait_for(lambda: int(self.inspect(container, "{{.State.Pid}}")) or None,
-                        timeout=120, what=f"container {container} to start")
+                        timeout=120, interval=0.1, what=f"container {container} to start")
 
     def logs(self, container):
         """(stdout, stderr) of a container."""
@@ -391,6 +391,8 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 tmp_dir = "{directory}/tmp"
+# Lock files under tmp_dir rather than the host-wide /dev/shm/libpod_lock.
+lock_type = "file"
 
 [network]
 network_config_dir = "{directory}/networks"

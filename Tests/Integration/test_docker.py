@@ -19,6 +19,7 @@ from engines import (build_example_stage, build_test_image, commands, docker, do
 
 DOC = ROOT / "docs" / "docker.md"
 BLOCKS = executed_blocks(DOC, "Tests/Integration/test_docker.py")
+EXPECTED_BLOCKS = {"demo"}
 _names = itertools.count(1)
 
 # Later tests start from engines.build_image(engine, tag, dockerfile_text, files):
@@ -64,6 +65,10 @@ def top(docker, name):
     return rows
 
 
+def test_every_block_marked_for_this_file_is_run():
+    assert set(BLOCKS) == EXPECTED_BLOCKS
+
+
 # --- vigil as the ENTRYPOINT ------------------------------------------------------------------
 
 @pytest.mark.parametrize("command,code", [
@@ -88,7 +93,7 @@ def test_vigil_is_pid_1_and_reaps_orphans(docker, image, out):
         seen = [f"docker top: {r}" for r in top(docker, name) if r["stat"].startswith("Z")]
         return seen + [f"/proc: {p}" for p in namespace_processes(vigil) if p["state"] == "Z"]
 
-    wait_for(lambda: not zombies(), timeout=60, what="no zombies in the container")
+    wait_for(lambda: not zombies(), timeout=60, interval=0.1, what="no zombies in the container")
     # The orphan that keeps running was re-parented to vigil, PID 1 of the container.
     kept = [r for r in top(docker, name) if r["args"] == "sleep 1000"]
     assert [r["ppid"] for r in kept] == [vigil], top(docker, name)
@@ -101,7 +106,7 @@ def test_docker_kill_delivers_signals_to_the_application(docker, image, out):
     for number, sent in enumerate(["USR1", "HUP"], start=1):
         docker("kill", "--signal", sent, name)
         wait_for(lambda: signals.exists() and len(signals.read_text().split()) == number,
-                 what=f"the application to record {sent}")
+                 timeout=60, what=f"the application to record {sent}")
     docker("kill", "--signal", "TERM", name)
     assert docker.exit_code(name) == 3
     assert signals.read_text().split() == ["USR1", "HUP", "TERM"]
@@ -212,7 +217,7 @@ def test_the_demo_in_the_docs(docker):
     try:
         wait_for(lambda: docker("inspect", "--format", "{{.State.Running}}", stop[-1],
                                 check=False).stdout.strip() == "true",
-                 timeout=60, what="the demo container to run")
+                 timeout=60, interval=0.1, what="the demo container to run")
         docker(*stop[1:])
         assert running.wait(timeout=120) == 0, running.log_path.read_text()
     finally:

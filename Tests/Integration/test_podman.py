@@ -70,7 +70,7 @@ def play(podman, tmp_path, key):
 
 
 def wait_logged(podman, container, text):
-    return wait_for(lambda: text in podman.logs(container)[0], timeout=60,
+    return wait_for(lambda: text in podman.logs(container)[0], timeout=60, interval=0.1,
                     what=f"{text!r} in the log of {container}")
 
 
@@ -149,7 +149,7 @@ def test_the_pod_sharing_its_pid_namespace(podman, images, tmp_path):
     kept = [p for p in namespace_processes(infra) if p["cmdline"] == ["sleep", "1000"]]
     assert [p["ppid"] for p in kept] == [shipper_vigil]
     wait_for(lambda: not [p for p in namespace_processes(infra) if p["state"] == "Z"],
-             timeout=60, what="no zombies in the pod")
+             timeout=60, interval=0.1, what="no zombies in the pod")
 
     # One container after the other, then the pod. Podman 4.3 stops the infra process, PID 1
     # of the namespace, as soon as no container is running, even while one is still stopping
@@ -192,7 +192,7 @@ def test_a_pod_whose_infra_container_is_vigil_pause(podman, images):
     kept = [p for p in namespace_processes(pause) if p["cmdline"] == ["sleep", "1000"]]
     assert [p["ppid"] for p in kept] == [pause]
     wait_for(lambda: not [p for p in namespace_processes(pause) if p["state"] == "Z"],
-             timeout=60, what="no zombies in the pod")
+             timeout=60, interval=0.1, what="no zombies in the pod")
 
     # `pod stop` TERMs every container at once, the infra container too: the pause vigil
     # waits for what is left in the namespace, so the app's helper finishes its write.
