@@ -86,7 +86,7 @@ class Engine:
         return self(*args, **options).stdout.strip()
 
     def popen(self, *args, **options):
-        """Starts a command in the background, its output in files under the engine's directory."""
+        """Starts a command in the background; its output goes to the file `log_path`."""
         descriptor, path = tempfile.mkstemp(dir=self.directory, prefix="popen-")
         with os.fdopen(descriptor, "wb") as log:
             process = subprocess.Popen(self.command + [str(a) for a in args], env=self.env,
@@ -115,6 +115,7 @@ class Engine:
         return result.stdout, result.stderr
 
     def versions(self):
+        """{component: upstream version}, such as {"docker": "20.10.24", ...}."""
         raise NotImplementedError
 
     def remove_all(self):
@@ -122,6 +123,11 @@ class Engine:
 
     def stop(self):
         raise NotImplementedError
+
+
+def upstream(version):
+    """A packaged version without the distribution's suffix: 20.10.24+dfsg1 -> 20.10.24."""
+    return re.split(r"[+~-]", version, maxsplit=1)[0]
 
 
 def build_image(engine, tag, dockerfile, files):
@@ -347,7 +353,7 @@ class Docker(Engine):
         found = {"docker": server["Version"]}
         for component in server.get("Components") or []:
             found[component["Name"].lower()] = component["Version"]
-        return found
+        return {name: upstream(version) for name, version in found.items()}
 
     def remove_all(self):
         if self.process is None or self.process.poll() is not None:
@@ -439,7 +445,7 @@ class Podman(Engine):
         conmon = self.output("info", "--format", "{{.Host.Conmon.Version}}")
         found["runc"] = runtime[0].split()[-1] if runtime else ""
         found["conmon"] = conmon.split(",")[0].split()[-1] if conmon else ""
-        return found
+        return {name: upstream(version) for name, version in found.items()}
 
     def remove_all(self):
         self("pod", "rm", "--all", "--force", "--time", "0", check=False, timeout=120)

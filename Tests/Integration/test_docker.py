@@ -69,6 +69,13 @@ def test_every_block_marked_for_this_file_is_run():
     assert set(BLOCKS) == EXPECTED_BLOCKS
 
 
+def test_the_page_names_the_versions_it_was_run_with(docker_engine):
+    versions = docker_engine.versions()
+    text = " ".join(DOC.read_text().split())  # lines wrap anywhere
+    for name, label in [("docker", "Docker"), ("containerd", "containerd"), ("runc", "runc")]:
+        assert f"{label} {versions[name]}" in text, f"docs/docker.md: say {label} {versions[name]}"
+
+
 # --- vigil as the ENTRYPOINT ------------------------------------------------------------------
 
 @pytest.mark.parametrize("command,code", [

@@ -83,6 +83,13 @@ def test_every_block_marked_for_this_file_is_run():
     assert set(BLOCKS) == EXPECTED_BLOCKS
 
 
+def test_the_page_names_the_versions_it_was_run_with(podman_engine):
+    versions = podman_engine.versions()
+    text = " ".join(DOC.read_text().split())  # lines wrap anywhere
+    for name, label in [("podman", "Podman"), ("runc", "runc"), ("conmon", "conmon")]:
+        assert f"{label} {versions[name]}" in text, f"docs/kubernetes.md: say {label} {versions[name]}"
+
+
 def test_the_pod_in_the_docs_runs_with_vigil_as_pid_1(podman, images, tmp_path):
     document, path = play(podman, tmp_path, "pod-web")
     pod = document["metadata"]["name"]
