@@ -61,8 +61,8 @@ def images(podman_engine):
     return image
 
 
-def play(podman, tmp_path, key):
-    """Writes the manifest of block `key` to NAME.yaml and returns (document, path)."""
+def write_manifest(tmp_path, key):
+    """Writes the runnable manifest of block `key` to NAME.yaml; returns (document, path)."""
     document = manifest(key)
     path = tmp_path / f"{document['metadata']['name']}.yaml"
     path.write_text(yaml.safe_dump(runnable(document)))
@@ -91,7 +91,7 @@ def test_the_page_names_the_versions_it_was_run_with(podman_engine):
 
 
 def test_the_pod_in_the_docs_runs_with_vigil_as_pid_1(podman, images, tmp_path):
-    document, path = play(podman, tmp_path, "pod-web")
+    document, path = write_manifest(tmp_path, "pod-web")
     pod = document["metadata"]["name"]
     spec = document["spec"]["containers"][0]
     play_command, stop_command, down_command = commands(BLOCKS["podman-web"])
@@ -117,7 +117,7 @@ def test_the_pod_in_the_docs_runs_with_vigil_as_pid_1(podman, images, tmp_path):
 
 
 def test_the_deployment_in_the_docs_runs_vigil_with_its_options(podman, images, tmp_path):
-    document, path = play(podman, tmp_path, "deployment-api")
+    document, path = write_manifest(tmp_path, "deployment-api")
     name = document["metadata"]["name"]
     spec = pod_spec(document)["containers"][0]
     podman("kube", "play", "--network", "none", path)
@@ -137,7 +137,7 @@ def test_the_deployment_in_the_docs_runs_vigil_with_its_options(podman, images, 
 
 
 def test_the_pod_sharing_its_pid_namespace(podman, images, tmp_path):
-    document, path = play(podman, tmp_path, "pod-shared")
+    document, path = write_manifest(tmp_path, "pod-shared")
     assert document["spec"]["shareProcessNamespace"] is True
     pod = document["metadata"]["name"]
     app, shipper = (f"{pod}-{c['name']}" for c in document["spec"]["containers"])
