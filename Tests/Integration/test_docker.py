@@ -1,0 +1,232 @@
+"""vigil in Docker: dockerd from Debian's docker.io, run by the tests themselves (engines.py),
+with images built FROM scratch holding the vigil under test, a static busybox and the scripts
+of workloads/container.
+
+Two ways in: vigil as the image's ENTRYPOINT, and vigil as the daemon's init (`--init-path` is
+a symlink named docker-init to it) for `docker run --init`. The tests assert exit codes and
+what processes wrote into a directory mounted at /out, never durations: an exit code that is
+the application's, and not 137, is how we know vigil finished before Docker's own SIGKILL.
+"""
+import itertools
+import re
+import subprocess
+
+import pytest
+
+from conftest import ROOT, wait_for
+from engines import (build_example_stage, build_test_image, commands, docker, docker_engine,
+                     executed_blocks, namespace_processes)
+
+DOC = ROOT / "docs" / "docker.md"
+BLOCKS = executed_blocks(DOC, "Tests/Integration/test_docker.py")
+EXPECTED_BLOCKS = {"demo"}
+_names = itertools.count(1)
+
+# Later tests start from engines.build_image(engine, tag, dockerfile_text, files):
+# - HEALTHCHECK CMD ["/vigil", "check"]: `docker inspect` reports healthy, then unhealthy once
+#   zombies of a parent that does not reap pass the limit (needs `vigil check`).
+# - The several-process example image: `docker stop` stops the main process first, then the
+#   sidecars in reverse order; the exit code is the main process's.
+
+
+@pytest.fixture(scope="module")
+def image(docker_engine):
+    return build_test_image(docker_engine)
+
+
+@pytest.fixture
+def out(tmp_path):
+    """A host directory that containers see as /out."""
+    directory = tmp_path / "out"
+    directory.mkdir()
+    return directory
+
+
+def start(docker, image, out, *command, options=()):
+    """Runs a detached container with /out mounted, and returns its name."""
+    name = f"vigil-test-{next(_names)}"
+    docker("run", "--detach", "--name", name, "--network", "none", "--volume", f"{out}:/out",
+           *options, image, *command)
+    return name
+
+
+def wait_ready(out, *names):
+    for name in names:
+        wait_for((out / f"{name}.ready").exists, timeout=60, what=f"/out/{name}.ready")
+
+
+def top(docker, name):
+    """`docker top` rows as dicts: pid, ppid, stat, args (host PIDs)."""
+    lines = docker.output("top", name, "-o", "pid,ppid,stat,args").splitlines()[1:]
+    rows = []
+    for line in lines:
+        pid, ppid, stat, args = line.split(None, 3)
+        rows.append({"pid": int(pid), "ppid": int(ppid), "stat": stat, "args": args})
+    return rows
+
+
+def test_every_block_marked_for_this_file_is_run():
+    assert set(BLOCKS) == EXPECTED_BLOCKS
+
+
+def test_the_page_names_the_versions_it_was_run_with(docker_engine):
+    versions = docker_engine.versions()
+    text = " ".join(DOC.read_text().split())  # lines wrap anywhere
+    for name, label in [("docker", "Docker"), ("containerd", "containerd"), ("runc", "runc")]:
+        assert f"{label} {versions[name]}" in text, f"docs/docker.md: say {label} {versions[name]}"
+
+
+# --- vigil as the ENTRYPOINT ------------------------------------------------------------------
+
+@pytest.mark.parametrize("command,code", [
+    (["sh", "-c", "exit 42"], 42),
+    (["sh", "-c", "kill -TERM $$"], 128 + 15),
+    (["sh", "-c", "kill -USR1 $$"], 128 + 10),
+    (["/no/such/program"], 127),
+])
+def test_the_container_exits_with_the_applications_status(docker, image, command, code):
+    result = docker("run", "--rm", "--network", "none", image, *command, check=False)
+    assert result.returncode == code, result.stderr
+
+
+def test_vigil_is_pid_1_and_reaps_orphans(docker, image, out):
+    name = start(docker, image, out, "sh", "-c", "orphans 50 && exec main 0")
+    wait_ready(out, "main")
+    vigil = docker.init_pid(name)
+    rows = top(docker, name)
+    assert [r["args"] for r in rows if r["pid"] == vigil] == ["/vigil -- sh -c orphans 50 && exec main 0"]
+
+    def zombies():
+        seen = [f"docker top: {r}" for r in top(docker, name) if r["stat"].startswith("Z")]
+        return seen + [f"/proc: {p}" for p in namespace_processes(vigil) if p["state"] == "Z"]
+
+    wait_for(lambda: not zombies(), timeout=60, interval=0.1, what="no zombies in the container")
+    # The orphan that keeps running was re-parented to vigil, PID 1 of the container.
+    kept = [r for r in top(docker, name) if r["args"] == "sleep 1000"]
+    assert [r["ppid"] for r in kept] == [vigil], top(docker, name)
+
+
+def test_docker_kill_delivers_signals_to_the_application(docker, image, out):
+    name = start(docker, image, out, "main", "3")
+    wait_ready(out, "main")
+    signals = out / "main.signals"
+    for number, sent in enumerate(["USR1", "HUP"], start=1):
+        docker("kill", "--signal", sent, name)
+        wait_for(lambda: signals.exists() and len(signals.read_text().split()) == number,
+                 timeout=60, what=f"the application to record {sent}")
+    docker("kill", "--signal", "TERM", name)
+    assert docker.exit_code(name) == 3
+    assert signals.read_text().split() == ["USR1", "HUP", "TERM"]
+
+
+def test_docker_stop_lets_leftovers_finish_their_writes(docker, image, out):
+    # Two leftovers that take a second to flush on TERM, children of the application.
+    name = start(docker, image, out, "sh", "-c",
+                 "flusher /out/one & flusher /out/two & exec main 3")
+    wait_ready(out, "main", "one", "two")
+    docker("stop", "--time", "60", name)
+    # The application's status: vigil exited by itself, before Docker's SIGKILL (137).
+    assert docker.exit_code(name) == 3
+    assert (out / "one").read_text() == "flushed\n"
+    assert (out / "two").read_text() == "flushed\n"
+    assert "SIGKILL" not in docker.logs(name)[1]
+
+
+def test_a_leftover_that_ignores_term_is_killed_when_the_grace_runs_out(docker, image, out):
+    name = start(docker, image, out, "sh", "-c",
+                 "stubborn /out/stubborn & flusher /out/one & exec main 3",
+                 options=["--env", "VIGIL_GRACE=2s"])
+    wait_ready(out, "main", "stubborn", "one")
+    docker("stop", "--time", "60", name)
+    assert docker.exit_code(name) == 3  # vigil's SIGKILL, long before Docker's at 60 s
+    assert (out / "one").read_text() == "flushed\n"
+    log = docker.logs(name)[1]
+    assert re.search(r"grace period of 2s expired; sent SIGKILL to \d+ \(stubborn\)", log), log
+
+
+def test_a_process_started_with_docker_exec_is_stopped_with_the_rest(docker, image, out):
+    name = start(docker, image, out, "main", "3")
+    wait_ready(out, "main")
+    docker("exec", "--detach", name, "flusher", "/out/exec")
+    wait_ready(out, "exec")
+    docker("stop", "--time", "60", name)
+    assert docker.exit_code(name) == 3
+    # Not vigil's descendant, but in its PID namespace: asked with TERM, and waited for.
+    assert (out / "exec").read_text() == "flushed\n"
+
+
+# --- vigil as Docker's --init ----------------------------------------------------------------
+
+# The application leaves a process behind that needs TERM and a second to flush, then exits 5.
+LEAVES_A_FLUSHER = ("cat /proc/1/cmdline > /out/cmdline; cat /proc/1/comm > /out/comm; "
+                    "flusher /out/left & while [ ! -e /out/left.ready ]; do sleep 0.01; done; "
+                    "exit 5")
+
+
+def run_with_init(docker, image, out, script, options=()):
+    return docker("run", "--rm", "--network", "none", "--volume", f"{out}:/out", "--init",
+                  "--entrypoint", "/bin/sh", *options, image, "-c", script, check=False)
+
+
+def test_docker_run_init_runs_vigil_as_tini(docker, image, out):
+    result = run_with_init(docker, image, out, LEAVES_A_FLUSHER)
+    assert result.returncode == 5, result.stderr
+    assert (out / "cmdline").read_text().split("\0") == \
+        ["/sbin/docker-init", "--", "/bin/sh", "-c", LEAVES_A_FLUSHER, ""]
+    assert (out / "comm").read_text() == "docker-init\n"
+    # Like tini it exits as soon as the application has exited; the kernel then kills the
+    # leftover, which never got a TERM.
+    assert not (out / "left.term").exists() and not (out / "left").exists()
+    assert run_with_init(docker, image, out, "kill -TERM $$").returncode == 128 + 15
+
+
+def test_docker_run_init_with_vigil_grace_stops_the_leftovers_gracefully(docker, image, out):
+    result = run_with_init(docker, image, out, LEAVES_A_FLUSHER, options=["--env", "VIGIL_GRACE=8s"])
+    assert result.returncode == 5, result.stderr
+    assert (out / "left").read_text() == "flushed\n"
+
+
+def init_version_line(docker_engine):
+    """What dockerd reads: `<init-path> --version`, run the way dockerd runs it."""
+    result = subprocess.run([docker_engine.init_path, "--version"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_docker_version_shows_the_init_version(docker_engine):
+    line = init_version_line(docker_engine)
+    version = re.match(r"tini version (\S+)", line)
+    assert version, f"docker-init --version printed {line!r}, not tini's format"
+    assert docker_engine.versions().get("docker-init") == version.group(1)
+
+
+def test_docker_info_shows_the_init_commit(docker_engine):
+    # dockerd (parseInitVersion) takes the commit from `tini version X - git.COMMIT` only: the
+    # part after " - " must be "git." and a commit containing no further dot.
+    line = init_version_line(docker_engine)
+    commit = re.search(r" - git\.([^.\s]+)$", line)
+    assert commit, f"docker-init --version printed {line!r}: docker info shows no init commit"
+    shown = docker_engine.output("info", "--format", "{{.InitCommit.ID}}")
+    assert shown == commit.group(1)
+
+
+# --- The recipe in docs/docker.md -------------------------------------------------------------
+
+def test_the_demo_in_the_docs(docker):
+    build, run, stop = commands(BLOCKS["demo"])
+    # The build needs the Swift image from a registry; the test builds the same stage of
+    # examples/Dockerfile (the default target, the last one) from the vigil under test.
+    assert build == ["docker", "build", "-f", "examples/Dockerfile", "-t", "vigil-demo", "."]
+    build_example_stage(docker, "vigil-demo")
+    assert run[:2] == ["docker", "run"] and stop[:2] == ["docker", "stop"]
+    running = docker.popen(*run[1:])
+    try:
+        wait_for(lambda: docker("inspect", "--format", "{{.State.Running}}", stop[-1],
+                                check=False).stdout.strip() == "true",
+                 timeout=60, interval=0.1, what="the demo container to run")
+        docker(*stop[1:])
+        assert running.wait(timeout=120) == 0, running.log_path.read_text()
+    finally:
+        if running.poll() is None:
+            running.kill()
