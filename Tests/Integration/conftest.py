@@ -11,6 +11,9 @@ import pytest
 from helpers import (IN_CI, PYTHON, ROOT, UNSHARE, VIGIL, WORKLOADS, all_pids, children_of,
                      proc_stat, require, status_field, vigil, wait_for, workload)
 
+# The engines' fixtures (docker, podman and their daemons), for every module.
+pytest_plugins = ["engines"]
+
 # Re-exported for modules written against conftest before helpers.py existed.
 __all__ = ["PYTHON", "ROOT", "VIGIL", "WORKLOADS", "all_pids", "children_of", "proc_stat", "require",
            "status_field", "vigil", "wait_for", "workload"]

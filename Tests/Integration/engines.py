@@ -32,7 +32,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, VIGIL, proc_stat, require, wait_for
+from helpers import ROOT, VIGIL, proc_stat, require, wait_for
 
 BUSYBOX = shutil.which("busybox") or "/bin/busybox"
 CONTAINER_WORKLOADS = pathlib.Path(__file__).resolve().parent / "workloads" / "container"

@@ -13,9 +13,8 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, wait_for
-from engines import (build_example_stage, build_test_image, commands, docker, docker_engine,
-                     executed_blocks, namespace_processes)
+from engines import build_example_stage, build_test_image, commands, executed_blocks, namespace_processes
+from helpers import ROOT, wait_for
 
 DOC = ROOT / "docs" / "docker.md"
 BLOCKS = executed_blocks(DOC, "Tests/Integration/test_docker.py")

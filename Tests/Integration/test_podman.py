@@ -15,10 +15,9 @@ import pathlib
 
 import pytest
 
-from conftest import ROOT, require, wait_for
 from engines import (build_example_stage, build_test_image, cmdline, commands, environment,
-                     executed_blocks, namespace_pid, namespace_processes, pid_namespace, podman,
-                     podman_engine)
+                     executed_blocks, namespace_pid, namespace_processes, pid_namespace)
+from helpers import ROOT, require, wait_for
 
 try:
     import yaml
