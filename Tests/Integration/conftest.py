@@ -1,6 +1,6 @@
 """Fixtures for vigil's integration tests: `launch` starts vigil (as PID 1 of a fresh PID
-namespace, or directly) and kills every run at the end of the test. Shared helpers are in
-helpers.py; they are re-exported here for modules that still import them from conftest.
+namespace, or directly) and kills every run at the end of the test; the engines' fixtures
+come from engines.py. Shared helpers are in helpers.py.
 """
 import os
 import signal
@@ -8,15 +8,10 @@ import subprocess
 
 import pytest
 
-from helpers import (IN_CI, PYTHON, ROOT, UNSHARE, VIGIL, WORKLOADS, all_pids, children_of,
-                     proc_stat, require, status_field, vigil, wait_for, workload)
+from helpers import IN_CI, UNSHARE, VIGIL, children_of, wait_for
 
 # The engines' fixtures (docker, podman and their daemons), for every module.
 pytest_plugins = ["engines"]
-
-# Re-exported for modules written against conftest before helpers.py existed.
-__all__ = ["PYTHON", "ROOT", "VIGIL", "WORKLOADS", "all_pids", "children_of", "proc_stat", "require",
-           "status_field", "vigil", "wait_for", "workload"]
 
 
 class Run:

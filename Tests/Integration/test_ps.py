@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from conftest import PYTHON, ROOT, VIGIL, require, wait_for, workload
+from helpers import PYTHON, ROOT, VIGIL, require, wait_for, workload
 
 spec = importlib.util.spec_from_file_location("incident", ROOT / "scripts" / "incident.py")
 incident = importlib.util.module_from_spec(spec)
@@ -251,7 +251,7 @@ def test_ps_target_shows_the_namespace_from_the_node(namespace):
         process = expected[int(row["PID"])]
         assert int(row["PPID"]) == process["ppid"], row
         assert row["COMMAND"] == expected_command(process)
-        host = truth(f"/proc")[int(row["HOSTPID"])]
+        host = truth("/proc")[int(row["HOSTPID"])]
         assert host["nspid"][1] == int(row["PID"]), (row, host["nspid"])
     # The nested namespace's sleeper is listed with the PID the target's namespace gives it.
     nested = [pid for pid, p in expected.items() if len(p["nspid"]) == 2]
