@@ -13,6 +13,19 @@ from helpers import IN_CI, UNSHARE, VIGIL, children_of, wait_for
 # The engines' fixtures (docker, podman and their daemons), for every module.
 pytest_plugins = ["engines"]
 
+# scripts/soak runs the tests marked `timing` this many times each.
+REPEATS = int(os.environ.get("VIGIL_REPEATS", "1"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "timing: timing-sensitive; scripts/soak repeats it (VIGIL_REPEATS)")
+
+
+def pytest_generate_tests(metafunc):
+    if REPEATS > 1 and metafunc.definition.get_closest_marker("timing"):
+        metafunc.fixturenames.append("repeat")
+        metafunc.parametrize("repeat", range(REPEATS))
+
 
 class Run:
     """A running vigil, started as PID 1 of a new namespace or directly."""

@@ -82,6 +82,7 @@ def test_tini_exec_failure_codes(names, tmp_path):
     assert run([VIGIL, str(script)]).returncode == 126  # vigil's own mode does not
 
 
+@pytest.mark.timing
 def test_tini_forwards_signals_to_the_child(names, launch, tmp_path):
     (tmp_path / "child").touch()
     run_ = launch(["--"] + recorder(tmp_path, "child", *FORWARDED), binary=names["tini"])
@@ -234,6 +235,7 @@ def test_dumb_init_forwards_to_the_group_in_setsid_mode(names, launch, tmp_path)
     assert run_.wait() == 0
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("option", ["-r", "--rewrite"])
 def test_dumb_init_rewrites_and_drops(names, launch, tmp_path, option):
     (tmp_path / "child").touch()

@@ -38,6 +38,7 @@ def test_a_burst_of_orphans_leaves_no_zombie_and_flat_memory():
     assert abs(report["rss_after"] - report["rss_before"]) <= 256, report
 
 
+@pytest.mark.timing
 def test_signals_from_outside_reach_the_child(launch, tmp_path):
     output, ready = tmp_path / "signals", tmp_path / "ready"
     output.touch()
@@ -49,6 +50,7 @@ def test_signals_from_outside_reach_the_child(launch, tmp_path):
     assert received == [int(signal_number(name)) for name in FORWARDED]
 
 
+@pytest.mark.timing
 def test_group_forwarding_reaches_a_grandchild(launch, tmp_path):
     names = ["HUP", "USR1", "TERM", "RTMIN+3"]
     child_out, grandchild_out = tmp_path / "child", tmp_path / "grandchild"
@@ -227,6 +229,7 @@ def test_help_and_version_go_to_stdout():
     assert version.returncode == 0 and version.stdout.startswith(b"vigil ")
 
 
+@pytest.mark.timing
 def test_parent_death_signal_is_forwarded(tmp_path):
     output, ready = tmp_path / "signals", tmp_path / "ready"
     output.touch()
@@ -282,6 +285,7 @@ def injected(log):
     return log.read_text().count("(INJECTED)") if log.exists() else 0
 
 
+@pytest.mark.timing
 def test_a_wait_that_keeps_failing_stops_the_tree_instead_of_spinning(launch, tmp_path):
     """A persistent error from the signal wait (a bad mask, say) must not spin PID 1 at full
     CPU: vigil logs it once, stops the tree and exits 125."""
@@ -303,6 +307,7 @@ def test_a_wait_that_keeps_failing_stops_the_tree_instead_of_spinning(launch, tm
     assert injected(log) == 1   # one failure, no retries
 
 
+@pytest.mark.timing
 def test_a_failing_poll_during_the_shutdown_ends_it_the_same_way(launch, tmp_path):
     """As PID 1, a leftover that is not vigil's child is watched with ppoll on a pidfd."""
     require(shutil.which("strace"), "strace is not installed")
@@ -335,6 +340,7 @@ def test_pause_mode_also_ends_on_quit(launch):
     assert run.wait() == 0
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_rewrite_forwards_as_another_signal_or_drops(launch, tmp_path, how):
     output, ready = tmp_path / "child", tmp_path / "child.ready"

@@ -40,6 +40,7 @@ def command_line(binaries, name, command, pid1=False):
 FAULTS = ["SEGV", "BUS", "FPE", "ILL", "ABRT", "TRAP", "SYS"]
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("pid1", [True, False], ids=["pid1", "subreaper"])
 @pytest.mark.parametrize("name", NAMES)
 def test_fault_signals_sent_with_kill_reach_the_child(binaries, launch, tmp_path, name, pid1):
@@ -107,6 +108,7 @@ def test_nohup_leaves_sighup_ignored_in_the_application():
 
 # --- dumb-init's single-child mode and terminal stop signals ----------------------------------
 
+@pytest.mark.timing
 @pytest.mark.parametrize("how", [["-c"], ["--single-child"], "DUMB_INIT_SETSID=0"])
 def test_dumb_init_single_child_stops_with_its_child_and_resumes_on_cont(binaries, launch, how):
     env = dict(os.environ)

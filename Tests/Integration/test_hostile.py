@@ -127,6 +127,7 @@ def test_a_subreaper_without_proc_stops_the_childs_group(tmp_path, how):
 
 # --- 3. stopped processes get CONT after the stop signal ----------------------------------------
 
+@pytest.mark.timing
 def test_a_stopped_main_child_handles_the_stop_request(launch, tmp_path):
     marker = tmp_path / "marker"
     run = launch(["-vvv", "--kill-after", "60s", PYTHON, workload("leftover.py"), str(marker), "0",
@@ -140,6 +141,7 @@ def test_a_stopped_main_child_handles_the_stop_request(launch, tmp_path):
     assert marker.exists()
 
 
+@pytest.mark.timing
 def test_a_stopped_leftover_handles_the_stop_signal(tmp_path):
     ready = tmp_path / "ready0"
     script = leftovers(tmp_path, 1) + f"kill -STOP $(cat {ready}); exit 0"
@@ -150,6 +152,7 @@ def test_a_stopped_leftover_handles_the_stop_signal(tmp_path):
 
 # --- 4. the draining tree gets stop requests and chosen rewrites only ---------------------------
 
+@pytest.mark.timing
 @pytest.mark.parametrize("mode", ["pause", "command"])
 def test_other_signals_are_not_broadcast_during_the_shutdown(launch, tmp_path, mode):
     output, ready = tmp_path / "signals", tmp_path / "ready"
@@ -199,6 +202,7 @@ while True:
 """
 
 
+@pytest.mark.timing
 def test_group_signals_reach_a_child_that_left_its_group(launch, tmp_path):
     got_term, ready = tmp_path / "got-term", tmp_path / "ready"
     run = launch(["-vvv", "-g", "--kill-after", "1s", PYTHON, "-c", LEAVES_ITS_GROUP, str(got_term), str(ready)])
@@ -248,6 +252,7 @@ def test_usage_errors_stay_one_line(tmp_path, name, option):
 
 # --- 8. glibc's own signals ----------------------------------------------------------------------
 
+@pytest.mark.timing
 @pytest.mark.parametrize("number", [32, 33])
 def test_glibcs_own_signals_are_forwarded_not_fatal(launch, number):
     run = launch(["-vvv", "sleep", "1000"], pid1=False)

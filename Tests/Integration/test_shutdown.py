@@ -3,8 +3,12 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from helpers import (PYTHON, leftovers, markers, nsenter, proc_stat, status_field, vigil, wait_for,
                      workload)
+
+pytestmark = pytest.mark.timing  # scripts/soak repeats every test here
 
 
 def test_clean_leftovers_finish_their_work(tmp_path):

@@ -1,7 +1,12 @@
+"""vigil under a pseudo-terminal: the child owns the terminal, ^C and job control reach it."""
 import os
 import subprocess
 
+import pytest
+
 from helpers import PYTHON, UNSHARE, VIGIL, Terminal, proc_stat, state_of, wait_for
+
+pytestmark = pytest.mark.timing  # scripts/soak repeats every test here
 
 
 REPORT = ("import os; print('pgrp', os.getpgrp(), 'fg', os.tcgetpgrp(0), 'ppgrp', "
