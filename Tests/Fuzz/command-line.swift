@@ -18,9 +18,8 @@ private let variableNames = [
     "POSIXLY_CORRECT",
 ] + OptionTable.all.compactMap(\.environment)
 private let realtime = RealtimeSignals.current
-/// Bad values are echoed in errors without escaping today (issue 12, item 7): turn this on
-/// when that is fixed, so the fuzzer holds every error to one line.
-private let requireOneLineErrors = false
+/// Every usage error is one line and a hint: values are escaped and cut (LogText).
+private let requireOneLineErrors = true
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCommandLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -62,7 +61,8 @@ public func fuzzCommandLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(!error.message.isEmpty, "empty error message")
         let rendered = error.rendered(programName: personality.programName)
         if requireOneLineErrors {
-            precondition(rendered.utf8.filter { $0 == 0x0A }.count == 2, "error is not one line: \(rendered)")
+            precondition(rendered.filter { $0 == 0x0A }.count == 2, "error is not one line: \(error.message)")
+            precondition(rendered.count < 2_000, "error is not cut: \(rendered.count) bytes")
         }
     }
     return 0
@@ -72,7 +72,11 @@ private func isSignal(_ number: Int32) -> Bool { number >= 1 && number <= realti
 
 /// What every accepted configuration must hold, whatever the input.
 private func check(_ configuration: Configuration, _ personality: Personality) {
-    precondition(configuration.personality == personality, "wrong personality")
+    // What the name decides, resolved into values: nothing else may change it.
+    let defaults = personality.defaults
+    precondition(configuration.logStyle == defaults.logStyle && configuration.wording == defaults.wording
+        && configuration.exitCodes == defaults.exitCodes && configuration.shellFallback == defaults.shellFallback,
+        "the name's values changed")
     precondition(isSignal(configuration.stopSignal), "stop signal \(configuration.stopSignal)")
     if let signal = configuration.parentDeathSignal {
         precondition(isSignal(signal), "parent-death signal \(signal)")
@@ -89,7 +93,8 @@ private func check(_ configuration: Configuration, _ personality: Personality) {
             precondition(isSignal(forwarded), "\(signal) rewritten to \(forwarded)")
         }
     }
-    if configuration.session {
+    if configuration.grouping == .newSession {
         precondition(configuration.forwardToGroup, "session mode without group forwarding")
+        precondition(configuration.stopsWithTerminalStopSignals, "session mode that does not stop with ^Z")
     }
 }

@@ -207,6 +207,33 @@ import Testing
     }
 }
 
+/// Inputs the fuzzers found (Tests/Fuzz/crashes/): each stays fixed.
+@Suite struct FuzzFindingsTests {
+    @Test func anEmptyArgumentVectorIsAUsageError() {
+        // argc 0: no program name at all.
+        for realtime in [RealtimeSignals(min: 34, max: 64)] {
+            #expect(throws: UsageError.self) { try InvocationParser.parse([], environment: { _ in nil }, realtime: realtime) }
+        }
+    }
+
+    @Test func valuesThatHoldANewlineStayOnOneLine() {
+        let cases: [([String], [String: String])] = [
+            (["vigil", "--grace", "1\nvigil: forged", "true"], [:]),
+            (["vigil", "true"], ["VIGIL_GRACE": "1\nvigil: forged"]),
+            (["vigil", "true"], ["VIGIL_PAUSE": "\n"]),
+        ]
+        for (words, env) in cases {
+            do {
+                _ = try InvocationParser.parse(words, environment: { env[$0] }, realtime: RealtimeSignals(min: 34, max: 64))
+                Issue.record("\(words) parsed")
+            } catch {
+                let rendered = error.rendered(programName: "vigil")
+                #expect(rendered.filter { $0 == 0x0A }.count == 2)
+            }
+        }
+    }
+}
+
 /// Random command lines under every name: parsing returns or throws, and never traps.
 @Suite struct ParserRobustnessTests {
     @Test func randomCommandLinesNeverCrashTheParser() {

@@ -71,7 +71,7 @@ struct OptionScanner<ID: Equatable & Sendable> {
     var rest: Int { index }
 
     /// The operands, in order: those skipped while permuting, then everything after the options.
-    var operandIndices: [Int] { skipped + Array(index..<arguments.count) }
+    var operandIndices: [Int] { skipped + Array(index..<max(index, arguments.count)) }
 
     /// The next option, or nil when the options end: after `--`, at the first operand (unless
     /// permuting), or at the end of the arguments.
