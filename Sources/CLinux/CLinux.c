@@ -177,8 +177,16 @@ static void exec_searching_path(char *const argv[], char *const envp[], int fall
 
 // vigil is single-threaded, so the forked child is a complete copy and may call these
 // functions; it still does nothing but system calls and the PATH search before exec.
-int clinux_spawn(char *const argv[], char *const envp[], int flags, const sigset_t *defaults,
-                 const sigset_t *mask, pid_t *pid) {
+static int raw_sigismember(const sigset_t *set, int sig) {
+    const unsigned long *words = (const unsigned long *)set;
+    int bits = 8 * (int)sizeof(unsigned long);
+    return (words[(sig - 1) / bits] >> ((sig - 1) % bits)) & 1;
+}
+
+// vigil is single-threaded, so the forked child is a complete copy and may call these
+// functions; it still does nothing but system calls and the PATH search before exec.
+int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spawn_options *options, pid_t *pid) {
+    int flags = options->flags;
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return errno;
     pid_t child = fork();
@@ -194,7 +202,7 @@ int clinux_spawn(char *const argv[], char *const envp[], int flags, const sigset
         memset(&action, 0, sizeof action);
         action.sa_handler = SIG_DFL;
         for (int sig = 1; sig < NSIG; sig++) {
-            if (sigismember(defaults, sig) == 1) sigaction(sig, &action, NULL);
+            if (raw_sigismember(options->defaults, sig)) sigaction(sig, &action, NULL);
         }
         if (flags & CLINUX_SPAWN_GROUP) setpgid(0, 0);
         if (flags & CLINUX_SPAWN_FOREGROUND) tcsetpgrp(STDIN_FILENO, getpgrp());
@@ -203,9 +211,21 @@ int clinux_spawn(char *const argv[], char *const envp[], int flags, const sigset
             // Fails harmlessly when stdin is no terminal or another session still owns it.
             ioctl(STDIN_FILENO, TIOCSCTTY, 0);
         }
-        sigprocmask(SIG_SETMASK, mask, NULL);
-        exec_searching_path(argv, envp, flags & CLINUX_SPAWN_SHELL_FALLBACK);
-        int error = errno;
+        int error = 0;
+        if (options->stdout_fd >= 0 && dup2(options->stdout_fd, STDOUT_FILENO) < 0) error = errno;
+        if (!error && options->stderr_fd >= 0 && dup2(options->stderr_fd, STDERR_FILENO) < 0) error = errno;
+        if (!error && options->directory && chdir(options->directory) != 0) error = errno;
+        if (!error && options->switch_ids) {
+            if (setgroups(options->group_count, options->groups) != 0 || setgid(options->gid) != 0 ||
+                setuid(options->uid) != 0) {
+                error = errno;
+            }
+        }
+        if (!error) {
+            sigprocmask(SIG_SETMASK, options->mask, NULL);
+            exec_searching_path(argv, envp, flags & CLINUX_SPAWN_SHELL_FALLBACK);
+            error = errno;
+        }
         ssize_t ignored = write(report[1], &error, sizeof error);
         (void)ignored;
         _exit(127);
@@ -222,5 +242,100 @@ int clinux_spawn(char *const argv[], char *const envp[], int flags, const sigset
         return error;
     }
     *pid = child;
+    return 0;
+}
+
+int clinux_tcp_probe(uint32_t address, uint16_t port, int *fd) {
+    int probe = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (probe < 0) return -1;
+    struct sockaddr_in target;
+    memset(&target, 0, sizeof target);
+    target.sin_family = AF_INET;
+    target.sin_port = htons(port);
+    target.sin_addr.s_addr = htonl(address);
+    if (connect(probe, (struct sockaddr *)&target, sizeof target) == 0) {
+        close(probe);
+        return 1;
+    }
+    if (errno == EINPROGRESS) {
+        *fd = probe;
+        return 0;
+    }
+    close(probe);
+    return -1;
+}
+
+int clinux_tcp_probe_finish(int fd) {
+    struct pollfd entry = {fd, POLLOUT, 0};
+    if (poll(&entry, 1, 0) == 0) return 0;
+    int error = 0;
+    socklen_t length = sizeof error;
+    int result = getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0 ? 1 : -1;
+    close(fd);
+    return result;
+}
+
+int clinux_notify_socket(const char *name) {
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un address;
+    memset(&address, 0, sizeof address);
+    address.sun_family = AF_UNIX;
+    size_t length = strlen(name);
+    if (length + 1 > sizeof address.sun_path) {
+        close(fd);
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(address.sun_path + 1, name, length);
+    int on = 1;
+    if (bind(fd, (struct sockaddr *)&address, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
+        int error = errno;
+        close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
+
+ssize_t clinux_notify_receive(int fd, char *buffer, size_t size, pid_t *sender) {
+    struct iovec vector = {buffer, size};
+    char control[CMSG_SPACE(sizeof(struct ucred))];
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    ssize_t length = recvmsg(fd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (length < 0) return -1;
+    *sender = 0;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred credentials;
+            memcpy(&credentials, CMSG_DATA(header), sizeof credentials);
+            *sender = credentials.pid;
+        } else if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+            // A sender may pass descriptors: close them, vigil takes none.
+            int count = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < count; i++) {
+                int passed;
+                memcpy(&passed, CMSG_DATA(header) + i * sizeof(int), sizeof passed);
+                close(passed);
+            }
+        }
+    }
+    return length;
+}
+
+int clinux_output_pipe(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    int flags = fcntl(fds[1], F_GETFL);
+    if (flags < 0 || fcntl(fds[1], F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
     return 0;
 }

@@ -14,9 +14,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <grp.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -81,12 +87,50 @@ enum {
     CLINUX_SPAWN_FOREGROUND = 8,
 };
 
-/// Starts `argv` in a child, searching PATH for argv[0]. Before exec the child resets the
-/// signals in `defaults` to SIG_DFL and sets its signal mask to `mask`. Returns 0 and the
-/// child's PID, or the errno of the failure (fork's, or exec's as reported by the child over a
-/// close-on-exec pipe).
-int clinux_spawn(char *const argv[], char *const envp[], int flags, const sigset_t *defaults,
-                 const sigset_t *mask, pid_t *pid);
+/// What the child does before exec, besides what `flags` says.
+struct clinux_spawn_options {
+    /// CLINUX_SPAWN_* flags.
+    int flags;
+    /// Reset to SIG_DFL in the child.
+    const sigset_t *defaults;
+    /// The child's signal mask.
+    const sigset_t *mask;
+    /// chdir here first (NULL: stay).
+    const char *directory;
+    /// Switch to these ids (setgroups, setgid, setuid) when `switch_ids` is set.
+    int switch_ids;
+    uid_t uid;
+    gid_t gid;
+    size_t group_count;
+    const gid_t *groups;
+    /// Descriptors to make stdout and stderr (-1: keep).
+    int stdout_fd;
+    int stderr_fd;
+};
+
+/// Starts `argv` in a child, searching PATH for argv[0], after the steps `options` asks for.
+/// Returns 0 and the child's PID, or the errno of the failure (fork's, or that of the step
+/// or exec that failed, as reported by the child over a close-on-exec pipe).
+int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spawn_options *options, pid_t *pid);
+
+/// A non-blocking TCP connection attempt to `address`:`port` (host byte order). Returns 1 when
+/// it connected at once, 0 when it is under way (`*fd` is the socket, for
+/// clinux_tcp_probe_finish), -1 when it failed.
+int clinux_tcp_probe(uint32_t address, uint16_t port, int *fd);
+/// The outcome of a connection under way, without waiting: 1 connected, 0 still under way,
+/// -1 failed. Closes `fd` unless it is still under way.
+int clinux_tcp_probe_finish(int fd);
+
+/// A non-blocking datagram socket bound to the abstract address `name` (without its leading
+/// NUL), that receives its senders' credentials. Returns the descriptor or -1.
+int clinux_notify_socket(const char *name);
+/// Reads one datagram into `buffer`, with the sender's PID. Returns its length, or -1 (EAGAIN
+/// when there is none).
+ssize_t clinux_notify_receive(int fd, char *buffer, size_t size, pid_t *sender);
+
+/// A pipe whose read end is non-blocking and whose write end blocks (it is a child's stdout):
+/// both close-on-exec.
+int clinux_output_pipe(int fds[2]);
 
 /// The git commit the binary was built from (scripts/build-release passes it), or "unknown".
 const char *clinux_build_commit(void);

@@ -81,6 +81,14 @@ struct Configuration: Equatable {
     /// uninterruptible sleep dies only when its I/O ends). Not an option.
     var killWait: Int64 = 2 * Durations.second
 
+    // MARK: Several processes
+
+    /// Init tasks and sidecars, in the order they start.
+    var processes: [ProcessSpec] = []
+    /// The main process's own settings (environment, user, working directory, stop signal,
+    /// output); its command is the command line's, or the configuration file's.
+    var main = ProcessSpec(name: "main", kind: .main, command: [])
+
     // MARK: Logging
 
     /// 0 errors only, 1 warnings (default), 2 info, 3 and up debug (`-q`, `-v`).
@@ -104,9 +112,10 @@ enum Verbosity {
 /// What the command line asks vigil to do.
 enum Invocation: Equatable {
     /// Supervise the command made of these entries of the argument vector, in this order
-    /// (tini's option parsing may leave options between them).
+    /// (tini's option parsing may leave options between them). Empty: the configuration
+    /// file's `[main]` command (`configuration.main.command`).
     case run(Configuration, command: [Int])
-    /// Pause mode: no child; reap orphans until a stop request.
+    /// No main command: reap orphans (and supervise the sidecars) until a stop request.
     case pause(Configuration)
     /// Print this text on stdout and exit 0 (help, version, licence).
     case show(String)

@@ -12,13 +12,17 @@ struct OptionScanner<ID: Equatable & Sendable> {
         let long: String?
         /// What the value is, for messages (`SIG`, `DURATION`); nil for a flag.
         let valueName: String?
+        /// The value is optional: only `--name=VALUE` gives one (getopt_long's `::`).
+        let optionalValue: Bool
         var takesValue: Bool { valueName != nil }
 
-        init(_ id: ID, short: Unicode.Scalar? = nil, long: String? = nil, value valueName: String? = nil) {
+        init(_ id: ID, short: Unicode.Scalar? = nil, long: String? = nil, value valueName: String? = nil,
+             optionalValue: Bool = false) {
             self.id = id
             self.short = short.map { UInt8(ascii: $0) }
             self.long = long
             self.valueName = valueName
+            self.optionalValue = optionalValue
         }
     }
 
@@ -141,7 +145,7 @@ struct OptionScanner<ID: Equatable & Sendable> {
             guard option.takesValue else { throw .unexpectedValue(shown) }
             return Found(id: option.id, shown: shown, value: String(decoding: body[(equals + 1)...], as: UTF8.self))
         }
-        guard option.takesValue else { return Found(id: option.id, shown: shown, value: nil) }
+        guard option.takesValue && !option.optionalValue else { return Found(id: option.id, shown: shown, value: nil) }
         guard index < arguments.count else { throw .missingValue(shown, long: true, valueName: option.valueName ?? "VALUE") }
         index += 1
         return Found(id: option.id, shown: shown, value: arguments[index - 1])

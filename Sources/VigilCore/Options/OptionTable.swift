@@ -3,6 +3,9 @@
 enum OptionID: Equatable {
     case help, version, group, subreaper, parentDeathSignal, exitMap, verbose, quiet, warnReap
     case stopSignal, grace, killAfter, repeatStopKills, pause, rewrite, session
+    // Several processes.
+    case initTask, sidecar, config, ready, restart, required, backoff, backoffMax, backoffReset, maxRestarts
+    case startTimeout, env, workdir, user, prefixOutput
 }
 
 struct OptionSpec {
@@ -11,6 +14,8 @@ struct OptionSpec {
     let long: String
     /// Name of the value in help text; nil for a flag.
     let valueName: String?
+    /// The value may be left out (only `--name=VALUE` gives one).
+    var optionalValue = false
     /// The environment variable that sets the same option.
     let environment: String?
     let summary: String
@@ -32,10 +37,10 @@ enum OptionTable {
                    summary: "exit 0 when the child exits with CODE (repeatable; env: comma list)"),
         OptionSpec(id: .stopSignal, short: nil, long: "stop-signal", valueName: "SIG",
                    environment: "VIGIL_STOP_SIGNAL",
-                   summary: "signal for what is left when the child exits (default TERM)"),
+                   summary: "signal for what is left when the child exits (default TERM); NAME=SIG: a process's"),
         OptionSpec(id: .grace, short: nil, long: "grace", valueName: "DURATION",
                    environment: "VIGIL_GRACE",
-                   summary: "time the rest has to stop before SIGKILL (default 5s)"),
+                   summary: "time the rest has to stop before SIGKILL (default 5s); NAME=DURATION: a process's share"),
         OptionSpec(id: .killAfter, short: nil, long: "kill-after", valueName: "DURATION",
                    environment: "VIGIL_KILL_AFTER",
                    summary: "SIGKILL the child this long after the first stop request"),
@@ -60,14 +65,55 @@ enum OptionTable {
         OptionSpec(id: .quiet, short: UInt8(ascii: "q"), long: "quiet", valueName: nil,
                    environment: nil,
                    summary: "log errors only"),
+        OptionSpec(id: .initTask, short: nil, long: "init", valueName: "[NAME=]CMD", environment: nil,
+                   summary: "run CMD to completion before anything else (repeatable, in order)"),
+        OptionSpec(id: .sidecar, short: nil, long: "sidecar", valueName: "[NAME=]CMD", environment: nil,
+                   summary: "keep CMD running beside the command, restarted (repeatable, in order)"),
+        OptionSpec(id: .config, short: nil, long: "config", valueName: "FILE", environment: "VIGIL_CONFIG",
+                   summary: "read options and processes from FILE (a TOML subset)"),
+        OptionSpec(id: .ready, short: nil, long: "ready", valueName: "NAME=CHECK", environment: nil,
+                   summary: "NAME is ready when CHECK passes: exec:CMD, tcp:PORT, tcp:IP:PORT, notify"),
+        OptionSpec(id: .restart, short: nil, long: "restart", valueName: "NAME=POLICY", environment: nil,
+                   summary: "restart NAME always (default), on-failure or never"),
+        OptionSpec(id: .required, short: nil, long: "required", valueName: "NAME", environment: nil,
+                   summary: "when NAME stops for good, stop everything with its status"),
+        OptionSpec(id: .backoff, short: nil, long: "backoff", valueName: "NAME=DURATION", environment: nil,
+                   summary: "first restart delay of NAME (default 1s), doubling"),
+        OptionSpec(id: .backoffMax, short: nil, long: "backoff-max", valueName: "NAME=DURATION", environment: nil,
+                   summary: "longest restart delay of NAME (default 30s)"),
+        OptionSpec(id: .backoffReset, short: nil, long: "backoff-reset", valueName: "NAME=DURATION",
+                   environment: nil, summary: "NAME's delay starts over after it ran this long (default 60s)"),
+        OptionSpec(id: .maxRestarts, short: nil, long: "max-restarts", valueName: "NAME=N", environment: nil,
+                   summary: "NAME stays down after N restarts (default: no limit)"),
+        OptionSpec(id: .startTimeout, short: nil, long: "start-timeout", valueName: "NAME=DURATION",
+                   environment: nil, summary: "NAME's readiness check must pass within this (default 60s)"),
+        OptionSpec(id: .env, short: nil, long: "env", valueName: "NAME=KEY=VALUE", environment: nil,
+                   summary: "set KEY in NAME's environment (repeatable)"),
+        OptionSpec(id: .workdir, short: nil, long: "workdir", valueName: "NAME=DIR", environment: nil,
+                   summary: "run NAME in DIR"),
+        OptionSpec(id: .user, short: nil, long: "user", valueName: "NAME=USER[:GROUP]", environment: nil,
+                   summary: "run NAME as USER (from /etc/passwd and /etc/group)"),
+        OptionSpec(id: .prefixOutput, short: nil, long: "prefix-output", valueName: "NAME", optionalValue: true,
+                   environment: nil, summary: "relay output line by line as 'name | line' (=NAME: one process)"),
         OptionSpec(id: .help, short: UInt8(ascii: "h"), long: "help", valueName: nil,
                    environment: nil, summary: "print this help and exit"),
         OptionSpec(id: .version, short: nil, long: "version", valueName: nil,
                    environment: nil, summary: "print the version and exit"),
     ]
 
+    static func spec(_ id: OptionID) -> OptionSpec {
+        for spec in all where spec.id == id { return spec }
+        preconditionFailure("every option is in the table")
+    }
+
+    static func spec(long: some Collection<UInt8>) -> OptionSpec? {
+        for spec in all where ASCII.equals(long, spec.long) { return spec }
+        return nil
+    }
+
     /// The table as the option scanner reads it.
     static let scannerOptions: [OptionScanner<OptionID>.Option] = all.map {
-        OptionScanner.Option($0.id, short: $0.short.map { Unicode.Scalar($0) }, long: $0.long, value: $0.valueName)
+        OptionScanner.Option($0.id, short: $0.short.map { Unicode.Scalar($0) }, long: $0.long, value: $0.valueName,
+                             optionalValue: $0.optionalValue)
     }
 }

@@ -59,12 +59,15 @@ enum Personality: Equatable {
         return configuration
     }
 
-    /// Parses the command line the way the tool would.
+    /// Parses the command line the way the tool would. `readFile` reads vigil's configuration
+    /// file.
     func parse(
-        _ arguments: [String], environment: (String) -> String?, realtime: RealtimeSignals = .current
+        _ arguments: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]? = { _ in nil },
+        realtime: RealtimeSignals = .current
     ) throws(UsageError) -> Invocation {
         switch self {
-        case .vigil: return try VigilCommandLine(realtime: realtime).parse(arguments, environment: environment)
+        case .vigil:
+            return try VigilCommandLine(realtime: realtime).parse(arguments, environment: environment, readFile: readFile)
         case .tini: return try TiniCommandLine(realtime: realtime).parse(arguments, environment: environment)
         case .dumbInit: return try DumbInitCommandLine(realtime: realtime).parse(arguments, environment: environment)
         }

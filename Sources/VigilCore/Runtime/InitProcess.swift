@@ -1,13 +1,13 @@
 import CLinux
 
-/// The command to run, as the kernel passed it: exec gets these bytes unchanged.
+/// The main command: as the kernel passed it (exec gets these bytes unchanged), or the
+/// configuration file's words.
 struct Command {
-    /// NULL-terminated.
-    var argv: UnsafePointer<UnsafeMutablePointer<CChar>?>
-    /// NULL-terminated.
-    var envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
+    /// NULL-terminated; nil when the command is `words`.
+    var argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?
+    var words: [String] = []
 
-    var name: String { String(cString: argv[0]!) }
+    var name: String { argv.map { String(cString: $0[0]!) } ?? words.first ?? "" }
 }
 
 /// The running init, in the order tini's `main` tells it: set up signals and reaping, spawn
@@ -28,17 +28,27 @@ struct InitProcess {
     var childGroup: pid_t? = nil
     var leftovers: Leftovers { Leftovers(ownPID: ownPID, procIsOwn: procIsOwn, childGroup: childGroup) }
 
-    init(configuration: Configuration, parentAtStart: pid_t) {
+    /// Starts what the supervisor asks for; made once the signals are set up.
+    var launcher: Launcher? = nil
+    /// The main command, started when the supervisor says so.
+    var command: Command? = nil
+    /// Where signals come from; set once, at the start.
+    var channel: SignalChannel? = nil
+
+    init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
         log = Log(verbosity: configuration.verbosity, style: configuration.logStyle)
         messages = Messages(wording: configuration.wording, log: log)
         self.parentAtStart = parentAtStart
-        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: getpid() == 1))
+        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: getpid() == 1),
+                                processes: configuration.processes, hasMain: hasMain)
         procIsOwn = ProcessTable.describesOwnNamespace(ownPID: getpid())
     }
 
-    /// Supervises `command`; nil is pause mode. Returns the exit code.
+    /// Supervises `command` (nil: none, pause mode) and the configured processes. Returns the
+    /// exit code.
     mutating func run(_ command: Command?) -> Int32 {
+        self.command = command
         // Signals first: from here on none can arrive unobserved, SIGCHLD above all.
         let channel: SignalChannel
         do {
@@ -55,17 +65,24 @@ struct InitProcess {
                 : "/proc does not show this PID namespace (not mounted, or another namespace's): at the end only the child's process group can be stopped, and no process is named")
         }
 
-        if let command {
-            if let failure = spawn(command, channel) { return failure }
-        } else {
-            supervisor.startedPausing()
+        let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
+        launcher.prepare(log: log)
+        self.launcher = launcher
+        if command == nil && configuration.processes.isEmpty {
             log.info("pause mode: reaping orphans until TERM, INT or QUIT")
         }
-        // Only now: the child has exec'd and kept the caller's directory.
+        if let code = handle(.start(channel)) { return finish(code) }
+        // Only now: the children have exec'd and kept the caller's directory.
         if let error = ProcessSetup.leaveWorkingDirectory() { log.debug("\(error.description)") }
 
-        if let signal = parentGone, let code = handle(.signal(signal)) { return code }
-        return loop(channel)
+        if let signal = parentGone, let code = handle(.signal(signal)) { return finish(code) }
+        return finish(loop(channel))
+    }
+
+    /// What is said on the way out: relayed output still waiting.
+    private func finish(_ code: Int32) -> Int32 {
+        launcher?.relay.flush()
+        return code
     }
 
     /// Registers as child subreaper when vigil is not PID 1 and the configuration wants it.
@@ -104,13 +121,15 @@ struct InitProcess {
         }
     }
 
-    /// Spawns the main child. Returns an exit code when it could not be started.
-    private mutating func spawn(_ command: Command, _ channel: SignalChannel) -> Int32? {
+    /// Spawns the main child. Returns the errno when it could not be started.
+    mutating func spawnMain(_ channel: SignalChannel) -> Int32? {
+        guard let command, let launcher else { return ENOENT }
         var mask = channel.inherited.mask
         if !configuration.childInheritsSignalMask { sigemptyset(&mask) }
         var request = Spawner.Request(
-            argv: command.argv, envp: command.envp, grouping: configuration.grouping,
-            shellFallback: configuration.shellFallback, signalDefaults: channel.inherited.changed, signalMask: mask)
+            argv: command.argv ?? UnsafePointer(clinux_argv()!), envp: UnsafePointer(clinux_envp()!),
+            grouping: configuration.grouping, shellFallback: configuration.shellFallback,
+            signalDefaults: channel.inherited.changed, signalMask: mask)
         switch configuration.grouping {
         case .newSession:
             switch Terminal.giveUp(channel, ownPID: ownPID) {
@@ -120,11 +139,17 @@ struct InitProcess {
                 log.debug("cannot detach from the terminal: \(error.description)")
             }
         case .ownGroup:
-            request.takeTerminal = Terminal.isOursInForeground
+            // A relayed main child writes to its pipes, not the terminal: it does not take it.
+            request.takeTerminal = Terminal.isOursInForeground && !configuration.main.prefixOutput
         case .callersGroup:
             break
         }
-        switch Spawner.spawn(request) {
+        let main = configuration.main
+        let plain = main.environment.isEmpty && main.workingDirectory == nil && main.identity == nil && !main.prefixOutput
+        let result = plain && command.argv != nil
+            ? Spawner.spawn(request)
+            : launcher.spawn(Launcher.mainIndex, main, argv: command.argv, words: command.words, base: request)
+        switch result {
         case .success(let child):
             if configuration.grouping != .callersGroup { childGroup = child }
             supervisor.started(mainChild: child, foreground: request.takeTerminal)
@@ -133,7 +158,7 @@ struct InitProcess {
             return nil
         case .failure(let error):
             messages.cannotRun(command.name, errno: error.errno)
-            return configuration.exitCodes.forSpawnFailure(errno: error.errno)
+            return error.errno
         }
     }
 
@@ -173,27 +198,36 @@ struct InitProcess {
         }
     }
 
-    /// Sleeps until a signal, the exit of a watched process or the deadline, and acts on the
-    /// signals taken. Processes that are not vigil's children are watched through pidfds;
-    /// signals then come through the signalfd, polled together with them.
+    /// Sleeps until a signal, the exit of a watched process, a notify datagram, relayed
+    /// output, or the deadline, and acts on what came. With nothing but signals to wait for,
+    /// one sigtimedwait does it. Otherwise signals come through the signalfd, polled together
+    /// with the rest; processes that are not vigil's children are watched through pidfds.
     private mutating func wait(_ channel: SignalChannel, watching left: Leftovers.Remaining) throws(SystemError) -> Int32? {
-        switch left {
-        case .others(let pids):
-            try EventWait.wait(for: channel.fd, orExitOf: pids, until: supervisor.deadline)
-            for signal in try channel.drain() {
-                if let code = receive(signal) { return code }
-            }
-            return nil
-        case .unwatchable:
+        var deadline = supervisor.deadline
+        if left == .unwatchable {
             let recheck = Clock.now() + EventWait.recheckInterval
-            if let signal = try channel.waitForOne(until: min(supervisor.deadline ?? recheck, recheck)) {
-                return receive(signal)
-            }
-            return nil
-        case .nothing, .children:
-            if let signal = try channel.waitForOne(until: supervisor.deadline) { return receive(signal) }
+            deadline = min(deadline ?? recheck, recheck)
+        }
+        var pids: [pid_t] = []
+        if case .others(let roots) = left { pids = roots }
+        let notify = launcher?.notifySockets ?? []
+        let relay = launcher?.relay
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true {
+            if let signal = try channel.waitForOne(until: deadline) { return receive(signal) }
             return nil
         }
+        var entries = [pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)]
+        entries += notify.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        entries += relay?.pollEntries() ?? []
+        try EventWait.wait(&entries, orExitOf: pids, until: deadline)
+        relay?.pump()
+        for (process, sender) in launcher?.readyNotifications() ?? [] {
+            if let code = handle(.notified(process, sender: sender)) { return code }
+        }
+        for signal in try channel.drain() {
+            if let code = receive(signal) { return code }
+        }
+        return nil
     }
 
     /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap". A
@@ -236,84 +270,43 @@ struct InitProcess {
         }
     }
 
-    private enum Event {
+    enum Event {
+        case start(SignalChannel)
         case signal(Int32)
         case reaped(pid_t, ChildState)
         case deadline
         case nothingLeft
         case waitFailed
+        case spawned(Int, Result<pid_t, SystemError>)
+        case mainCouldNotStart(code: Int32)
+        case checkSpawned(Int, pid_t?)
+        case checkResult(Int, passed: Bool?)
+        case notified(Int, sender: pid_t)
     }
 
     /// Lets the supervisor decide, then performs its decision. Returns the exit code when the
     /// decision is to exit.
-    private mutating func handle(_ event: Event) -> Int32? {
+    mutating func handle(_ event: Event) -> Int32? {
         let now = Clock.now()
         let actions: [SupervisorAction]
         switch event {
+        case .start(let channel):
+            self.channel = channel
+            actions = supervisor.start(at: now)
         case .signal(let number): actions = supervisor.received(number, at: now)
         case .reaped(let pid, let state): actions = supervisor.reaped(pid, state, at: now)
         case .deadline: actions = supervisor.timeReached(now)
         case .nothingLeft: actions = supervisor.nothingLeft()
         case .waitFailed: actions = supervisor.waitFailed(at: now)
+        case .spawned(let index, .success(let pid)): actions = supervisor.spawned(index, pid: pid, at: now)
+        case .spawned(let index, .failure(let error)):
+            actions = supervisor.spawned(index, pid: nil, errno: error.errno, at: now)
+        case .mainCouldNotStart(let code): actions = supervisor.mainCouldNotStart(code: code, at: now)
+        case .checkSpawned(let index, let pid): actions = supervisor.checkSpawned(index, pid: pid, at: now)
+        case .checkResult(let index, let passed): actions = supervisor.checkResult(index, passed: passed, at: now)
+        case .notified(let index, let sender):
+            actions = supervisor.notified(index, sender: sender, senderGroup: getpgid(sender), at: now)
         }
         return perform(actions)
     }
-
-    /// Performs actions; returns an exit code when one of them is "exit".
-    private func perform(_ actions: [SupervisorAction]) -> Int32? {
-        for action in actions {
-            switch action {
-            case .send(let signal, let target):
-                if signal == SIGCONT, let group = terminalGroup, let error = Terminal.giveBack(to: group) {
-                    log.debug("cannot give the terminal back: \(error.description)")
-                }
-                let error: SystemError?
-                switch target {
-                case .process(let pid):
-                    if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
-                    error = Processes.signal(pid, signal)
-                case .processGroup(let leader):
-                    if signal == SIGKILL { log.info("sending SIGKILL to the process group of \(leader)") }
-                    error = Processes.signalGroup(of: leader, signal)
-                }
-                if let error {
-                    log.warning("cannot forward \(SignalNames.name(of: signal)): \(error.description)")
-                }
-            case .signalLeftovers(let signal):
-                let signalled = leftovers.signalAll(signal, describe: log.verbosity >= Verbosity.info)
-                if !signalled.isEmpty { log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))") }
-            case .killLeftovers(let reason):
-                let killed = leftovers.killAll()
-                if !killed.isEmpty { log.warning("\(describe(reason)); sent SIGKILL to \(list(killed))") }
-            case .stopSelf:
-                log.debug("stopping with the child")
-                ProcessSetup.stopSelf()
-            case .reportStragglers(let after):
-                let left = leftovers.stillAlive()
-                log.warning("processes still left \(Durations.format(after)) after SIGKILL\(left.isEmpty ? "" : ": " + list(left, withState: true)); exiting anyway")
-            case .exit(let code):
-                return code
-            }
-        }
-        return nil
-    }
-}
-
-private func describe(_ reason: KillReason) -> String {
-    switch reason {
-    case .noGracePeriod: return "no grace period"
-    case .repeatedStopRequest: return "repeated stop request"
-    case .graceExpired(let grace): return "grace period of \(Durations.format(grace)) expired"
-    }
-}
-
-/// "12 (sleep), 13 (sh)", with each state letter when asked: "12 (sleep) D".
-private func list(_ entries: [ProcessEntry], withState: Bool = false) -> LogText {
-    var text: LogText = ""
-    for entry in entries {
-        if !text.bytes.isEmpty { text.append(", ") }
-        text.append("\(entry.pid) (\(entry.name))")
-        if withState { text.append(" \(String(decoding: [entry.state], as: UTF8.self))") }
-    }
-    return text
 }

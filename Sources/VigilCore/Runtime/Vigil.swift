@@ -7,9 +7,12 @@ public func vigilMain() -> Int32 {
     let personality = Personality.detect(arguments.strings.first ?? "vigil")
     // `vigil ps ...`: subcommands only as the first argument and only under vigil's own name.
     if personality == .vigil, let code = Subcommands.run(arguments.strings) { return code }
-    let invocation: Invocation
+    var invocation: Invocation
     do {
-        invocation = try personality.parse(arguments.strings, environment: ProcessArguments.environment)
+        invocation = try personality.parse(
+            arguments.strings, environment: ProcessArguments.environment,
+            readFile: { Processes.readFile($0, limit: TOML.maximumSize + 1) })
+        try resolveUsers(&invocation)
     } catch {
         Output.write(error.rendered(programName: personality.programName), to: 2)
         return personality.defaults.exitCodes.usage
@@ -19,14 +22,46 @@ public func vigilMain() -> Int32 {
         Output.write(text, to: 1)
         return 0
     case .run(let configuration, let indices):
-        var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart)
+        var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart, hasMain: true)
+        if indices.isEmpty { return process.run(Command(argv: nil, words: configuration.main.command)) }
         let argv = arguments.vector(of: indices)
         defer { argv.deallocate() }
-        return process.run(Command(argv: UnsafePointer(argv), envp: arguments.environmentVector))
+        return process.run(Command(argv: UnsafePointer(argv)))
     case .pause(let configuration):
-        var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart)
+        var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart, hasMain: false)
         return process.run(nil)
     }
+}
+
+/// Resolves every `user` setting against the image's /etc/passwd and /etc/group (read without
+/// NSS, as the files are), before anything starts: an unknown user is a usage error.
+private func resolveUsers(_ invocation: inout Invocation) throws(UsageError) {
+    guard case .run(var configuration, let indices) = invocation else {
+        if case .pause(var configuration) = invocation {
+            try resolveUsers(&configuration)
+            invocation = .pause(configuration)
+        }
+        return
+    }
+    try resolveUsers(&configuration)
+    invocation = .run(configuration, command: indices)
+}
+
+private func resolveUsers(_ configuration: inout Configuration) throws(UsageError) {
+    let specs = configuration.processes + [configuration.main]
+    guard specs.contains(where: { $0.user != nil }) else { return }
+    let users = UserDatabase.parse(Processes.readFile("/etc/passwd") ?? [])
+    let groups = GroupDatabase.parse(Processes.readFile("/etc/group") ?? [])
+    func resolve(_ spec: inout ProcessSpec) throws(UsageError) {
+        guard let user = spec.user else { return }
+        do {
+            spec.identity = try ProcessSpec.Identity.resolve(user, users: users, groups: groups)
+        } catch {
+            throw UsageError("--user \(spec.name): \(error.text)")
+        }
+    }
+    for index in configuration.processes.indices { try resolve(&configuration.processes[index]) }
+    try resolve(&configuration.main)
 }
 
 /// Ends the process with `code`.

@@ -1,3 +1,5 @@
+import CLinux
+
 /// The rules the supervisor follows, taken from the configuration in one place.
 struct Policy: Equatable {
     var forwardToGroup: Bool
@@ -11,6 +13,11 @@ struct Policy: Equatable {
     var rewrite: SignalRewrite
     var stopsWithTerminalStopSignals: Bool
     var internalFailureExitCode: Int32
+    var exitCodes: ExitCodes
+    /// What vigil sends the main child when it decides to stop it (a required sidecar down).
+    var mainStopSignal: Int32
+    /// How often a sidecar's polling readiness check runs until it passes.
+    var checkInterval: Int64 = 100 * Durations.millisecond
     /// vigil is PID 1: nobody above could resume it, so it never stops itself with the child.
     var isNamespaceInit: Bool
 
@@ -26,6 +33,8 @@ struct Policy: Equatable {
         rewrite = configuration.rewrite
         stopsWithTerminalStopSignals = configuration.stopsWithTerminalStopSignals
         internalFailureExitCode = configuration.exitCodes.internalFailure
+        exitCodes = configuration.exitCodes
+        mainStopSignal = configuration.main.stopSignal ?? SIGTERM
         self.isNamespaceInit = isNamespaceInit
     }
 }

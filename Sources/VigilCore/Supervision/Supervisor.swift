@@ -14,10 +14,21 @@ enum KillReason: Equatable {
     case repeatedStopRequest
 }
 
+/// What happened to a supervised process that is worth a log line.
+enum ProcessNote: Equatable {
+    case ready(name: String)
+    case exited(name: String, code: Int32, restartIn: Int64?)
+    case failed(name: String, code: Int32, required: Bool)
+    case startTimedOut(name: String)
+    case cannotStart(name: String, errno: Int32)
+    case stopping(name: String, signal: Int32)
+    case killing(name: String)
+}
+
 /// Something the runtime must do. The supervisor decides; the runtime performs, and logs what
 /// the action carries.
 enum SupervisorAction: Equatable {
-    /// Send a signal to the main child or its process group.
+    /// Send a signal to the main child, a supervised process, or a process group.
     case send(signal: Int32, to: SignalTarget)
     /// Send a signal to every process vigil is responsible for, except itself: the whole
     /// namespace as PID 1, its descendants as a subreaper.
@@ -28,6 +39,15 @@ enum SupervisorAction: Equatable {
     case stopSelf
     /// Processes are still there this long after SIGKILL (stuck in the kernel): say so.
     case reportStragglers(after: Int64)
+    /// Start this init task or sidecar; the runtime answers with `spawned`.
+    case start(process: Int, ProcessSpec)
+    /// Start the main command; the runtime answers with `started(mainChild:)` or
+    /// `mainCouldNotStart`.
+    case startMain
+    /// Try a sidecar's readiness check once; the runtime answers with `checkSpawned` (exec)
+    /// or `checkResult` (tcp).
+    case check(process: Int, ProcessSpec.Readiness)
+    case note(ProcessNote)
     case exit(code: Int32)
 }
 
@@ -35,18 +55,20 @@ enum SupervisorAction: Equatable {
 /// it directly; the runtime feeds it what the kernel reports and performs what it returns.
 ///
 /// The life of an init, each phase holding its own data:
-/// - `running`: the main child runs; signals are forwarded to it.
-/// - `pausing`: pause mode, no child; a stop request starts the shutdown.
-/// - `draining`: the main child is gone (or pause mode was asked to stop); the rest has been
-///   sent the stop signal and has until the grace deadline.
+/// - `bringingUp`: init tasks run one after another, then sidecars start one after another,
+///   each ready before the next; then the main command starts.
+/// - `running`: the main child runs; signals are forwarded to it; sidecars are restarted.
+/// - `pausing`: no main command (pause mode, or sidecars only); a stop request stops all.
+/// - `stoppingProcesses`: the main child is gone; sidecars are stopped one at a time, in
+///   reverse start order, within the grace period.
+/// - `draining`: the rest has been sent the stop signal and has until the grace deadline.
 /// - `killing`: SIGKILL sent; waiting, briefly, for the kernel to finish them.
 /// The shutdown ends, and vigil exits, the moment nothing is left.
 struct Supervisor {
-    /// The main child and what happened to it so far. Each supervised process keeps its own
-    /// state in a value like this one.
+    /// The main child and what happened to it so far.
     struct MainChild: Equatable {
         let pid: Int32
-        /// A stop request has arrived.
+        /// A stop request has arrived (or a required sidecar failed).
         var stopRequested = false
         /// When `--kill-after` SIGKILLs it.
         var killDeadline: Instant? = nil
@@ -59,6 +81,7 @@ struct Supervisor {
 
     /// A shutdown under way.
     struct Shutdown: Equatable {
+        /// When the grace period ends, for the whole sequence after the main child.
         var deadline: Instant
         /// What vigil exits with once it is over.
         var exitCode: Int32
@@ -68,8 +91,12 @@ struct Supervisor {
 
     enum Phase: Equatable {
         case starting
+        /// `next`: the init task or sidecar now coming up.
+        case bringingUp(next: Int)
         case running(MainChild)
         case pausing
+        /// Supervised processes are stopped one at a time, in reverse start order.
+        case stoppingProcesses(Shutdown)
         case draining(Shutdown)
         case killing(Shutdown)
         case exited
@@ -77,9 +104,20 @@ struct Supervisor {
 
     let policy: Policy
     private(set) var phase = Phase.starting
+    /// Init tasks and sidecars, in start order, each with its state.
+    private(set) var processes: [Supervised]
+    /// Set by the first stop request or failure that starts the end: nothing restarts after.
+    private var ending = false
+    /// What vigil exits with when something other than the main child decides it (a failed
+    /// init task, a required sidecar down for good, a stop request before the main started).
+    private var exitOverride: Int32? = nil
+    /// The main command was started (or is to be): without one, vigil pauses.
+    let hasMain: Bool
 
-    init(policy: Policy) {
+    init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true) {
         self.policy = policy
+        self.processes = processes.map { Supervised(spec: $0) }
+        self.hasMain = hasMain
     }
 
     static func isStopRequest(_ signal: Int32) -> Bool {
@@ -94,11 +132,25 @@ struct Supervisor {
 
     /// When vigil must next act without any event: nil means sleep until something happens.
     var deadline: Instant? {
-        switch phase {
-        case .running(let child): return child.killDeadline
-        case .draining(let shutdown), .killing(let shutdown): return shutdown.deadline
-        case .starting, .pausing, .exited: return nil
+        var earliest: Instant? = nil
+        func consider(_ time: Instant?) {
+            guard let time else { return }
+            earliest = min(earliest ?? time, time)
         }
+        switch phase {
+        case .running(let child): consider(child.killDeadline)
+        case .stoppingProcesses(let shutdown), .draining(let shutdown), .killing(let shutdown): consider(shutdown.deadline)
+        case .starting, .bringingUp, .pausing, .exited: break
+        }
+        for process in processes {
+            switch process.state {
+            case .backingOff(let until): consider(until)
+            case .stopping(_, let deadline, _): consider(deadline)
+            case .starting: consider(process.nextCheck); consider(process.startDeadline)
+            default: break
+            }
+        }
+        return earliest
     }
 
     /// True while vigil waits for the rest of the tree to be gone: the runtime then reports
@@ -110,16 +162,108 @@ struct Supervisor {
         }
     }
 
+    // MARK: Starting
+
+    /// Starts what comes first: the first init task or sidecar, or the main command, or
+    /// nothing (pause mode).
+    mutating func start(at now: Instant) -> [SupervisorAction] {
+        precondition(phase == .starting, "vigil starts once")
+        return bringUp(from: 0, at: now)
+    }
+
     /// The main child started. `foreground`: it was given the terminal.
     mutating func started(mainChild pid: Int32, foreground: Bool = false) {
-        precondition(phase == .starting, "the main child starts once")
+        precondition(phase == .starting || isBringingUp, "the main child starts once")
         phase = .running(MainChild(pid: pid, stopsVigilWhenStopped: foreground && !policy.isNamespaceInit))
     }
 
     mutating func startedPausing() {
-        precondition(phase == .starting, "pause mode starts once")
+        precondition(phase == .starting || isBringingUp, "pause mode starts once")
         phase = .pausing
     }
+
+    /// The main command could not be started: stop what runs and exit with `code`.
+    mutating func mainCouldNotStart(code: Int32, at now: Instant) -> [SupervisorAction] {
+        exitOverride = code
+        ending = true
+        return beginShutdown(exitCode: code, stopRequested: false, hurry: false, at: now)
+    }
+
+    /// The runtime started process `index` (`pid`), or could not (`errno`).
+    mutating func spawned(_ index: Int, pid: Int32?, errno: Int32 = 0, at now: Instant) -> [SupervisorAction] {
+        guard processes.indices.contains(index) else { return [] }
+        let spec = processes[index].spec
+        guard let pid else {
+            processes[index].lastExit = 127
+            return [.note(.cannotStart(name: spec.name, errno: errno))] + exited(index, code: policy.exitCodes.forSpawnFailure(errno: errno), at: now)
+        }
+        if let readiness = spec.readiness, spec.kind == .sidecar {
+            processes[index].state = .starting(pid: pid, since: now)
+            processes[index].startDeadline = now + spec.startTimeout
+            if case .notify = readiness { return [] }
+            processes[index].nextCheck = now
+            return dueChecks(at: now)
+        }
+        processes[index].state = .running(pid: pid, since: now)
+        return spec.kind == .sidecar ? becameReady(index, at: now) : []
+    }
+
+    /// An exec check's process started (nil: it could not; the attempt failed).
+    mutating func checkSpawned(_ index: Int, pid: Int32?, at now: Instant) -> [SupervisorAction] {
+        guard processes.indices.contains(index), case .starting = processes[index].state else { return [] }
+        if let pid {
+            processes[index].checkPID = pid
+            return []
+        }
+        return checkResult(index, passed: false, at: now)
+    }
+
+    /// One readiness attempt ended: passed, failed (try again shortly), or nil (still going).
+    mutating func checkResult(_ index: Int, passed: Bool?, at now: Instant) -> [SupervisorAction] {
+        guard processes.indices.contains(index), case .starting = processes[index].state else { return [] }
+        processes[index].checkPID = nil
+        if passed == true { return becameReady(index, at: now) }
+        processes[index].nextCheck = now + policy.checkInterval
+        return []
+    }
+
+    /// `READY=1` arrived on process `index`'s notify socket from `sender` (in process group
+    /// `senderGroup`). Only the process itself, or one in its process group, can make it ready.
+    mutating func notified(_ index: Int, sender: Int32, senderGroup: Int32, at now: Instant) -> [SupervisorAction] {
+        guard processes.indices.contains(index), case .starting(let pid, _) = processes[index].state,
+              sender > 0, sender == pid || senderGroup == pid
+        else { return [] }
+        return becameReady(index, at: now)
+    }
+
+    private mutating func becameReady(_ index: Int, at now: Instant) -> [SupervisorAction] {
+        if case .starting(let pid, let since) = processes[index].state {
+            processes[index].state = .running(pid: pid, since: since)
+        }
+        processes[index].nextCheck = nil
+        processes[index].startDeadline = nil
+        var actions: [SupervisorAction] = processes[index].spec.readiness == nil ? [] : [.note(.ready(name: processes[index].spec.name))]
+        if case .bringingUp(let next) = phase, next == index { actions += bringUp(from: index + 1, at: now) }
+        return actions
+    }
+
+    /// Starts processes[index] if there is one, else the main command (or pause).
+    private mutating func bringUp(from index: Int, at now: Instant) -> [SupervisorAction] {
+        guard index < processes.count else {
+            if hasMain { return [.startMain] }
+            phase = .pausing
+            return []
+        }
+        phase = .bringingUp(next: index)
+        return [.start(process: index, processes[index].spec)]
+    }
+
+    private var isBringingUp: Bool {
+        if case .bringingUp = phase { return true }
+        return false
+    }
+
+    // MARK: Events
 
     /// A signal arrived for vigil (never SIGCHLD, which only means "reap").
     mutating func received(_ signal: Int32, at now: Instant) -> [SupervisorAction] {
@@ -127,10 +271,18 @@ struct Supervisor {
         switch phase {
         case .starting, .exited, .killing:
             return []
+        case .bringingUp:
+            guard isStop else { return [] }
+            // Nothing more starts; what did start is stopped, as after the main child.
+            ending = true
+            let code = hasMain ? 128 + signal : 0
+            exitOverride = code
+            return beginShutdown(exitCode: code, stopRequested: true, hurry: false, at: now)
         case .running(var child):
             let repeated = isStop && child.stopRequested
             if isStop && !repeated {
                 child.stopRequested = true
+                ending = true
                 if let killAfter = policy.killAfter { child.killDeadline = now + killAfter }
             }
             if repeated && policy.repeatedStopKills {
@@ -149,13 +301,18 @@ struct Supervisor {
             }
             return actions
         case .pausing:
-            guard isStop else { return [] }
-            return beginShutdown(exitCode: 0, stopRequested: true, hurry: false, at: now)
-        case .draining(var shutdown):
+            if isStop {
+                ending = true
+                return beginShutdown(exitCode: exitOverride ?? 0, stopRequested: true, hurry: false, at: now)
+            }
+            // Without a main command, signals go to every sidecar.
+            guard let forwarded = policy.rewrite.apply(signal) else { return [] }
+            return processes.compactMap { $0.pid.map { .send(signal: forwarded, to: .processGroup($0)) } }
+        case .stoppingProcesses(var shutdown), .draining(var shutdown):
             let repeated = isStop && shutdown.stopRequested
             if isStop {
                 shutdown.stopRequested = true
-                phase = .draining(shutdown)
+                phase = phase.withShutdown(shutdown)
             }
             if repeated && policy.repeatedStopKills {
                 return kill(.repeatedStopRequest, shutdown, at: now)
@@ -170,10 +327,19 @@ struct Supervisor {
 
     /// A child was reaped, or reported stopped.
     mutating func reaped(_ pid: Int32, _ state: ChildState, at now: Instant) -> [SupervisorAction] {
+        if let index = processes.firstIndex(where: { $0.checkPID == pid }) {
+            guard let code = state.exitCode else { return [] }
+            return checkResult(index, passed: code == 0, at: now)
+        }
+        if let index = processes.firstIndex(where: { $0.pid == pid }) {
+            guard let code = state.exitCode else { return [] }
+            processes[index].lastExit = code
+            return exited(index, code: code, at: now)
+        }
         guard case .running(let child) = phase, pid == child.pid else { return [] }
         if case .stopped = state { return child.stopsVigilWhenStopped ? [.stopSelf] : [] }
         guard let code = state.exitCode else { return [] }
-        let exitCode = policy.exitMap.apply(code)
+        let exitCode = exitOverride ?? policy.exitMap.apply(code)
         switch policy.mainChildExit {
         case .exitAtOnce:
             phase = .exited
@@ -186,26 +352,150 @@ struct Supervisor {
             }
             return actions + [.exit(code: exitCode)]
         case .stopTheRest:
+            ending = true
             return beginShutdown(exitCode: exitCode, stopRequested: child.stopRequested, hurry: child.hurry, at: now)
+        }
+    }
+
+    /// processes[index] is gone, with `code`.
+    private mutating func exited(_ index: Int, code: Int32, at now: Instant) -> [SupervisorAction] {
+        let spec = processes[index].spec
+        let startedAt: Instant
+        switch processes[index].state {
+        case .starting(_, let since), .running(_, let since): startedAt = since
+        case .stopping:
+            // Stopped as part of the shutdown: the next one's turn.
+            processes[index].state = .exited
+            return stopNextProcess(at: now)
+        default: startedAt = now
+        }
+        processes[index].checkPID = nil
+        processes[index].nextCheck = nil
+        processes[index].startDeadline = nil
+        if case .stoppingProcesses = phase {
+            processes[index].state = .exited
+            return []
+        }
+        if spec.kind == .initTask {
+            if code == 0 {
+                processes[index].state = .exited
+                if case .bringingUp(let next) = phase, next == index { return bringUp(from: index + 1, at: now) }
+                return []
+            }
+            processes[index].state = .failed
+            return [.note(.failed(name: spec.name, code: code, required: true))] + endWith(code, at: now)
+        }
+        if !ending && processes[index].restartsAfter(exitCode: code) {
+            let (delay, quick) = processes[index].backoff(startedAt: startedAt, now: now)
+            processes[index].quickExits = quick
+            processes[index].restarts += 1
+            processes[index].state = .backingOff(until: now + delay)
+            let note = SupervisorAction.note(.exited(name: spec.name, code: code, restartIn: delay))
+            return delay == 0 ? [note] + restart(index, at: now) : [note]
+        }
+        processes[index].state = ending ? .exited : .failed
+        if ending { return [] }
+        let note = SupervisorAction.note(.failed(name: spec.name, code: code, required: spec.required))
+        if spec.required { return [note] + endWith(code, at: now) }
+        // Not required: the rest carries on; the start-up too, if it waited on this one.
+        if case .bringingUp(let next) = phase, next == index { return [note] + bringUp(from: index + 1, at: now) }
+        return [note]
+    }
+
+    private mutating func restart(_ index: Int, at now: Instant) -> [SupervisorAction] {
+        processes[index].state = .waiting
+        return [.start(process: index, processes[index].spec)]
+    }
+
+    /// Something other than the main child decided how vigil ends (a failed init task, a
+    /// required sidecar down for good): the main child is asked to stop, then the rest.
+    private mutating func endWith(_ code: Int32, at now: Instant) -> [SupervisorAction] {
+        if exitOverride == nil { exitOverride = code }
+        ending = true
+        switch phase {
+        case .running(var child):
+            guard !child.stopRequested else { return [] }
+            child.stopRequested = true
+            if let killAfter = policy.killAfter { child.killDeadline = now + killAfter }
+            phase = .running(child)
+            let signal = policy.mainStopSignal
+            return [.send(signal: signal, to: target(child))]
+                + (continuesAfterStopping(signal) ? [.send(signal: SIGCONT, to: target(child))] : [])
+        case .bringingUp, .pausing, .starting:
+            return beginShutdown(exitCode: exitOverride ?? code, stopRequested: false, hurry: false, at: now)
+        case .stoppingProcesses, .draining, .killing, .exited:
+            return []
         }
     }
 
     /// The deadline passed.
     mutating func timeReached(_ now: Instant) -> [SupervisorAction] {
-        guard let deadline, now >= deadline else { return [] }
+        var actions: [SupervisorAction] = []
+        for index in processes.indices {
+            switch processes[index].state {
+            case .backingOff(let until) where until <= now:
+                actions += ending ? [] : restart(index, at: now)
+            case .stopping(let pid, let deadline, let killed) where deadline <= now:
+                if killed {
+                    // Not gone even after SIGKILL: the next one's turn anyway.
+                    processes[index].state = .exited
+                    actions += stopNextProcess(at: now)
+                } else {
+                    processes[index].state = .stopping(pid: pid, deadline: stopDeadline(now, index, afterKill: true), killed: true)
+                    actions += [.note(.killing(name: processes[index].spec.name)), .send(signal: SIGKILL, to: .processGroup(pid))]
+                }
+            case .starting(let pid, _):
+                if let deadline = processes[index].startDeadline, deadline <= now {
+                    // Not ready in time: a failed start. It is stopped, and its exit decides.
+                    processes[index].startDeadline = nil
+                    processes[index].nextCheck = nil
+                    actions += [.note(.startTimedOut(name: processes[index].spec.name)),
+                                .send(signal: SIGKILL, to: .processGroup(pid))]
+                }
+            default:
+                break
+            }
+        }
+        actions += dueChecks(at: now)
+        guard let deadline = phaseDeadline, now >= deadline else { return actions }
         switch phase {
         case .running(var child):
             child.killDeadline = nil
             phase = .running(child)
-            return [.send(signal: SIGKILL, to: target(child))]
+            return actions + [.send(signal: SIGKILL, to: target(child))]
+        case .stoppingProcesses(let shutdown):
+            // The grace period is over: whatever supervised process is left is killed with the rest.
+            for index in processes.indices where processes[index].isAlive { processes[index].state = .exited }
+            return actions + kill(.graceExpired(policy.grace), shutdown, at: now)
         case .draining(let shutdown):
-            return kill(.graceExpired(policy.grace), shutdown, at: now)
+            return actions + kill(.graceExpired(policy.grace), shutdown, at: now)
         case .killing(let shutdown):
             phase = .exited
-            return [.reportStragglers(after: policy.killWait), .exit(code: shutdown.exitCode)]
-        case .starting, .pausing, .exited:
-            return []
+            return actions + [.reportStragglers(after: policy.killWait), .exit(code: shutdown.exitCode)]
+        case .starting, .bringingUp, .pausing, .exited:
+            return actions
         }
+    }
+
+    private var phaseDeadline: Instant? {
+        switch phase {
+        case .running(let child): return child.killDeadline
+        case .stoppingProcesses(let shutdown), .draining(let shutdown), .killing(let shutdown): return shutdown.deadline
+        default: return nil
+        }
+    }
+
+    /// Readiness attempts that are due.
+    private mutating func dueChecks(at now: Instant) -> [SupervisorAction] {
+        var actions: [SupervisorAction] = []
+        for index in processes.indices {
+            guard case .starting = processes[index].state, processes[index].checkPID == nil,
+                  let due = processes[index].nextCheck, due <= now, let readiness = processes[index].spec.readiness
+            else { continue }
+            processes[index].nextCheck = nil
+            actions.append(.check(process: index, readiness))
+        }
+        return actions
     }
 
     /// The runtime found nothing left to wait for.
@@ -223,29 +513,76 @@ struct Supervisor {
     /// runtime then checks by sleeping instead of waiting), and exits with its failure code.
     mutating func waitFailed(at now: Instant) -> [SupervisorAction] {
         let code = policy.internalFailureExitCode
+        exitOverride = code
+        ending = true
         switch phase {
-        case .draining(var shutdown), .killing(var shutdown):
+        case .stoppingProcesses(var shutdown), .draining(var shutdown), .killing(var shutdown):
             shutdown.exitCode = code
-            phase = phase.isKilling ? .killing(shutdown) : .draining(shutdown)
+            phase = phase.withShutdown(shutdown)
             return []
-        case .running, .pausing, .starting:
+        case .running, .pausing, .starting, .bringingUp:
             guard policy.mainChildExit == .stopTheRest else {
                 phase = .exited
                 return [.exit(code: code)]
             }
             // The main child is stopped with the rest: it is among them.
-            return beginShutdown(exitCode: code, stopRequested: true, hurry: false, at: now)
+            for index in processes.indices where processes[index].isAlive { processes[index].state = .exited }
+            let shutdown = Shutdown(deadline: now + policy.grace, exitCode: code, stopRequested: true)
+            return startDraining(shutdown, at: now)
         case .exited:
             return []
         }
     }
 
+    // MARK: Stopping
+
     private mutating func beginShutdown(
         exitCode: Int32, stopRequested: Bool, hurry: Bool, at now: Instant
     ) -> [SupervisorAction] {
         let shutdown = Shutdown(deadline: now + policy.grace, exitCode: exitCode, stopRequested: stopRequested)
-        if hurry { return kill(.repeatedStopRequest, shutdown, at: now) }
+        if hurry {
+            for index in processes.indices where processes[index].isAlive { processes[index].state = .exited }
+            return kill(.repeatedStopRequest, shutdown, at: now)
+        }
+        for index in processes.indices {
+            switch processes[index].state {
+            case .backingOff, .waiting: processes[index].state = .exited
+            default: break
+            }
+        }
+        phase = .stoppingProcesses(shutdown)
+        return stopNextProcess(at: now)
+    }
+
+    /// Stops the last supervised process that is still alive (reverse start order), or, when
+    /// none is, moves on to what is left.
+    private mutating func stopNextProcess(at now: Instant) -> [SupervisorAction] {
+        guard case .stoppingProcesses(let shutdown) = phase else { return [] }
+        // One at a time: wait while one is stopping.
+        if processes.contains(where: { if case .stopping = $0.state { return true }; return false }) { return [] }
+        guard let index = processes.lastIndex(where: { $0.isAlive }), let pid = processes[index].pid else {
+            return startDraining(shutdown, at: now)
+        }
+        let signal = processes[index].spec.stopSignal ?? policy.stopSignal
+        processes[index].state = .stopping(pid: pid, deadline: stopDeadline(now, index, afterKill: false), killed: false)
+        processes[index].checkPID = nil
+        var actions: [SupervisorAction] = [.note(.stopping(name: processes[index].spec.name, signal: signal)),
+                                           .send(signal: signal, to: .processGroup(pid))]
+        if continuesAfterStopping(signal) { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
+        return actions
+    }
+
+    /// When processes[index] is SIGKILLed: after its own grace, within the whole grace period.
+    /// After SIGKILL it has the kill wait, still within the grace period.
+    private func stopDeadline(_ now: Instant, _ index: Int, afterKill: Bool) -> Instant {
+        guard case .stoppingProcesses(let shutdown) = phase else { return now }
+        let share = afterKill ? policy.killWait : processes[index].spec.grace ?? policy.grace
+        return min(now + share, shutdown.deadline)
+    }
+
+    private mutating func startDraining(_ shutdown: Shutdown, at now: Instant) -> [SupervisorAction] {
         if policy.grace <= 0 { return kill(.noGracePeriod, shutdown, at: now) }
+        if now >= shutdown.deadline { return kill(.graceExpired(policy.grace), shutdown, at: now) }
         phase = .draining(shutdown)
         return [.signalLeftovers(signal: policy.stopSignal)]
             + (continuesAfterStopping(policy.stopSignal) ? [.signalLeftovers(signal: SIGCONT)] : [])
@@ -273,5 +610,15 @@ extension Supervisor.Phase {
     var isKilling: Bool {
         if case .killing = self { return true }
         return false
+    }
+
+    /// The same phase with its shutdown replaced.
+    func withShutdown(_ shutdown: Supervisor.Shutdown) -> Supervisor.Phase {
+        switch self {
+        case .stoppingProcesses: return .stoppingProcesses(shutdown)
+        case .draining: return .draining(shutdown)
+        case .killing: return .killing(shutdown)
+        default: return self
+        }
     }
 }

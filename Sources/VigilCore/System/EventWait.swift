@@ -1,40 +1,39 @@
 import CLinux
 
-/// Sleeps until one of the descriptors is readable or the deadline passes. With no deadline
-/// it sleeps until something happens: vigil makes no wake-ups of its own while idle.
+/// Sleeps until one of the descriptors is ready or the deadline passes. With no deadline it
+/// sleeps until something happens: vigil makes no wake-ups of its own while idle.
 enum EventWait {
     /// How often vigil looks again at processes it cannot watch.
     static let recheckInterval = 50 * Durations.millisecond
 
-    /// Sleeps until `fd` is readable, one of `pids` exits, or the deadline passes. The pids
-    /// are watched through pidfds opened and closed here. A process already gone ends the
-    /// wait at once; one that cannot be watched (no descriptor left) shortens it to a recheck.
-    static func wait(for fd: Int32, orExitOf pids: [pid_t], until deadline: Instant?) throws(SystemError) {
-        var fds = [fd]
-        defer { for pidfd in fds.dropFirst() { closeDescriptor(pidfd) } }
+    /// Sleeps until one of `entries` is ready (their `revents` say which), one of `pids`
+    /// exits, or the deadline passes. The pids are watched through pidfds opened and closed
+    /// here. A process already gone ends the wait at once; one that cannot be watched (no
+    /// descriptor left) shortens it to a recheck. Any return is a reason to look around.
+    /// Throws when ppoll fails for a reason that would repeat at once if retried (anything but
+    /// EINTR, which a stop and continue can cause).
+    static func wait(_ entries: inout [pollfd], orExitOf pids: [pid_t] = [], until deadline: Instant?) throws(SystemError) {
+        let watched = entries.count
+        defer {
+            for entry in entries[watched...] { closeDescriptor(entry.fd) }
+            entries.removeLast(entries.count - watched)
+        }
         var until = deadline
         for pid in pids {
             let pidfd = clinux_pidfd_open(pid)
             if pidfd >= 0 {
-                fds.append(pidfd)
+                entries.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0))
             } else if clinux_errno() == ESRCH {
                 return
             } else {
                 until = min(until ?? Int64.max, Clock.now() + recheckInterval)
             }
         }
-        try wait(for: fds, until: until)
-    }
-
-    /// Any return is a reason to look around. Throws when ppoll fails for a reason that would
-    /// repeat at once if retried (anything but EINTR, which a stop and continue can cause).
-    static func wait(for fds: [Int32], until deadline: Instant?) throws(SystemError) {
-        var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        var timeout = deadline.map { EventWait.remaining(until: $0) } ?? CLinux.timespec()
+        var timeout = until.map { EventWait.remaining(until: $0) } ?? CLinux.timespec()
         let result = entries.withUnsafeMutableBufferPointer { buffer in
             withUnsafePointer(to: &timeout) { timeoutPointer in
                 valueOrErrno(retryOnInterrupt: false) {
-                    ppoll(buffer.baseAddress, nfds_t(buffer.count), deadline == nil ? nil : timeoutPointer, nil)
+                    ppoll(buffer.baseAddress, nfds_t(buffer.count), until == nil ? nil : timeoutPointer, nil)
                 }
             }
         }

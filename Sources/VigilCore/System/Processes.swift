@@ -72,8 +72,8 @@ enum Processes {
         readFile("/proc/\(pid)/\(name)")
     }
 
-    /// A small file's whole contents, or nil when it cannot be opened.
-    static func readFile(_ path: String) -> [UInt8]? {
+    /// A small file's whole contents (at most `limit` bytes), or nil when it cannot be opened.
+    static func readFile(_ path: String, limit: Int = Int.max) -> [UInt8]? {
         let fd = path.withCString { clinux_open_read($0) }
         guard fd >= 0 else { return nil }
         defer { closeDescriptor(fd) }
@@ -83,6 +83,7 @@ enum Processes {
             let result = chunk.withUnsafeMutableBytes { raw in valueOrErrno { read(fd, raw.baseAddress, raw.count) } }
             guard case .success(let count) = result, count > 0 else { break }
             bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count >= limit { break }
         }
         return bytes
     }

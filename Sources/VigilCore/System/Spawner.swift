@@ -1,12 +1,13 @@
 import CLinux
 
-/// Starts the main child.
+/// Starts the main child, the supervised processes and their readiness checks.
 ///
 /// The usual path is posix_spawn, which needs no fork: glibc clones with CLONE_VM and
-/// CLONE_VFORK and runs only async-signal-safe steps before exec. Two things are beyond it,
+/// CLONE_VFORK and runs only async-signal-safe steps before exec. Three things are beyond it,
 /// and only those go through CLinux's fork-based `clinux_spawn`: taking stdin's terminal as
-/// the controlling terminal of a new session (TIOCSCTTY), and execvp's /bin/sh fallback for a
-/// file that is not an executable format, tried only after posix_spawn reported ENOEXEC.
+/// the controlling terminal of a new session (TIOCSCTTY), switching user and groups, and
+/// execvp's /bin/sh fallback for a file that is not an executable format, tried only after
+/// posix_spawn reported ENOEXEC.
 enum Spawner {
     struct Request {
         /// NULL-terminated argv, passed to exec exactly as given.
@@ -22,11 +23,18 @@ enum Spawner {
         var signalDefaults: sigset_t
         /// The child's signal mask.
         var signalMask: sigset_t
+        /// Its working directory (nil: vigil's, at the time).
+        var directory: String? = nil
+        /// The user and groups it runs as (nil: vigil's).
+        var identity: ProcessSpec.Identity? = nil
+        /// Descriptors that become its stdout and stderr (nil: vigil's).
+        var stdout: Int32? = nil
+        var stderr: Int32? = nil
     }
 
     /// Returns the child's PID, or the errno of the failed spawn or exec.
     static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
-        if request.grouping == .newSession && isatty(0) == 1 { return forkAndExec(request) }
+        if (request.grouping == .newSession && isatty(0) == 1) || request.identity != nil { return forkAndExec(request) }
         let result = posixSpawn(request)
         if case .failure(let error) = result, error.errno == ENOEXEC, request.shellFallback {
             return forkAndExec(request)
@@ -68,6 +76,9 @@ enum Spawner {
             flags |= POSIX_SPAWN_SETSID
         }
         posix_spawnattr_setflags(&attributes, Int16(flags))
+        if let fd = request.stdout { posix_spawn_file_actions_adddup2(&actions, fd, 1) }
+        if let fd = request.stderr { posix_spawn_file_actions_adddup2(&actions, fd, 2) }
+        if let directory = request.directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
 
         var pid: pid_t = 0
         let result = posix_spawnp(&pid, request.argv[0]!, &actions, &attributes, request.argv, request.envp)
@@ -90,8 +101,30 @@ enum Spawner {
         var pid: pid_t = 0
         var defaults = request.signalDefaults
         var mask = request.signalMask
-        let result = clinux_spawn(request.argv, request.envp, flags, &defaults, &mask, &pid)
+        let groups: [gid_t] = request.identity?.groups ?? []
+        let result = withUnsafePointer(to: &defaults) { defaults in
+            withUnsafePointer(to: &mask) { mask in
+                groups.withUnsafeBufferPointer { groups in
+                    spawnWithDirectory(request, flags, defaults, mask, groups, &pid)
+                }
+            }
+        }
         if result != 0 { return .failure(SystemError("exec", errno: result)) }
         return .success(pid)
+    }
+
+    private static func spawnWithDirectory(
+        _ request: Request, _ flags: Int32, _ defaults: UnsafePointer<sigset_t>, _ mask: UnsafePointer<sigset_t>,
+        _ groups: UnsafeBufferPointer<gid_t>, _ pid: inout pid_t
+    ) -> Int32 {
+        var options = clinux_spawn_options(
+            flags: flags, defaults: defaults, mask: mask, directory: nil, switch_ids: request.identity == nil ? 0 : 1,
+            uid: request.identity?.uid ?? 0, gid: request.identity?.gid ?? 0, group_count: groups.count,
+            groups: groups.baseAddress, stdout_fd: request.stdout ?? -1, stderr_fd: request.stderr ?? -1)
+        guard let directory = request.directory else { return clinux_spawn(request.argv, request.envp, &options, &pid) }
+        return directory.withCString { path in
+            options.directory = path
+            return clinux_spawn(request.argv, request.envp, &options, &pid)
+        }
     }
 }

@@ -8,7 +8,7 @@ struct Errno: Error, Equatable {
 
     /// strerror's text.
     var reason: String {
-        guard let text = strerror(rawValue) else { return "error \(rawValue)" }
+        guard let text = strerrordesc_np(rawValue) else { return "error \(rawValue)" }
         return String(cString: text)
     }
 }

@@ -1,0 +1,227 @@
+/// Collects vigil's own options from each source in turn (environment, configuration file,
+/// command line) into one `Configuration`. Every source goes through `set`, so a flag, a
+/// variable and a file key with the same name mean the same thing.
+struct ConfigurationBuilder {
+    let realtime: RealtimeSignals
+    var configuration = Configuration()
+    var pause = false
+    /// Init tasks and sidecars as defined, the file's first.
+    var processes: [ProcessSpec] = []
+    /// Per-process settings given by process name, applied once every process is defined.
+    var settings: [(setting: String, name: String, value: String, place: String)] = []
+    /// The main command from the configuration file.
+    var fileMainCommand: [String]? = nil
+    /// `--prefix-output` without a name: every process.
+    var prefixEverything = false
+    // Lists a source replaces as a whole: `-e` on the command line replaces VIGIL_EXIT_MAP.
+    private var exitMapTouched = false
+    private var rewriteTouched = false
+    private var verbosityCount: Int? = nil
+
+    init(realtime: RealtimeSignals) {
+        self.realtime = realtime
+    }
+
+    /// The next source starts: its first list entry replaces the list.
+    mutating func beginSource() {
+        exitMapTouched = false
+        rewriteTouched = false
+        verbosityCount = nil
+    }
+
+    /// One option from the command line or the file. `value` is nil for a flag given alone;
+    /// `shown` names it in errors (`--grace`, `vigil.toml:3:1: grace`).
+    mutating func set(_ id: OptionID, _ value: String?, shown: String) throws(UsageError) {
+        let text = value ?? ""
+        switch id {
+        case .help, .version, .config:
+            break
+        case .group: configuration.forwardToGroup = try flag(value, shown)
+        case .subreaper: configuration.subreaper = try flag(value, shown) ? .required : .automatic
+        case .warnReap: configuration.warnOnReap = try flag(value, shown)
+        case .repeatStopKills: configuration.repeatedStopKills = try flag(value, shown)
+        case .session: configuration.grouping = try flag(value, shown) ? .newSession : .ownGroup
+        case .pause: pause = try flag(value, shown)
+        case .rewrite:
+            if !rewriteTouched { configuration.rewrite = SignalRewrite() }
+            rewriteTouched = true
+            try addRewrite(text, shown)
+        case .stopSignal:
+            if let (name, signal) = perProcess(text) {
+                settings.append(("stop-signal", name, signal, shown))
+            } else {
+                configuration.stopSignal = try self.signal(text, shown)
+            }
+        case .grace:
+            if let (name, duration) = perProcess(text) {
+                settings.append(("grace", name, duration, shown))
+            } else {
+                configuration.grace = try self.duration(text, shown)
+            }
+        case .killAfter: configuration.killAfter = try duration(text, shown)
+        case .parentDeathSignal: configuration.parentDeathSignal = try signal(text, shown)
+        case .exitMap:
+            if !exitMapTouched { configuration.exitMap = ExitMap() }
+            exitMapTouched = true
+            configuration.exitMap.insert(try exitCode(text, shown))
+        case .verbose:
+            if let value {
+                // A level (the file's `verbose = 2`); above 3 means 3.
+                guard let level = ASCII.parseInteger(value) else {
+                    throw UsageError("\(shown): expected a level from 0 to 3, got '\(value)'")
+                }
+                configuration.verbosity = Int(min(level, Int64(Verbosity.debug)))
+            } else {
+                if verbosityCount == 0 { throw UsageError("-q and -v cannot be combined") }
+                verbosityCount = (verbosityCount ?? Verbosity.warnings) + 1
+                configuration.verbosity = verbosityCount!
+            }
+        case .quiet:
+            if let count = verbosityCount, count > 0 { throw UsageError("-q and -v cannot be combined") }
+            if try flag(value, shown) {
+                verbosityCount = Verbosity.errors
+                configuration.verbosity = Verbosity.errors
+            }
+        case .initTask: try define(.initTask, text, shown)
+        case .sidecar: try define(.sidecar, text, shown)
+        case .required:
+            guard ProcessSettings.isValidName(text.utf8) else { throw UsageError("\(shown): expected a process name, got '\(text)'") }
+            settings.append(("required", text, "true", shown))
+        case .prefixOutput:
+            if let value {
+                guard ProcessSettings.isValidName(value.utf8) else { throw UsageError("\(shown): expected a process name, got '\(value)'") }
+                settings.append(("prefix-output", value, "true", shown))
+            } else {
+                prefixEverything = true
+            }
+        case .ready, .restart, .backoff, .backoffMax, .backoffReset, .maxRestarts, .startTimeout, .env, .workdir, .user:
+            let (name, setting) = try ProcessSettings.target(text, option: shown)
+            settings.append((OptionTable.spec(id).long, name, setting, shown))
+        }
+    }
+
+    /// One `VIGIL_*` variable: flags take 1/0, true/false, yes/no, on/off; lists are commas.
+    mutating func setFromEnvironment(_ id: OptionID, _ value: String, variable: String) throws(UsageError) {
+        switch id {
+        case .group, .subreaper, .warnReap, .repeatStopKills, .session, .pause:
+            try set(id, try boolean(value, variable) ? "true" : "false", shown: variable)
+        case .rewrite, .exitMap:
+            if id == .exitMap { configuration.exitMap = ExitMap() } else { configuration.rewrite = SignalRewrite() }
+            for item in ASCII.split(value, separator: UInt8(ascii: ",")) {
+                if id == .exitMap { configuration.exitMap.insert(try exitCode(item, variable)) } else { try addRewrite(item, variable) }
+            }
+        case .killAfter:
+            configuration.killAfter = value.isEmpty ? nil : try duration(value, variable)
+        case .parentDeathSignal:
+            configuration.parentDeathSignal = value.isEmpty ? nil : try signal(value, variable)
+        case .verbose:
+            guard let level = ASCII.parseInteger(value) else {
+                throw UsageError("\(variable): expected a level from 0 to 3, got '\(value)'")
+            }
+            configuration.verbosity = Int(min(level, Int64(Verbosity.debug)))
+        default:
+            try set(id, value, shown: variable)
+        }
+    }
+
+    /// `--init` or `--sidecar`: a new process at the end of the start order.
+    mutating func define(_ kind: ProcessSpec.Kind, _ text: String, _ shown: String) throws(UsageError) {
+        let (name, command) = try ProcessSettings.namedCommand(text, option: shown)
+        processes.append(ProcessSpec(name: name, kind: kind, command: command))
+    }
+
+    /// What the command line asks for, now that every source is in.
+    mutating func invocation(operands: [Int]) throws(UsageError) -> Invocation {
+        for (index, process) in processes.enumerated() {
+            if ASCII.equals(process.name, "main") {
+                throw UsageError("'main' names the main command; give the process another name (NAME=CMD)")
+            }
+            for other in processes[..<index] where ASCII.equals(other.name, process.name) {
+                throw UsageError("two processes are named '\(process.name)'; name them apart with NAME=CMD")
+            }
+        }
+        for (setting, name, value, place) in settings {
+            if ASCII.equals(name, "main") {
+                try ProcessSettings.check(setting, allowedFor: .main, place: place)
+                try ProcessSettings.apply(setting, value, to: &configuration.main, where: place, realtime: realtime)
+                continue
+            }
+            guard let index = processes.firstIndex(where: { ASCII.equals($0.name, name) }) else {
+                throw UsageError("\(place): no process named '\(name)'")
+            }
+            try ProcessSettings.check(setting, allowedFor: processes[index].kind, place: place)
+            try ProcessSettings.apply(setting, value, to: &processes[index], where: place, realtime: realtime)
+        }
+        if prefixEverything {
+            configuration.main.prefixOutput = true
+            for index in processes.indices { processes[index].prefixOutput = true }
+        }
+        // Inits run first, then sidecars, each in the order given.
+        configuration.processes = processes.filter { $0.kind == .initTask } + processes.filter { $0.kind == .sidecar }
+        configuration.applySessionDefaults()
+
+        if pause {
+            guard operands.isEmpty else { throw UsageError("--pause runs no command, but one was given") }
+            return .pause(configuration)
+        }
+        if !operands.isEmpty { return .run(configuration, command: operands) }
+        if let fileMainCommand {
+            configuration.main.command = fileMainCommand
+            return .run(configuration, command: [])
+        }
+        guard !configuration.processes.isEmpty else { throw UsageError("no command given") }
+        return .pause(configuration)
+    }
+
+    /// `NAME=VALUE` of a per-process `--stop-signal` or `--grace`: signals and durations never
+    /// hold `=`.
+    private func perProcess(_ text: String) -> (String, String)? {
+        let bytes = Array(text.utf8)
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), ProcessSettings.isValidName(bytes[..<equals]) else {
+            return nil
+        }
+        return (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
+    }
+
+    private func flag(_ value: String?, _ shown: String) throws(UsageError) -> Bool {
+        guard let value else { return true }
+        if ASCII.equals(value, "true") { return true }
+        if ASCII.equals(value, "false") { return false }
+        throw UsageError("\(shown): expected true or false, got '\(value)'")
+    }
+
+    private func boolean(_ value: String, _ variable: String) throws(UsageError) -> Bool {
+        let word = ASCII.uppercased(value)
+        for yes in ["1", "TRUE", "YES", "ON"] where ASCII.equals(word, yes) { return true }
+        for no in ["", "0", "FALSE", "NO", "OFF"] where ASCII.equals(word, no) { return false }
+        throw UsageError("\(variable): expected 1 or 0 (true/false, yes/no, on/off), got '\(value)'")
+    }
+
+    private func signal(_ value: String, _ option: String) throws(UsageError) -> Int32 {
+        guard let number = SignalNames.parse(value, realtime: realtime) else {
+            throw UsageError("\(option): unknown signal '\(value)'")
+        }
+        return number
+    }
+
+    private mutating func addRewrite(_ value: String, _ option: String) throws(UsageError) {
+        guard let (from, to) = SignalRewrite.parsePair(value, realtime: realtime) else {
+            throw UsageError("\(option): expected FROM:TO with signal names or numbers (TO may be 0 or none), got '\(value)'")
+        }
+        configuration.rewrite.set(from, to: to)
+    }
+
+    private func duration(_ value: String, _ option: String) throws(UsageError) -> Int64 {
+        guard let nanoseconds = Durations.parse(value) else {
+            throw UsageError("\(option): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
+        }
+        return nanoseconds
+    }
+
+    private func exitCode(_ value: String, _ option: String) throws(UsageError) -> UInt8 {
+        guard let code = ASCII.parseInteger(value), code <= 255 else {
+            throw UsageError("\(option): exit code must be 0 to 255, got '\(value)'")
+        }
+        return UInt8(code)
+    }
+}

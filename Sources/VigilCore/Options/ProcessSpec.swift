@@ -1,0 +1,72 @@
+/// One process vigil supervises besides the main command: an init task or a sidecar, as the
+/// command line (`--init`, `--sidecar` and the per-process flags) or the configuration file
+/// describes it. The main process has one too (named `main`), for its own settings.
+struct ProcessSpec: Equatable {
+    enum Kind: Equatable {
+        /// Runs to completion, in order, before anything else.
+        case initTask
+        /// Long-running, restarted, started in order and ready before the next.
+        case sidecar
+        /// The command after `--`: its exit ends the container.
+        case main
+    }
+
+    enum Restart: Equatable {
+        case always, onFailure, never
+    }
+
+    /// How vigil knows a sidecar is ready.
+    enum Readiness: Equatable {
+        /// The command exits 0.
+        case exec([String])
+        /// A TCP connection to the address (IPv4, network byte order) and port succeeds.
+        case tcp(address: UInt32, port: UInt16)
+        /// The process sends `READY=1` to `NOTIFY_SOCKET` (systemd's sd_notify).
+        case notify
+    }
+
+    /// A user and group to run as, resolved from the image's /etc/passwd and /etc/group.
+    struct Identity: Equatable {
+        var uid: UInt32
+        var gid: UInt32
+        /// Supplementary groups.
+        var groups: [UInt32]
+    }
+
+    var name: String
+    var kind: Kind
+    /// The exact argv. Empty for the main process (its argv is the command line's).
+    var command: [String]
+    var restart = Restart.always
+    /// Restarts back off from `backoff`, doubling to `backoffMax`; a process that ran
+    /// `backoffReset` starts again from `backoff`.
+    var backoff: Int64 = 1 * Durations.second
+    var backoffMax: Int64 = 30 * Durations.second
+    var backoffReset: Int64 = 60 * Durations.second
+    /// At most this many restarts, then it stays down (nil: no limit).
+    var maxRestarts: Int? = nil
+    /// Its stopping for good stops the container.
+    var required = false
+    var readiness: Readiness? = nil
+    /// How long a readiness check may take before the start counts as failed.
+    var startTimeout: Int64 = 60 * Durations.second
+    /// Sent to stop it (nil: the global stop signal).
+    var stopSignal: Int32? = nil
+    /// Its share of the grace period (nil: all that is left).
+    var grace: Int64? = nil
+    /// Added to vigil's environment, in order; a later entry wins.
+    var environment: [String] = []
+    var workingDirectory: String? = nil
+    /// `USER[:GROUP]` as given; resolved into `identity` from the image's account files
+    /// before anything starts.
+    var user: String? = nil
+    var identity: Identity? = nil
+    /// Relay its output line by line with a `name | ` prefix.
+    var prefixOutput = false
+
+    init(name: String, kind: Kind, command: [String]) {
+        self.name = name
+        self.kind = kind
+        self.command = command
+    }
+}

@@ -1,0 +1,106 @@
+import CLinux
+
+extension InitProcess {
+    /// Performs the supervisor's actions, and feeds back what starting things reports.
+    /// Returns an exit code when one of them is "exit".
+    mutating func perform(_ actions: [SupervisorAction]) -> Int32? {
+        for action in actions {
+            switch action {
+            case .send(let signal, let target):
+                if signal == SIGCONT, let group = terminalGroup, let error = Terminal.giveBack(to: group) {
+                    log.debug("cannot give the terminal back: \(error.description)")
+                }
+                let error: SystemError?
+                switch target {
+                case .process(let pid):
+                    if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
+                    error = Processes.signal(pid, signal)
+                case .processGroup(let leader):
+                    if signal == SIGKILL { log.info("sending SIGKILL to the process group of \(leader)") }
+                    error = Processes.signalGroup(of: leader, signal)
+                }
+                if let error {
+                    log.warning("cannot forward \(SignalNames.name(of: signal)): \(error.description)")
+                }
+            case .signalLeftovers(let signal):
+                let signalled = leftovers.signalAll(signal, describe: log.verbosity >= Verbosity.info)
+                if !signalled.isEmpty { log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))") }
+            case .killLeftovers(let reason):
+                let killed = leftovers.killAll()
+                if !killed.isEmpty { log.warning("\(describe(reason)); sent SIGKILL to \(list(killed))") }
+            case .stopSelf:
+                log.debug("stopping with the child")
+                ProcessSetup.stopSelf()
+            case .reportStragglers(let after):
+                let left = leftovers.stillAlive()
+                log.warning("processes still left \(Durations.format(after)) after SIGKILL\(left.isEmpty ? "" : ": " + list(left, withState: true)); exiting anyway")
+            case .start(let index, let spec):
+                guard let launcher else { continue }
+                let result = launcher.spawn(index, spec, argv: nil, words: spec.command)
+                if case .success(let pid) = result { log.info("\(spec.name): started (pid \(pid))") }
+                if let code = handle(.spawned(index, result)) { return code }
+            case .startMain:
+                guard let channel, let errno = spawnMain(channel) else { continue }
+                let code = configuration.exitCodes.forSpawnFailure(errno: errno)
+                // Nothing else runs: exit at once, as before there were supervised processes.
+                if configuration.processes.isEmpty { return code }
+                if let exit = handle(.mainCouldNotStart(code: code)) { return exit }
+            case .check(let index, let readiness):
+                guard let launcher else { continue }
+                let event: Event
+                switch readiness {
+                case .exec(let words): event = .checkSpawned(index, launcher.spawnCheck(words))
+                case .tcp(let address, let port): event = .checkResult(index, passed: launcher.probe(index, address: address, port: port))
+                case .notify: continue
+                }
+                if let code = handle(event) { return code }
+            case .note(let note):
+                report(note)
+            case .exit(let code):
+                return code
+            }
+        }
+        return nil
+    }
+
+    private func report(_ note: ProcessNote) {
+        switch note {
+        case .ready(let name): log.info("\(name): ready")
+        case .exited(let name, let code, let delay):
+            if let delay {
+                log.warning("\(name): exited with code \(code); restarting in \(Durations.format(delay))")
+            } else {
+                log.info("\(name): exited with code \(code)")
+            }
+        case .failed(let name, let code, let required):
+            if required {
+                log.error("\(name): exited with code \(code) and stays down; stopping everything")
+            } else {
+                log.warning("\(name): exited with code \(code) and stays down")
+            }
+        case .startTimedOut(let name): log.warning("\(name): not ready in time; stopping it")
+        case .cannotStart(let name, let errno): log.error("\(name): cannot run: \(SystemError.reason(errno))")
+        case .stopping(let name, let signal): log.info("\(name): stopping with \(SignalNames.name(of: signal))")
+        case .killing(let name): log.warning("\(name): still running at the end of its grace; sending SIGKILL")
+        }
+    }
+}
+
+private func describe(_ reason: KillReason) -> String {
+    switch reason {
+    case .noGracePeriod: return "no grace period"
+    case .repeatedStopRequest: return "repeated stop request"
+    case .graceExpired(let grace): return "grace period of \(Durations.format(grace)) expired"
+    }
+}
+
+/// "12 (sleep), 13 (sh)", with each state letter when asked: "12 (sleep) D".
+private func list(_ entries: [ProcessEntry], withState: Bool = false) -> LogText {
+    var text: LogText = ""
+    for entry in entries {
+        if !text.bytes.isEmpty { text.append(", ") }
+        text.append("\(entry.pid) (\(entry.name))")
+        if withState { text.append(" \(String(decoding: [entry.state], as: UTF8.self))") }
+    }
+    return text
+}

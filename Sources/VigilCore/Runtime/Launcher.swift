@@ -1,0 +1,184 @@
+import CLinux
+
+/// Starts what the supervisor asks for (the main command, init tasks, sidecars, exec
+/// readiness checks) with what each is given: its argv and environment, its working
+/// directory and user, its notify socket, its output pipes. It owns those descriptors for
+/// vigil's lifetime. `spawn` is the one place a child is started.
+final class Launcher {
+    let configuration: Configuration
+    let signals: InheritedSignals
+    let ownPID: pid_t
+    /// Output pipes, for processes whose output is relayed.
+    let relay = OutputRelay()
+    /// The notify socket of each sidecar that has a `notify` check, by process index.
+    private(set) var notifySockets: [(process: Int, fd: Int32, name: String)] = []
+    /// Output pipes by process index (`mainIndex` for the main command).
+    private var pipes: [(process: Int, stdout: Int32, stderr: Int32)] = []
+    /// TCP connections under way, by process index.
+    private var probes: [(process: Int, fd: Int32)] = []
+    /// /dev/null, for the output of readiness checks.
+    private var null: Int32 = -1
+    static let mainIndex = -1
+
+    init(configuration: Configuration, signals: InheritedSignals, ownPID: pid_t) {
+        self.configuration = configuration
+        self.signals = signals
+        self.ownPID = ownPID
+    }
+
+    /// Sockets and pipes, made before anything starts: a failure is said once, and that
+    /// process then goes without (its check cannot pass; its output is not prefixed).
+    func prepare(log: Log) {
+        for (index, spec) in configuration.processes.enumerated() {
+            if case .notify = spec.readiness {
+                let name = "vigil-\(ownPID)-\(spec.name)"
+                let fd = clinux_notify_socket(name)
+                if fd >= 0 {
+                    notifySockets.append((index, fd, name))
+                } else {
+                    log.warning("\(spec.name): cannot make its notify socket: \(SystemError.last("bind").description)")
+                }
+            }
+            if spec.prefixOutput { addPipes(index, spec.name, log) }
+        }
+        if configuration.main.prefixOutput { addPipes(Launcher.mainIndex, configuration.main.name, log) }
+    }
+
+    private func addPipes(_ index: Int, _ name: String, _ log: Log) {
+        if let (stdout, stderr) = relay.add(name: name) {
+            pipes.append((index, stdout, stderr))
+        } else {
+            log.warning("\(name): cannot make pipes for its output: \(SystemError.last("pipe2").description)")
+        }
+    }
+
+    /// Starts process `index` (or the main command, `mainIndex`) with `argv`. `base` is the
+    /// request made so far (grouping, terminal); the spec adds the rest.
+    func spawn(_ index: Int, _ spec: ProcessSpec, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
+               words: [String], base: Spawner.Request? = nil) -> Result<pid_t, SystemError> {
+        var extra = spec.environment
+        if let socket = notifySockets.first(where: { $0.process == index }) { extra.append("NOTIFY_SOCKET=@" + socket.name) }
+        return CArguments.with(words) { ownArgv in
+            Environment.with(extra) { envp in
+                var request = base ?? Spawner.Request(
+                    argv: argv ?? ownArgv, envp: envp, grouping: .ownGroup, shellFallback: configuration.shellFallback,
+                    signalDefaults: signals.changed, signalMask: emptyMask)
+                request.argv = argv ?? ownArgv
+                request.envp = envp
+                request.directory = spec.workingDirectory
+                request.identity = spec.identity
+                if let pipe = pipes.first(where: { $0.process == index }) {
+                    request.stdout = pipe.stdout
+                    request.stderr = pipe.stderr
+                }
+                return Spawner.spawn(request)
+            }
+        }
+    }
+
+    /// Starts an exec readiness check: its own group, output to /dev/null.
+    func spawnCheck(_ words: [String]) -> pid_t? {
+        if null < 0 { null = clinux_open_read("/dev/null") }
+        return CArguments.with(words) { argv in
+            Environment.with([]) { envp in
+                var request = Spawner.Request(
+                    argv: argv, envp: envp, grouping: .ownGroup, signalDefaults: signals.changed, signalMask: emptyMask)
+                if null >= 0 {
+                    request.stdout = null
+                    request.stderr = null
+                }
+                if case .success(let pid) = Spawner.spawn(request) { return pid }
+                return nil
+            }
+        }
+    }
+
+    /// One TCP readiness attempt: true when it connected, false when it failed, nil when it
+    /// is still under way (looked at again on the next attempt).
+    func probe(_ index: Int, address: UInt32, port: UInt16) -> Bool? {
+        if let pending = probes.firstIndex(where: { $0.process == index }) {
+            let fd = probes[pending].fd
+            let outcome = clinux_tcp_probe_finish(fd)
+            if outcome == 0 { return nil }
+            probes.remove(at: pending)
+            return outcome == 1
+        }
+        var fd: Int32 = -1
+        switch clinux_tcp_probe(address, port, &fd) {
+        case 1: return true
+        case 0:
+            probes.append((index, fd))
+            return nil
+        default: return false
+        }
+    }
+
+    /// Datagrams on the notify sockets that say `READY=1`: which process, and who sent it.
+    func readyNotifications() -> [(process: Int, sender: pid_t)] {
+        var ready: [(process: Int, sender: pid_t)] = []
+        var buffer = [CChar](repeating: 0, count: 4096)
+        for socket in notifySockets {
+            while true {
+                var sender: pid_t = 0
+                let length = buffer.withUnsafeMutableBufferPointer {
+                    clinux_notify_receive(socket.fd, $0.baseAddress, $0.count, &sender)
+                }
+                guard length >= 0 else { break }
+                // sd_notify: newline-separated assignments; READY=1 is the one vigil reads.
+                let bytes = buffer[0..<length].map { UInt8(bitPattern: $0) }
+                for line in bytes.split(separator: 0x0A) where ASCII.equals(line, "READY=1") {
+                    ready.append((socket.process, sender))
+                }
+            }
+        }
+        return ready
+    }
+
+    private var emptyMask: sigset_t {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        return mask
+    }
+}
+
+/// A NULL-terminated C argument vector made from Strings, alive for one call.
+enum CArguments {
+    static func with<T>(_ words: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
+        var pointers: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
+        pointers.append(nil)
+        defer { for pointer in pointers { free(pointer) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// vigil's environment with `extra` (`KEY=VALUE`) added, a later entry replacing an earlier
+/// one with the same key, as a C vector alive for one call.
+enum Environment {
+    static func with<T>(_ extra: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
+        var pointers: [UnsafeMutablePointer<CChar>?] = []
+        var owned: [UnsafeMutablePointer<CChar>?] = []
+        defer { for pointer in owned { free(pointer) } }
+        var inherited = clinux_envp()
+        while let entry = inherited?.pointee {
+            if !extra.contains(where: { sameKey($0, entry) }) { pointers.append(entry) }
+            inherited = inherited?.advanced(by: 1)
+        }
+        for (index, entry) in extra.enumerated() where !extra[(index + 1)...].contains(where: { sameKey($0, entry) }) {
+            let copy = strdup(entry)
+            owned.append(copy)
+            pointers.append(copy)
+        }
+        pointers.append(nil)
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    private static func sameKey(_ text: String, _ entry: UnsafePointer<CChar>) -> Bool {
+        sameKey(text, String(cString: entry))
+    }
+
+    private static func sameKey(_ a: String, _ b: String) -> Bool {
+        let left = a.utf8.prefix { $0 != UInt8(ascii: "=") }
+        let right = b.utf8.prefix { $0 != UInt8(ascii: "=") }
+        return left.elementsEqual(right)
+    }
+}
