@@ -27,7 +27,7 @@ enum Usage {
                 left += "    "
             }
             left += "--" + spec.long
-            if let value = spec.valueName { left += " " + value }
+            if let value = spec.valueName { left += spec.optionalValue ? "[=" + value + "]" : " " + value }
             text += pad(left, to: 32) + spec.summary + "\n"
         }
         text += "\nEnvironment (the command line wins):\n"
