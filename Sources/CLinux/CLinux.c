@@ -329,6 +329,62 @@ ssize_t clinux_notify_receive(int fd, char *buffer, size_t size, pid_t *sender) 
     return length;
 }
 
+static socklen_t abstract_address(struct sockaddr_un *address, const char *name) {
+    memset(address, 0, sizeof *address);
+    address->sun_family = AF_UNIX;
+    size_t length = strlen(name);
+    if (length + 1 > sizeof address->sun_path) length = sizeof address->sun_path - 1;
+    memcpy(address->sun_path + 1, name, length);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length);
+}
+
+int clinux_control_listen(const char *name, int backlog) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(&address, name);
+    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, backlog) != 0) {
+        int error = errno;
+        close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
+
+int clinux_control_accept(int fd, uid_t *uid, pid_t *pid) {
+    int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (client < 0) return -1;
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(client, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        int error = errno;
+        close(client);
+        errno = error;
+        return -1;
+    }
+    *uid = credentials.uid;
+    *pid = credentials.pid;
+    return client;
+}
+
+int clinux_control_connect(const char *name, int timeout_ms) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct timeval timeout = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(&address, name);
+    if (connect(fd, (struct sockaddr *)&address, length) != 0) {
+        int error = errno;
+        close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
+
 int clinux_output_pipe(int fds[2]) {
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
     int flags = fcntl(fds[1], F_GETFL);

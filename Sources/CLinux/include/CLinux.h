@@ -128,6 +128,16 @@ int clinux_notify_socket(const char *name);
 /// when there is none).
 ssize_t clinux_notify_receive(int fd, char *buffer, size_t size, pid_t *sender);
 
+/// A non-blocking stream socket listening on the abstract address `name` (backlog
+/// `backlog`). Returns the descriptor or -1.
+int clinux_control_listen(const char *name, int backlog);
+/// Accepts one connection, non-blocking and close-on-exec, with the peer's uid and pid
+/// (SO_PEERCRED). Returns the descriptor, or -1 (EAGAIN when none is waiting).
+int clinux_control_accept(int fd, uid_t *uid, pid_t *pid);
+/// Connects to the abstract address `name`, with sends and receives that give up after
+/// `timeout_ms`. Returns the descriptor or -1.
+int clinux_control_connect(const char *name, int timeout_ms);
+
 /// A pipe whose read end is non-blocking and whose write end blocks (it is a child's stdout):
 /// both close-on-exec.
 int clinux_output_pipe(int fds[2]);

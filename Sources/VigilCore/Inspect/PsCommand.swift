@@ -78,17 +78,6 @@ struct PsOptions: Equatable, Sendable {
         """
 }
 
-/// Subcommands of vigil. Recognised only as the first argument and only under vigil's own
-/// name (the caller checks the name): `vigil -- ps` still runs a program called `ps`.
-enum Subcommands {
-    /// Runs the subcommand that `arguments[1]` names and returns its exit code; nil when
-    /// `arguments[1]` names none.
-    static func run(_ arguments: [String]) -> Int32? {
-        guard arguments.count >= 2, ASCII.equals(arguments[1], "ps") else { return nil }
-        return PsCommand.run(Array(arguments[2...]))
-    }
-}
-
 enum PsCommand {
     static func run(_ arguments: [String]) -> Int32 {
         let options: PsOptions

@@ -89,6 +89,10 @@ struct Configuration: Equatable {
     /// output); its command is the command line's, or the configuration file's.
     var main = ProcessSpec(name: "main", kind: .main, command: [])
 
+    /// Serve `vigil status`, `vigil check` and the control commands (vigil's own name only:
+    /// under tini's and dumb-init's names nothing changes).
+    var controlChannel = true
+
     // MARK: Logging
 
     /// 0 errors only, 1 warnings (default), 2 info, 3 and up debug (`-q`, `-v`).

@@ -39,6 +39,7 @@ enum Personality: Equatable {
         case .vigil:
             break
         case .tini:
+            configuration.controlChannel = false
             configuration.mainChildExit = .exitAtOnce
             configuration.subreaper = .off(warn: true)
             configuration.shellFallback = true
@@ -47,6 +48,7 @@ enum Personality: Equatable {
             configuration.logStyle = .bracketed("tini")
             configuration.wording = .tini
         case .dumbInit:
+            configuration.controlChannel = false
             configuration.mainChildExit = .forwardTermAndExit
             configuration.subreaper = .off(warn: false)
             configuration.shellFallback = true

@@ -34,6 +34,8 @@ struct InitProcess {
     var command: Command? = nil
     /// Where signals come from; set once, at the start.
     var channel: SignalChannel? = nil
+    /// Where `vigil status` and the control commands come from.
+    var control: ControlChannel? = nil
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
@@ -65,6 +67,10 @@ struct InitProcess {
                 : "/proc does not show this PID namespace (not mounted, or another namespace's): at the end only the child's process group can be stopped, and no process is named")
         }
 
+        if configuration.controlChannel {
+            control = ControlChannel.open()
+            if control == nil { log.info("no control channel: \(SystemError.last("bind").description)") }
+        }
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
         launcher.prepare(log: log)
         self.launcher = launcher
@@ -82,6 +88,7 @@ struct InitProcess {
     /// What is said on the way out: relayed output still waiting.
     private func finish(_ code: Int32) -> Int32 {
         launcher?.relay.flush()
+        control?.close()
         return code
     }
 
@@ -152,7 +159,7 @@ struct InitProcess {
         switch result {
         case .success(let child):
             if configuration.grouping != .callersGroup { childGroup = child }
-            supervisor.started(mainChild: child, foreground: request.takeTerminal)
+            supervisor.started(mainChild: child, foreground: request.takeTerminal, at: Clock.now())
             if request.takeTerminal { terminalGroup = child }
             messages.spawned(command.name, child, foreground: request.takeTerminal)
             return nil
@@ -203,7 +210,7 @@ struct InitProcess {
     /// one sigtimedwait does it. Otherwise signals come through the signalfd, polled together
     /// with the rest; processes that are not vigil's children are watched through pidfds.
     private mutating func wait(_ channel: SignalChannel, watching left: Leftovers.Remaining) throws(SystemError) -> Int32? {
-        var deadline = supervisor.deadline
+        var deadline = earliest(supervisor.deadline, control?.deadline)
         if left == .unwatchable {
             let recheck = Clock.now() + EventWait.recheckInterval
             deadline = min(deadline ?? recheck, recheck)
@@ -212,15 +219,21 @@ struct InitProcess {
         if case .others(let roots) = left { pids = roots }
         let notify = launcher?.notifySockets ?? []
         let relay = launcher?.relay
-        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true {
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control == nil {
             if let signal = try channel.waitForOne(until: deadline) { return receive(signal) }
             return nil
         }
         var entries = [pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)]
         entries += notify.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
         entries += relay?.pollEntries() ?? []
+        entries += control?.pollEntries() ?? []
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
         relay?.pump()
+        if let control {
+            for (client, line) in control.pump(now: Clock.now(), log: log) {
+                if let code = answer(client, line, on: control) { return code }
+            }
+        }
         for (process, sender) in launcher?.readyNotifications() ?? [] {
             if let code = handle(.notified(process, sender: sender)) { return code }
         }
@@ -228,6 +241,20 @@ struct InitProcess {
             if let code = receive(signal) { return code }
         }
         return nil
+    }
+
+    /// Answers one control request, and performs what it asks.
+    private mutating func answer(_ client: Int32, _ line: [UInt8], on control: ControlChannel) -> Int32? {
+        let request: ControlProtocol.Request
+        do {
+            request = try ControlProtocol.parse(line, realtime: .current)
+        } catch {
+            control.answer(client, ControlProtocol.Reply(error: error.message))
+            return nil
+        }
+        let (reply, actions) = supervisor.control(request, at: Clock.now(), ownPID: ownPID)
+        control.answer(client, reply)
+        return perform(actions)
     }
 
     /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap". A
@@ -309,4 +336,10 @@ struct InitProcess {
         }
         return perform(actions)
     }
+}
+
+private func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return min(a, b)
 }

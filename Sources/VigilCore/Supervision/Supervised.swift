@@ -17,6 +17,8 @@ struct Supervised: Equatable {
         case exited
         /// Down for good: an init task that failed, or a sidecar that may not restart.
         case failed
+        /// Stopped on request (`vigil stop`), and kept down until `vigil start`.
+        case held
     }
 
     let spec: ProcessSpec
@@ -33,6 +35,11 @@ struct Supervised: Equatable {
     var nextCheck: Instant? = nil
     /// When a start that is not ready yet counts as failed.
     var startDeadline: Instant? = nil
+    /// Being stopped on request: when gone, it is held down (`vigil stop`) or started again
+    /// at once (`vigil restart`), neither counting as a failure.
+    var onRequestedStop: RequestedStop? = nil
+
+    enum RequestedStop: Equatable { case holdDown, restart }
 
     init(spec: ProcessSpec) {
         self.spec = spec
@@ -47,6 +54,20 @@ struct Supervised: Equatable {
 
     /// Alive: started and not yet reaped.
     var isAlive: Bool { pid != nil }
+
+    /// The state's name for `vigil status`.
+    var stateName: String {
+        switch state {
+        case .waiting: return "waiting"
+        case .starting: return "starting"
+        case .running: return spec.readiness == nil ? "running" : "ready"
+        case .backingOff: return "backing-off"
+        case .stopping: return "stopping"
+        case .exited: return "exited"
+        case .failed: return "failed"
+        case .held: return "stopped"
+        }
+    }
 
     /// Whether an exit with `code` (the shell's convention) is to be followed by a restart.
     func restartsAfter(exitCode code: Int32) -> Bool {

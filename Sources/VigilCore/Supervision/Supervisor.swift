@@ -105,9 +105,13 @@ struct Supervisor {
     let policy: Policy
     private(set) var phase = Phase.starting
     /// Init tasks and sidecars, in start order, each with its state.
-    private(set) var processes: [Supervised]
+    // Changed only by the supervisor itself (here and in its extensions).
+    var processes: [Supervised]
     /// Set by the first stop request or failure that starts the end: nothing restarts after.
-    private var ending = false
+    private(set) var ending = false
+    /// When the main child started, and how it ended (for `vigil status`).
+    private(set) var mainStartedAt: Instant? = nil
+    private(set) var mainExit: Int32? = nil
     /// What vigil exits with when something other than the main child decides it (a failed
     /// init task, a required sidecar down for good, a stop request before the main started).
     private var exitOverride: Int32? = nil
@@ -172,8 +176,9 @@ struct Supervisor {
     }
 
     /// The main child started. `foreground`: it was given the terminal.
-    mutating func started(mainChild pid: Int32, foreground: Bool = false) {
+    mutating func started(mainChild pid: Int32, foreground: Bool = false, at now: Instant = 0) {
         precondition(phase == .starting || isBringingUp, "the main child starts once")
+        mainStartedAt = now
         phase = .running(MainChild(pid: pid, stopsVigilWhenStopped: foreground && !policy.isNamespaceInit))
     }
 
@@ -339,6 +344,7 @@ struct Supervisor {
         guard case .running(let child) = phase, pid == child.pid else { return [] }
         if case .stopped = state { return child.stopsVigilWhenStopped ? [.stopSelf] : [] }
         guard let code = state.exitCode else { return [] }
+        mainExit = code
         let exitCode = exitOverride ?? policy.exitMap.apply(code)
         switch policy.mainChildExit {
         case .exitAtOnce:
@@ -363,6 +369,12 @@ struct Supervisor {
         let startedAt: Instant
         switch processes[index].state {
         case .starting(_, let since), .running(_, let since): startedAt = since
+        case .stopping(_, _, _) where processes[index].onRequestedStop != nil:
+            // Stopped on request: held down, or started again at once; not a failure.
+            let request = processes[index].onRequestedStop
+            processes[index].onRequestedStop = nil
+            processes[index].state = .held
+            return request == .restart && !ending ? restart(index, at: now) : stopNextProcess(at: now)
         case .stopping:
             // Stopped as part of the shutdown: the next one's turn.
             processes[index].state = .exited
@@ -438,8 +450,10 @@ struct Supervisor {
             case .stopping(let pid, let deadline, let killed) where deadline <= now:
                 if killed {
                     // Not gone even after SIGKILL: the next one's turn anyway.
-                    processes[index].state = .exited
-                    actions += stopNextProcess(at: now)
+                    let requested = processes[index].onRequestedStop
+                    processes[index].onRequestedStop = nil
+                    processes[index].state = requested == nil ? .exited : .held
+                    actions += requested == .restart && !ending ? restart(index, at: now) : stopNextProcess(at: now)
                 } else {
                     processes[index].state = .stopping(pid: pid, deadline: stopDeadline(now, index, afterKill: true), killed: true)
                     actions += [.note(.killing(name: processes[index].spec.name)), .send(signal: SIGKILL, to: .processGroup(pid))]

@@ -1,0 +1,164 @@
+import CLinux
+
+/// The running vigil's control channel: a Unix stream socket that `vigil status`, `vigil
+/// check` and the control commands connect to.
+///
+/// The socket is abstract (a name, not a file): it needs no writable directory, so it works
+/// with a read-only root filesystem and an image without /run, and it disappears with vigil.
+/// Abstract names live in the network namespace, which a pod's containers share, so the name
+/// holds the PID and mount namespaces' identities: each container's vigil has its own, and a
+/// client started in the container (`docker exec`, `kubectl exec`) computes the same one.
+///
+/// It never blocks or slows vigil: everything is non-blocking, a request is one short line,
+/// at most `maximumClients` connections are served at once, and a client that has not sent
+/// its request within `clientTimeout` is dropped. Only root, or the user vigil runs as, may
+/// connect. With no client connected it costs nothing: vigil wakes only when one connects.
+final class ControlChannel {
+    static let maximumClients = 8
+    static let clientTimeout = 2 * Durations.second
+
+    private struct Client {
+        let fd: Int32
+        let deadline: Instant
+        var request: [UInt8] = []
+        /// The reply still to send, once the request is in.
+        var reply: [UInt8]? = nil
+    }
+
+    let fd: Int32
+    private var clients: [Client] = []
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    /// The channel's name in this container: the same for vigil and for a client in it.
+    static var name: String {
+        "vigil-control:" + namespace("pid") + ":" + namespace("mnt")
+    }
+
+    private static func namespace(_ kind: String) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = buffer.withUnsafeMutableBufferPointer { readlink("/proc/self/ns/" + kind, $0.baseAddress!, $0.count - 1) }
+        guard count > 0 else { return "?" }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Listens; nil (with errno set) when the name is taken or sockets cannot be made.
+    static func open() -> ControlChannel? {
+        let fd = clinux_control_listen(name, Int32(maximumClients))
+        return fd >= 0 ? ControlChannel(fd: fd) : nil
+    }
+
+    /// What to wait for: new connections (unless full), requests to read, replies to send.
+    func pollEntries() -> [pollfd] {
+        var entries: [pollfd] = []
+        if clients.count < ControlChannel.maximumClients { entries.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        for client in clients {
+            entries.append(pollfd(fd: client.fd, events: Int16(client.reply == nil ? POLLIN : POLLOUT), revents: 0))
+        }
+        return entries
+    }
+
+    /// The earliest client timeout, to wake for.
+    var deadline: Instant? { clients.map { $0.deadline }.min() }
+
+    /// Accepts and reads without blocking. Returns the complete requests, by client
+    /// descriptor; refused connections and bad requests are answered or dropped here.
+    func pump(now: Instant, log: Log) -> [(client: Int32, line: [UInt8])] {
+        acceptClients(now: now, log: log)
+        var requests: [(client: Int32, line: [UInt8])] = []
+        var index = 0
+        while index < clients.count {
+            if clients[index].deadline <= now {
+                drop(index)
+                continue
+            }
+            if clients[index].reply != nil {
+                if send(index) { index += 1 }
+                continue
+            }
+            var chunk = [UInt8](repeating: 0, count: 512)
+            let client = clients[index].fd
+            let result = chunk.withUnsafeMutableBytes { raw in valueOrErrno { read(client, raw.baseAddress, raw.count) } }
+            switch result {
+            case .success(0):
+                drop(index)
+                continue
+            case .success(let count):
+                clients[index].request += chunk[0..<count]
+                if let newline = clients[index].request.firstIndex(of: 0x0A) {
+                    requests.append((client, Array(clients[index].request[..<newline])))
+                    clients[index].reply = []
+                } else if clients[index].request.count > ControlProtocol.maximumRequest {
+                    answer(client, ControlProtocol.Reply(error: "request too long"))
+                }
+            case .failure(let errno) where errno.rawValue == EAGAIN:
+                break
+            case .failure:
+                drop(index)
+                continue
+            }
+            index += 1
+        }
+        return requests
+    }
+
+    /// Sends `reply` to `client` (as far as it takes it now; the rest on later wake-ups).
+    func answer(_ client: Int32, _ reply: ControlProtocol.Reply) {
+        guard let index = clients.firstIndex(where: { $0.fd == client }) else { return }
+        clients[index].reply = Array(reply.text.utf8)
+        _ = send(index)
+    }
+
+    /// Drops every client, at exit.
+    func close() {
+        while !clients.isEmpty { drop(0) }
+        closeDescriptor(fd)
+    }
+
+    private func acceptClients(now: Instant, log: Log) {
+        while clients.count < ControlChannel.maximumClients {
+            var uid: uid_t = 0
+            var pid: pid_t = 0
+            let client = clinux_control_accept(fd, &uid, &pid)
+            guard client >= 0 else { return }
+            guard uid == 0 || uid == geteuid() else {
+                log.warning("refused a control connection from uid \(Int64(uid)) (pid \(pid))")
+                closeDescriptor(client)
+                continue
+            }
+            clients.append(Client(fd: client, deadline: now + ControlChannel.clientTimeout))
+        }
+    }
+
+    /// Writes the reply; true when the client stays (more to send), false when it was dropped.
+    private func send(_ index: Int) -> Bool {
+        guard let reply = clients[index].reply, !reply.isEmpty else {
+            // An empty reply means "not answered yet".
+            return true
+        }
+        let client = clients[index].fd
+        let result = reply.withUnsafeBufferPointer { buffer in
+            valueOrErrno { CLinux.send(client, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        }
+        switch result {
+        case .success(let count) where count == reply.count:
+            drop(index)
+            return false
+        case .success(let count):
+            clients[index].reply = Array(reply[count...])
+            return true
+        case .failure(let errno) where errno.rawValue == EAGAIN:
+            return true
+        case .failure:
+            drop(index)
+            return false
+        }
+    }
+
+    private func drop(_ index: Int) {
+        closeDescriptor(clients[index].fd)
+        clients.remove(at: index)
+    }
+}
