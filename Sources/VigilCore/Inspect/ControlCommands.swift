@@ -28,7 +28,12 @@ enum ControlClient {
             return .failure(UsageError("cannot reach the running vigil (\(name)): \(SystemError.reason(clinux_errno()))"))
         }
         defer { closeDescriptor(fd) }
-        guard Output.write(ControlProtocol.line(request), to: fd) else {
+        // MSG_NOSIGNAL: a vigil that refuses the connection must not end this client.
+        let bytes = Array(ControlProtocol.line(request).utf8)
+        let sent = bytes.withUnsafeBufferPointer { buffer in
+            valueOrErrno { send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+        }
+        guard case .success(let count) = sent, count == bytes.count else {
             return .failure(UsageError("the running vigil did not take the request"))
         }
         var reply: [UInt8] = []

@@ -125,6 +125,9 @@ final class ControlChannel {
             guard client >= 0 else { return }
             guard uid == 0 || uid == geteuid() else {
                 log.warning("refused a control connection from uid \(Int64(uid)) (pid \(pid))")
+                discardInput(client)
+                let refusal = Array(ControlProtocol.Reply(error: "permission denied: only root or vigil's own user").text.utf8)
+                _ = refusal.withUnsafeBufferPointer { CLinux.send(client, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
                 closeDescriptor(client)
                 continue
             }
@@ -158,7 +161,18 @@ final class ControlChannel {
     }
 
     private func drop(_ index: Int) {
+        discardInput(clients[index].fd)
         closeDescriptor(clients[index].fd)
         clients.remove(at: index)
+    }
+
+    /// Reads away what the client sent beyond its request: closing a socket with unread
+    /// input resets the connection, and the client would lose the reply.
+    private func discardInput(_ fd: Int32) {
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        for _ in 0..<4 {
+            let result = chunk.withUnsafeMutableBytes { raw in valueOrErrno { read(fd, raw.baseAddress, raw.count) } }
+            guard case .success(let count) = result, count > 0 else { return }
+        }
     }
 }
