@@ -54,7 +54,7 @@ extension Supervisor {
     /// Why vigil is not healthy, from its own point of view: it is stopping, or a required
     /// sidecar is not ready or is down. Empty when healthy.
     var healthProblems: [String] {
-        if phaseName == "stopping" || phaseName == "exited" { return ["vigil is stopping"] }
+        if ASCII.equals(phaseName, "stopping") || ASCII.equals(phaseName, "exited") { return ["vigil is stopping"] }
         var problems: [String] = []
         let started = !isStartingUp
         for process in processes where process.spec.kind == .sidecar && process.spec.required {
