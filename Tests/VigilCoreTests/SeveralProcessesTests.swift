@@ -48,7 +48,7 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         var (supervisor, _) = bringUp([initTask("migrate"), sidecar("log")])
         let actions = supervisor.reaped(100, .exited(code: 3), at: 1)
         #expect(started(actions).isEmpty)
-        #expect(actions.contains(.note(.failed(name: "migrate", code: 3, required: true))))
+        #expect(actions.contains(.note(.initFailed(name: "migrate", how: .exited(code: 3)))))
         #expect(supervisor.nothingLeft() == [.exit(code: 3)])
         var killed = bringUp([initTask("migrate")]).0
         _ = killed.reaped(100, .killed(signal: 9, coreDumped: false), at: 1)
@@ -105,7 +105,7 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         #expect(delays == [10, 20, 35, 35])
         // After a run longer than backoff-reset, the first delay again.
         let actions = supervisor.reaped(pid, .exited(code: 1), at: now + 2000)
-        #expect(actions.first == .note(.exited(name: "log", code: 1, restartIn: 10)))
+        #expect(actions.first == .note(.exited(name: "log", how: .exited(code: 1), restartIn: 10)))
     }
 
     @Test func restartPolicies() {
@@ -123,7 +123,7 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         supervisor.started(mainChild: 40)
         #expect(started(supervisor.reaped(100, .exited(code: 1), at: 1)) == ["s"])
         _ = supervisor.spawned(0, pid: 101, at: 1)
-        #expect(supervisor.reaped(101, .exited(code: 1), at: 2) == [.note(.failed(name: "s", code: 1, required: false))])
+        #expect(supervisor.reaped(101, .exited(code: 1), at: 2) == [.note(.failed(name: "s", how: .exited(code: 1), required: false))])
     }
 
     @Test func aRequiredSidecarDownForGoodStopsEverythingWithItsStatus() {

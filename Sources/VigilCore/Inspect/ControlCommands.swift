@@ -105,13 +105,13 @@ enum StatusCommand {
     /// 45s, 3m12s, 2h05m, 3d04h.
     static func human(_ nanoseconds: Int64) -> String {
         let seconds = nanoseconds / Durations.second
-        if seconds < 60 { return "\(seconds)s" }
-        if seconds < 3600 { return "\(seconds / 60)m" + two(seconds % 60) + "s" }
-        if seconds < 86400 { return "\(seconds / 3600)h" + two(seconds % 3600 / 60) + "m" }
-        return "\(seconds / 86400)d" + two(seconds % 86400 / 3600) + "h"
+        if seconds < 60 { return decimal(seconds) + "s" }
+        if seconds < 3600 { return decimal(seconds / 60) + "m" + two(seconds % 60) + "s" }
+        if seconds < 86400 { return decimal(seconds / 3600) + "h" + two(seconds % 3600 / 60) + "m" }
+        return decimal(seconds / 86400) + "d" + two(seconds % 86400 / 3600) + "h"
     }
 
-    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    private static func two(_ value: Int64) -> String { (value < 10 ? "0" : "") + decimal(value) }
 }
 
 /// `vigil restart|stop|start NAME`, `vigil signal NAME SIG`.
@@ -227,7 +227,7 @@ enum CheckCommand {
         }
         if let pids = sample.pids, case .limit(let limit) = pids.limit, limit > 0,
            pids.current * 100 >= limit * UInt64(options.pidsPercent) {
-            return unhealthy("PID use \(Int64(pids.current)) of \(Int64(limit)) is at or above \(options.pidsPercent)% of pids.max")
+            return unhealthy("PID use " + decimal(Int64(pids.current)) + " of " + decimal(Int64(limit)) + " is at or above " + decimal(options.pidsPercent) + "% of pids.max")
         }
         var zombies = strayZombies(sample, vigilPID)
         if zombies > options.zombieLimit {
@@ -238,11 +238,11 @@ enum CheckCommand {
                 zombies = min(zombies, strayZombies(second, vigilPID))
             }
             if zombies > options.zombieLimit {
-                return unhealthy("\(zombies) zombies whose parent is not vigil, above the limit of \(options.zombieLimit)")
+                return unhealthy(decimal(zombies) + " zombies whose parent is not vigil, above the limit of " + decimal(options.zombieLimit))
             }
         }
-        var summary = "healthy: \(sample.processes.count) processes, \(sample.zombieCount) zombies"
-        if let pids = sample.pids, case .limit(let limit) = pids.limit { summary += ", PIDs \(Int64(pids.current)) of \(Int64(limit))" }
+        var summary = "healthy: " + decimal(sample.processes.count) + " processes, " + decimal(sample.zombieCount) + " zombies"
+        if let pids = sample.pids, case .limit(let limit) = pids.limit { summary += ", PIDs " + decimal(Int64(pids.current)) + " of " + decimal(Int64(limit)) }
         return Output.write(summary + "\n", to: 1) ? 0 : 1
     }
 

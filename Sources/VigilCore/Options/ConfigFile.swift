@@ -29,7 +29,7 @@ enum ConfigFile {
         }
         builder.beginSource()
         for table in document.tables {
-            let place = "\(path):\(table.position.line):\(table.position.column)"
+            let place = path + ":" + decimal(table.position.line) + ":" + decimal(table.position.column)
             if table.path.isEmpty {
                 try readOptions(table.entries, path: path, into: &builder)
             } else if table.path.count == 1 && ASCII.equals(table.path[0], "main") {
@@ -53,7 +53,7 @@ enum ConfigFile {
     /// The file's top level: vigil's options by their long names.
     private static func readOptions(_ entries: [TOMLEntry], path: String, into builder: inout ConfigurationBuilder) throws(UsageError) {
         for entry in entries {
-            let place = "\(path):\(entry.position.line):\(entry.position.column): \(entry.key)"
+            let place = path + ":" + decimal(entry.position.line) + ":" + decimal(entry.position.column) + ": " + entry.key
             guard let spec = OptionTable.spec(long: entry.key.utf8), spec.id != .config,
                   spec.environment != nil || isFileOption(spec.id)
             else { throw UsageError("\(place): not an option the file can set") }
@@ -83,7 +83,7 @@ enum ConfigFile {
         var spec = kind == .main ? builder.configuration.main : ProcessSpec(name: name, kind: kind, command: [])
         var command: [String]? = nil
         for entry in table.entries {
-            let place = "\(path):\(entry.position.line):\(entry.position.column): \(entry.key)"
+            let place = path + ":" + decimal(entry.position.line) + ":" + decimal(entry.position.column) + ": " + entry.key
             if ASCII.equals(entry.key, "command") {
                 command = try commandValue(entry.value, place)
                 continue
@@ -105,14 +105,14 @@ enum ConfigFile {
             case .string(let text):
                 try ProcessSettings.apply(entry.key, text, to: &spec, where: place, realtime: builder.realtime)
             case .integer(let number):
-                try ProcessSettings.apply(entry.key, "\(number)", to: &spec, where: place, realtime: builder.realtime)
+                try ProcessSettings.apply(entry.key, decimal(number), to: &spec, where: place, realtime: builder.realtime)
             case .boolean(let value):
                 try ProcessSettings.apply(entry.key, value ? "true" : "false", to: &spec, where: place, realtime: builder.realtime)
             default:
                 throw UsageError("\(place): expected a string, a number or true/false, got \(entry.value.typeName)")
             }
         }
-        let place = "\(path):\(table.position.line):\(table.position.column)"
+        let place = path + ":" + decimal(table.position.line) + ":" + decimal(table.position.column)
         if kind == .main {
             builder.configuration.main = spec
             if let command { builder.fileMainCommand = command }
@@ -158,7 +158,7 @@ enum ConfigFile {
                 throw UsageError("\(place): expected true or false, got an integer")
             }
             // A bare number of seconds, as on the command line.
-            return "\(number)"
+            return decimal(number)
         case .boolean(let flag):
             guard spec.valueName == nil || spec.optionalValue else {
                 throw UsageError("\(place): expected \(kindName(spec)), got a boolean")
@@ -170,6 +170,6 @@ enum ConfigFile {
     }
 
     private static func kindName(_ spec: OptionSpec) -> String {
-        spec.valueName.map { "a value (\($0))" } ?? "true or false"
+        spec.valueName.map { "a value (" + $0 + ")" } ?? "true or false"
     }
 }

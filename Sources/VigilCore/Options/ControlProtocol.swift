@@ -77,7 +77,7 @@ enum ControlProtocol {
         case .restart(let name): return prefix + "restart " + name + "\n"
         case .stop(let name): return prefix + "stop " + name + "\n"
         case .start(let name): return prefix + "start " + name + "\n"
-        case .signal(let name, let signal): return prefix + "signal " + name + " " + "\(signal)" + "\n"
+        case .signal(let name, let signal): return prefix + "signal " + name + " " + decimal(signal) + "\n"
         }
     }
 

@@ -29,7 +29,7 @@ struct DumbInitCommandLine {
         while let option = try scanner.next(wordedBy: DumbInitCommandLine.words) {
             switch option.id {
             case .help: return .show(DumbInitCommandLine.usage)
-            case .version: return .show("dumb-init v\(VigilVersion.string) (vigil)\n")
+            case .version: return .show("dumb-init v" + VigilVersion.string + " (vigil)\n")
             case .verbose: configuration.verbosity = Verbosity.debug
             case .singleChild: configuration.grouping = .callersGroup
             case .rewrite:

@@ -46,9 +46,9 @@ enum Durations {
 
     /// `5s`, `1.5s`, `250ms`, `0s`.
     static func format(_ nanoseconds: Int64) -> String {
-        if nanoseconds % second == 0 { return "\(nanoseconds / second)s" }
-        if nanoseconds < second { return "\(nanoseconds / millisecond)ms" }
+        if nanoseconds % second == 0 { return decimal(nanoseconds / second) + "s" }
+        if nanoseconds < second { return decimal(nanoseconds / millisecond) + "ms" }
         let tenths = nanoseconds / (second / 10)
-        return "\(tenths / 10).\(tenths % 10)s"
+        return decimal(tenths / 10) + "." + decimal(tenths % 10) + "s"
     }
 }

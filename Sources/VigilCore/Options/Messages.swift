@@ -19,9 +19,14 @@ struct Messages {
         }
     }
 
+    /// "cannot run 'app': command not found", for a supervised process's line.
+    func cannotRunText(_ command: String, errno: Int32) -> LogText {
+        "cannot run '\(command)': \(spawnReason(errno))"
+    }
+
     func cannotRun(_ command: String, errno: Int32) {
         switch wording {
-        case .vigil: log.error("cannot run '\(command)': \(spawnReason(errno))")
+        case .vigil: log.error(cannotRunText(command, errno: errno))
         case .tini: log.error("exec \(command) failed: \(SystemError.reason(errno))")
         }
     }
@@ -89,10 +94,10 @@ struct Messages {
 
 func describe(_ state: ChildState) -> String {
     switch state {
-    case .exited(let code): return "exited with code \(code)"
+    case .exited(let code): return "exited with code " + decimal(code)
     case .killed(let signal, let core):
-        return "killed by \(SignalNames.name(of: signal))\(core ? " (core dumped)" : "")"
-    case .stopped(let signal): return "stopped by \(SignalNames.name(of: signal))"
+        return "killed by " + SignalNames.name(of: signal) + (core ? " (core dumped)" : "")
+    case .stopped(let signal): return "stopped by " + SignalNames.name(of: signal)
     case .continued: return "continued"
     }
 }

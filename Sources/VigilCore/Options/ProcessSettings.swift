@@ -135,6 +135,7 @@ enum ProcessSettings {
                 throw UsageError("\(place): expected USER or USER:GROUP (names or ids), got '\(value)'")
             }
             spec.user = value
+            spec.userPlace = place
         } else if ASCII.equals(bytes, "prefix-output") {
             spec.prefixOutput = try flag()
         } else {

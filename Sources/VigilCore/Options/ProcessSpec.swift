@@ -60,6 +60,8 @@ struct ProcessSpec: Equatable {
     /// `USER[:GROUP]` as given; resolved into `identity` from the image's account files
     /// before anything starts.
     var user: String? = nil
+    /// Where `user` was set (the flag, or the file's line and column), for its error.
+    var userPlace = "--user"
     var identity: Identity? = nil
     /// Relay its output line by line with a `name | ` prefix.
     var prefixOutput = false

@@ -13,7 +13,7 @@ struct TiniCommandLine {
     }
 
     /// The shape `docker info` parses: the init version is what follows `- git.`.
-    static var versionLine: String { "tini version \(VigilVersion.string) - git.\(VigilVersion.commit)" }
+    static var versionLine: String { "tini version " + VigilVersion.string + " - git." + VigilVersion.commit }
 
     enum Option { case help, license, subreaper, verbose, warnReap, group, parentDeathSignal, exitMap }
 

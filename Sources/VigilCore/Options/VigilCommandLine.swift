@@ -1,5 +1,5 @@
 /// vigil's own command line, its `VIGIL_*` environment variables and its configuration file
-/// (`--config`, `VIGIL_CONFIG`). Each later source wins: the environment, then the file, then
+/// (`--config`, `VIGIL_CONFIG`). Each later source wins: the file, then the environment, then
 /// the command line.
 ///
 /// Parsing stops at the first argument that is not an option, or after `--`, so that
@@ -20,16 +20,16 @@ struct VigilCommandLine {
         _ arguments: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]? = { _ in nil }
     ) throws(UsageError) -> Invocation {
         var builder = ConfigurationBuilder(realtime: realtime)
-        try applyEnvironment(to: &builder, environment)
-
-        // The command line is read first and applied last, so that it wins over the file.
+        // The command line is read first and applied last, so that it wins over the
+        // environment, which wins over the file: `docker run -e VIGIL_GRACE=...` tunes an
+        // image whose configuration file is baked in.
         var scanner = OptionScanner(arguments, options: OptionTable.scannerOptions, operands: .stopAtFirst)
         var found: [OptionScanner<OptionID>.Found] = []
         var configPath = environment("VIGIL_CONFIG").flatMap { $0.isEmpty ? nil : $0 }
         while let option = try scanner.next(wordedBy: VigilCommandLine.words) {
             switch option.id {
             case .help: return .show(Usage.text())
-            case .version: return .show("vigil \(VigilVersion.string) (commit \(VigilVersion.commit))\n")
+            case .version: return .show("vigil " + VigilVersion.string + " (commit " + VigilVersion.commit + ")\n")
             case .config: configPath = option.value ?? ""
             default: found.append(option)
             }
@@ -38,6 +38,8 @@ struct VigilCommandLine {
             guard let bytes = readFile(configPath) else { throw UsageError("\(configPath): cannot be read") }
             try ConfigFile.read(bytes, path: configPath, into: &builder)
         }
+        builder.beginSource()
+        try applyEnvironment(to: &builder, environment)
         builder.beginSource()
         for option in found { try builder.set(option.id, option.value, shown: option.shown) }
         return try builder.invocation(operands: scanner.operandIndices)

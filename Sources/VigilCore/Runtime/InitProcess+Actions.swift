@@ -66,20 +66,21 @@ extension InitProcess {
     private func report(_ note: ProcessNote) {
         switch note {
         case .ready(let name): log.info("\(name): ready")
-        case .exited(let name, let code, let delay):
+        case .exited(let name, let how, let delay):
             if let delay {
-                log.warning("\(name): exited with code \(code); restarting in \(Durations.format(delay))")
+                log.warning("\(name): \(describe(how)); restarting in \(Durations.format(delay))")
             } else {
-                log.info("\(name): exited with code \(code)")
+                log.info("\(name): \(describe(how))")
             }
-        case .failed(let name, let code, let required):
+        case .failed(let name, let how, let required):
             if required {
-                log.error("\(name): exited with code \(code) and stays down; stopping everything")
+                log.error("\(name): \(describe(how)) and stays down; stopping everything")
             } else {
-                log.warning("\(name): exited with code \(code) and stays down")
+                log.warning("\(name): \(describe(how)) and stays down")
             }
+        case .initFailed(let name, let how): log.error("\(name): \(describe(how)); nothing more starts")
         case .startTimedOut(let name): log.warning("\(name): not ready in time; stopping it")
-        case .cannotStart(let name, let errno): log.error("\(name): cannot run: \(SystemError.reason(errno))")
+        case .cannotStart(let name, let program, let errno): log.error("\(name): \(messages.cannotRunText(program, errno: errno))")
         case .stopping(let name, let signal): log.info("\(name): stopping with \(SignalNames.name(of: signal))")
         case .killing(let name): log.warning("\(name): still running at the end of its grace; sending SIGKILL")
         }

@@ -312,7 +312,8 @@ struct InitProcess {
     }
 
     /// Lets the supervisor decide, then performs its decision. Returns the exit code when the
-    /// decision is to exit.
+    /// decision is to exit. Out of line: it is called from many places.
+    @inline(never)
     mutating func handle(_ event: Event) -> Int32? {
         let now = Clock.now()
         let actions: [SupervisorAction]

@@ -31,7 +31,7 @@ final class Launcher {
     func prepare(log: Log) {
         for (index, spec) in configuration.processes.enumerated() {
             if case .notify = spec.readiness {
-                let name = "vigil-\(ownPID)-\(spec.name)"
+                let name = "vigil-" + decimal(ownPID) + "-" + spec.name
                 let fd = clinux_notify_socket(name)
                 if fd >= 0 {
                     notifySockets.append((index, fd, name))
@@ -52,45 +52,49 @@ final class Launcher {
         }
     }
 
-    /// Starts process `index` (or the main command, `mainIndex`) with `argv`. `base` is the
-    /// request made so far (grouping, terminal); the spec adds the rest.
+    /// Starts process `index` (or the main command, `mainIndex`) with `argv`, or with `words`
+    /// when `argv` is nil. `base` is the request made so far (grouping, terminal); the spec
+    /// adds the rest.
     func spawn(_ index: Int, _ spec: ProcessSpec, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
                words: [String], base: Spawner.Request? = nil) -> Result<pid_t, SystemError> {
         var extra = spec.environment
         if let socket = notifySockets.first(where: { $0.process == index }) { extra.append("NOTIFY_SOCKET=@" + socket.name) }
-        return CArguments.with(words) { ownArgv in
-            Environment.with(extra) { envp in
-                var request = base ?? Spawner.Request(
-                    argv: argv ?? ownArgv, envp: envp, grouping: .ownGroup, shellFallback: configuration.shellFallback,
-                    signalDefaults: signals.changed, signalMask: emptyMask)
-                request.argv = argv ?? ownArgv
-                request.envp = envp
-                request.directory = spec.workingDirectory
-                request.identity = spec.identity
-                if let pipe = pipes.first(where: { $0.process == index }) {
-                    request.stdout = pipe.stdout
-                    request.stderr = pipe.stderr
-                }
-                return Spawner.spawn(request)
-            }
-        }
+        let pipe = pipes.first(where: { $0.process == index })
+        return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,
+                      identity: spec.identity, stdout: pipe?.stdout, stderr: pipe?.stderr)
     }
 
     /// Starts an exec readiness check: its own group, output to /dev/null.
     func spawnCheck(_ words: [String]) -> pid_t? {
         if null < 0 { null = clinux_open_read("/dev/null") }
-        return CArguments.with(words) { argv in
-            Environment.with([]) { envp in
-                var request = Spawner.Request(
-                    argv: argv, envp: envp, grouping: .ownGroup, signalDefaults: signals.changed, signalMask: emptyMask)
-                if null >= 0 {
-                    request.stdout = null
-                    request.stderr = null
-                }
-                if case .success(let pid) = Spawner.spawn(request) { return pid }
-                return nil
-            }
+        let output: Int32? = null >= 0 ? null : nil
+        if case .success(let pid) = launch(argv: nil, words: words, extra: [], base: nil, directory: nil, identity: nil,
+                                           stdout: output, stderr: output) {
+            return pid
         }
+        return nil
+    }
+
+    /// The one place a child starts: its argv and environment made into C vectors for the call.
+    @inline(never)
+    private func launch(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?, words: [String], extra: [String],
+                        base: Spawner.Request?, directory: String?, identity: ProcessSpec.Identity?,
+                        stdout: Int32?, stderr: Int32?) -> Result<pid_t, SystemError> {
+        let ownArgv = CVector(words)
+        defer { ownArgv.free() }
+        let environment = Environment.vector(adding: extra)
+        defer { environment.free() }
+        let arguments = argv ?? ownArgv.pointer
+        var request = base ?? Spawner.Request(
+            argv: arguments, envp: environment.pointer, grouping: .ownGroup, shellFallback: configuration.shellFallback,
+            signalDefaults: signals.changed, signalMask: emptyMask)
+        request.argv = arguments
+        request.envp = environment.pointer
+        request.directory = directory
+        request.identity = identity
+        request.stdout = stdout
+        request.stderr = stderr
+        return Spawner.spawn(request)
     }
 
     /// One TCP readiness attempt: true when it connected, false when it failed, nil when it
@@ -141,39 +145,47 @@ final class Launcher {
     }
 }
 
-/// A NULL-terminated C argument vector made from Strings, alive for one call.
-enum CArguments {
-    static func with<T>(_ words: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
-        var pointers: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
-        pointers.append(nil)
-        defer { for pointer in pointers { free(pointer) } }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+/// A NULL-terminated C vector of strings; the caller frees what it owns.
+struct CVector {
+    private var pointers: [UnsafeMutablePointer<CChar>?]
+    /// Entries this vector copied, freed by `free`.
+    private var owned: [UnsafeMutablePointer<CChar>?] = []
+    let pointer: UnsafePointer<UnsafeMutablePointer<CChar>?>
+
+    init(_ words: [String]) {
+        self.init(borrowed: [], copied: words)
+    }
+
+    /// `borrowed` entries as they are, then copies of `copied`.
+    init(borrowed: [UnsafeMutablePointer<CChar>?], copied: [String]) {
+        owned = copied.map { strdup($0) }
+        pointers = borrowed + owned + [nil]
+        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: pointers.count)
+        buffer.initialize(from: pointers, count: pointers.count)
+        pointer = UnsafePointer(buffer)
+    }
+
+    func free() {
+        for entry in owned { CLinux.free(entry) }
+        UnsafeMutablePointer(mutating: pointer).deallocate()
     }
 }
 
 /// vigil's environment with `extra` (`KEY=VALUE`) added, a later entry replacing an earlier
-/// one with the same key, as a C vector alive for one call.
+/// one with the same key.
 enum Environment {
-    static func with<T>(_ extra: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
-        var pointers: [UnsafeMutablePointer<CChar>?] = []
-        var owned: [UnsafeMutablePointer<CChar>?] = []
-        defer { for pointer in owned { free(pointer) } }
-        var inherited = clinux_envp()
-        while let entry = inherited?.pointee {
-            if !extra.contains(where: { sameKey($0, entry) }) { pointers.append(entry) }
-            inherited = inherited?.advanced(by: 1)
+    static func vector(adding extra: [String]) -> CVector {
+        var inherited: [UnsafeMutablePointer<CChar>?] = []
+        var entry = clinux_envp()
+        while let value = entry?.pointee {
+            if !extra.contains(where: { sameKey($0, String(cString: value)) }) { inherited.append(value) }
+            entry = entry?.advanced(by: 1)
         }
-        for (index, entry) in extra.enumerated() where !extra[(index + 1)...].contains(where: { sameKey($0, entry) }) {
-            let copy = strdup(entry)
-            owned.append(copy)
-            pointers.append(copy)
+        var added: [String] = []
+        for (index, item) in extra.enumerated() where !extra[(index + 1)...].contains(where: { sameKey($0, item) }) {
+            added.append(item)
         }
-        pointers.append(nil)
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
-
-    private static func sameKey(_ text: String, _ entry: UnsafePointer<CChar>) -> Bool {
-        sameKey(text, String(cString: entry))
+        return CVector(borrowed: inherited, copied: added)
     }
 
     private static func sameKey(_ a: String, _ b: String) -> Bool {

@@ -57,7 +57,7 @@ private func resolveUsers(_ configuration: inout Configuration) throws(UsageErro
         do {
             spec.identity = try ProcessSpec.Identity.resolve(user, users: users, groups: groups)
         } catch {
-            throw UsageError("--user \(spec.name): \(error.text)")
+            throw UsageError("\(spec.userPlace): \(error.text)")
         }
     }
     for index in configuration.processes.indices { try resolve(&configuration.processes[index]) }

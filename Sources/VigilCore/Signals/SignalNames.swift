@@ -69,8 +69,8 @@ enum SignalNames {
         for entry in table where entry.number == number { return "SIG" + entry.name }
         if number >= realtime.min && number <= realtime.max {
             let offset = number - realtime.min
-            return offset == 0 ? "SIGRTMIN" : "SIGRTMIN+\(offset)"
+            return offset == 0 ? "SIGRTMIN" : "SIGRTMIN+" + decimal(offset)
         }
-        return "signal \(number)"
+        return "signal " + decimal(number)
     }
 }

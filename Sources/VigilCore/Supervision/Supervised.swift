@@ -23,7 +23,11 @@ struct Supervised: Equatable {
 
     let spec: ProcessSpec
     var state = State.waiting
+    /// Restarts in the container's life (for `vigil status`).
     var restarts = 0
+    /// Restarts in a row, each after a run shorter than `backoffReset`: `maxRestarts` limits
+    /// these, so that a sidecar that fails once a day is not given up on after N days.
+    var restartsInARow = 0
     /// The last exit (the shell's code, 128+N for a signal).
     var lastExit: Int32? = nil
     /// Exits in a row that came sooner than `backoffReset` after the start: the backoff doubles
@@ -69,10 +73,12 @@ struct Supervised: Equatable {
         }
     }
 
-    /// Whether an exit with `code` (the shell's convention) is to be followed by a restart.
-    func restartsAfter(exitCode code: Int32) -> Bool {
+    /// Whether an exit with `code` (the shell's convention) after a run of `ran` is to be
+    /// followed by a restart.
+    func restartsAfter(exitCode code: Int32, ran: Int64) -> Bool {
         guard spec.kind == .sidecar else { return false }
-        if let limit = spec.maxRestarts, restarts >= limit { return false }
+        let inARow = ran < spec.backoffReset ? restartsInARow : 0
+        if let limit = spec.maxRestarts, inARow >= limit { return false }
         switch spec.restart {
         case .always: return true
         case .onFailure: return code != 0

@@ -18,20 +18,20 @@ extension Supervisor {
     /// LAST-EXIT UPTIME-MS` for the main command and each supervised process ("-" when there is
     /// nothing to say).
     func statusLines(at now: Instant, ownPID: Int32) -> [String] {
-        var lines = ["phase " + phaseName + " pid \(ownPID)"]
+        var lines = ["phase " + phaseName + " pid " + decimal(ownPID)]
         if hasMain {
             var state = "starting", pid = "-", uptime = "-"
             switch phase {
             case .running(let child):
                 state = child.stopRequested ? "stopping" : "running"
-                pid = "\(child.pid)"
-                if let since = mainStartedAt { uptime = "\((now - since) / Durations.millisecond)" }
+                pid = decimal(child.pid)
+                if let since = mainStartedAt { uptime = decimal((now - since) / Durations.millisecond) }
             case .stoppingProcesses, .draining, .killing, .exited:
                 state = "exited"
             default:
                 break
             }
-            let last = mainExit.map { "\($0)" } ?? "-"
+            let last = mainExit.map { decimal($0) } ?? "-"
             lines.append("process main main " + state + " " + pid + " 0 " + last + " " + uptime)
         }
         for process in processes {
@@ -39,14 +39,14 @@ extension Supervisor {
             var uptime = "-"
             switch process.state {
             case .starting(_, let since), .running(_, let since):
-                uptime = "\((now - since) / Durations.millisecond)"
+                uptime = decimal((now - since) / Durations.millisecond)
             default:
                 break
             }
-            let pid = process.pid.map { "\($0)" } ?? "-"
-            let last = process.lastExit.map { "\($0)" } ?? "-"
+            let pid = process.pid.map { decimal($0) } ?? "-"
+            let last = process.lastExit.map { decimal($0) } ?? "-"
             lines.append("process " + process.spec.name + " " + kind + " " + process.stateName + " " + pid + " "
-                + "\(process.restarts)" + " " + last + " " + uptime)
+                + decimal(process.restarts) + " " + last + " " + uptime)
         }
         return lines
     }

@@ -17,10 +17,11 @@ enum KillReason: Equatable {
 /// What happened to a supervised process that is worth a log line.
 enum ProcessNote: Equatable {
     case ready(name: String)
-    case exited(name: String, code: Int32, restartIn: Int64?)
-    case failed(name: String, code: Int32, required: Bool)
+    case exited(name: String, how: ChildState, restartIn: Int64?)
+    case failed(name: String, how: ChildState, required: Bool)
+    case initFailed(name: String, how: ChildState)
     case startTimedOut(name: String)
-    case cannotStart(name: String, errno: Int32)
+    case cannotStart(name: String, program: String, errno: Int32)
     case stopping(name: String, signal: Int32)
     case killing(name: String)
 }
@@ -200,7 +201,8 @@ struct Supervisor {
         let spec = processes[index].spec
         guard let pid else {
             processes[index].lastExit = 127
-            return [.note(.cannotStart(name: spec.name, errno: errno))] + exited(index, code: policy.exitCodes.forSpawnFailure(errno: errno), at: now)
+            let state = ChildState.exited(code: policy.exitCodes.forSpawnFailure(errno: errno))
+            return [.note(.cannotStart(name: spec.name, program: spec.command.first ?? "", errno: errno))] + exited(index, state, at: now)
         }
         if let readiness = spec.readiness, spec.kind == .sidecar {
             processes[index].state = .starting(pid: pid, since: now)
@@ -339,7 +341,7 @@ struct Supervisor {
         if let index = processes.firstIndex(where: { $0.pid == pid }) {
             guard let code = state.exitCode else { return [] }
             processes[index].lastExit = code
-            return exited(index, code: code, at: now)
+            return exited(index, state, at: now)
         }
         guard case .running(let child) = phase, pid == child.pid else { return [] }
         if case .stopped = state { return child.stopsVigilWhenStopped ? [.stopSelf] : [] }
@@ -364,8 +366,9 @@ struct Supervisor {
     }
 
     /// processes[index] is gone, with `code`.
-    private mutating func exited(_ index: Int, code: Int32, at now: Instant) -> [SupervisorAction] {
+    private mutating func exited(_ index: Int, _ how: ChildState, at now: Instant) -> [SupervisorAction] {
         let spec = processes[index].spec
+        let code = how.exitCode ?? 0
         let startedAt: Instant
         switch processes[index].state {
         case .starting(_, let since), .running(_, let since): startedAt = since
@@ -395,19 +398,20 @@ struct Supervisor {
                 return []
             }
             processes[index].state = .failed
-            return [.note(.failed(name: spec.name, code: code, required: true))] + endWith(code, at: now)
+            return [.note(.initFailed(name: spec.name, how: how))] + endWith(code, at: now)
         }
-        if !ending && processes[index].restartsAfter(exitCode: code) {
+        if !ending && processes[index].restartsAfter(exitCode: code, ran: now - startedAt) {
             let (delay, quick) = processes[index].backoff(startedAt: startedAt, now: now)
             processes[index].quickExits = quick
             processes[index].restarts += 1
+            processes[index].restartsInARow = now - startedAt < spec.backoffReset ? processes[index].restartsInARow + 1 : 1
             processes[index].state = .backingOff(until: now + delay)
-            let note = SupervisorAction.note(.exited(name: spec.name, code: code, restartIn: delay))
+            let note = SupervisorAction.note(.exited(name: spec.name, how: how, restartIn: delay))
             return delay == 0 ? [note] + restart(index, at: now) : [note]
         }
         processes[index].state = ending ? .exited : .failed
         if ending { return [] }
-        let note = SupervisorAction.note(.failed(name: spec.name, code: code, required: spec.required))
+        let note = SupervisorAction.note(.failed(name: spec.name, how: how, required: spec.required))
         if spec.required { return [note] + endWith(code, at: now) }
         // Not required: the rest carries on; the start-up too, if it waited on this one.
         if case .bringingUp(let next) = phase, next == index { return [note] + bringUp(from: index + 1, at: now) }

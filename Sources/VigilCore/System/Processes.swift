@@ -69,7 +69,7 @@ enum Processes {
 
     /// Reads a small /proc/PID file whole.
     static func readProcFile(_ pid: pid_t, _ name: String) -> [UInt8]? {
-        readFile("/proc/\(pid)/\(name)")
+        readFile("/proc/" + decimal(pid) + "/" + name)
     }
 
     /// A small file's whole contents (at most `limit` bytes), or nil when it cannot be opened.

@@ -8,7 +8,7 @@ struct Errno: Error, Equatable {
 
     /// strerror's text.
     var reason: String {
-        guard let text = strerrordesc_np(rawValue) else { return "error \(rawValue)" }
+        guard let text = strerrordesc_np(rawValue) else { return "error " + decimal(rawValue) }
         return String(cString: text)
     }
 }
@@ -33,7 +33,7 @@ struct SystemError: Error, Equatable {
     }
 
     /// "operation: reason", for log lines.
-    var description: String { "\(operation): \(SystemError.reason(errno))" }
+    var description: String { operation + ": " + SystemError.reason(errno) }
 
     /// strerror's text for an errno value.
     static func reason(_ errno: Int32) -> String { Errno(rawValue: errno).reason }

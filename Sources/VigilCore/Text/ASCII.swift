@@ -51,3 +51,20 @@ enum ASCII {
         return pieces
     }
 }
+
+/// A number in decimal. Out of line and without String interpolation, whose generic
+/// machinery costs about a kilobyte per use in the Embedded binary.
+@inline(never)
+func decimal(_ value: Int64) -> String {
+    var digits: [UInt8] = []
+    var magnitude = value.magnitude
+    repeat {
+        digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+        magnitude /= 10
+    } while magnitude > 0
+    if value < 0 { digits.append(UInt8(ascii: "-")) }
+    return String(decoding: digits.reversed(), as: UTF8.self)
+}
+
+func decimal(_ value: Int32) -> String { decimal(Int64(value)) }
+func decimal(_ value: Int) -> String { decimal(Int64(value)) }

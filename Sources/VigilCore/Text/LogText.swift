@@ -4,7 +4,7 @@
 /// Two reasons not to use String for it. Each interpolated piece is one call to a small
 /// function here, where String's interpolation inlines its generic machinery at every site;
 /// in the Embedded binary that is kilobytes per log line. And every interpolated string is
-/// made safe to print: control bytes are escaped (`\n`, `\x1b`), backslashes doubled, and very
+/// made safe to print: control bytes are escaped (`\n`, `\x1b`), and very
 /// long values cut, so that a process cannot forge a log line with the name it gives itself,
 /// and a 100 KB option value is not echoed whole.
 struct LogText: ExpressibleByStringInterpolation, Equatable {
@@ -83,7 +83,6 @@ struct LogText: ExpressibleByStringInterpolation, Equatable {
                 case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
                 case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
                 case 0..<0x20, 0x7F:
                     let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     bytes.append(contentsOf: [0x5C, UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
