@@ -137,6 +137,7 @@ def build_image(engine, tag, dockerfile, files):
     try:
         for name, source in files.items():
             source = pathlib.Path(source)
+            (context / name).parent.mkdir(parents=True, exist_ok=True)
             if source.is_dir():
                 shutil.copytree(source, context / name, symlinks=True)
             else:
@@ -159,7 +160,8 @@ def build_test_image(engine, tag="vigil-test"):
 def dockerfile_stage(path, stage=None):
     """A stage of a multi-stage Dockerfile, as a Dockerfile of its own that builds from a local
     context: `COPY --from=OTHER /some/path/NAME DEST` becomes `COPY NAME DEST`. Returns (text,
-    names the context must hold). Without `stage`, the last stage (the default target)."""
+    names the context must hold, sources of plain COPYs: paths in the original context).
+    Without `stage`, the last stage (the default target)."""
     stages, current, order = {}, None, []
     logical = re.sub(r"\\\n(\s*#.*\n)*", " ", pathlib.Path(path).read_text())
     for line in logical.splitlines():
@@ -174,7 +176,7 @@ def dockerfile_stage(path, stage=None):
             stages[current].append(line)
     name = stage or order[-1]
     assert name in stages, f"{path} has no stage {name!r} (stages: {order})"
-    lines, needed = [], []
+    lines, needed, local = [], [], []
     for line in stages[name]:
         words = line.split()
         if words[0].upper() == "FROM":
@@ -186,18 +188,25 @@ def dockerfile_stage(path, stage=None):
             source = os.path.basename(words[2])
             needed.append(source)
             line = f"COPY {source} {words[3]}"
+        elif words[0].upper() == "COPY":
+            assert len(words) == 3 and not words[1].startswith("--"), \
+                f"{path}: one source and no flags per plain COPY, please: {line}"
+            local.append(words[1].rstrip("/"))
         lines.append(line)
-    return "\n".join(lines) + "\n", needed
+    return "\n".join(lines) + "\n", needed, local
 
 
 def build_example_stage(engine, tag, stage=None):
     """Builds a stage of examples/Dockerfile with the vigil under test and the static busybox
-    in place of what the stage copies from the Swift build and the Debian stages."""
-    text, needed = dockerfile_stage(EXAMPLE_DOCKERFILE, stage)
+    in place of what the stage copies from the Swift build and the Debian stages, and the
+    repository's own files (plain COPYs, such as examples/several-processes/) as they are."""
+    text, needed, local = dockerfile_stage(EXAMPLE_DOCKERFILE, stage)
     known = {"vigil": VIGIL, "busybox": BUSYBOX}
     unknown = [n for n in needed if n not in known]
     assert not unknown, f"examples/Dockerfile stage {stage}: no local file for {unknown}"
-    return build_image(engine, tag, text, {n: known[n] for n in needed})
+    files = {n: known[n] for n in needed}
+    files.update({source: ROOT / source for source in local})
+    return build_image(engine, tag, text, files)
 
 
 # --- Processes on the host --------------------------------------------------------------------

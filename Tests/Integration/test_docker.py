@@ -13,19 +13,18 @@ import subprocess
 
 import pytest
 
-from engines import build_example_stage, build_test_image, commands, executed_blocks, namespace_processes
+from engines import (EXAMPLE_DOCKERFILE, build_example_stage, build_test_image, commands, executed_blocks,
+                     namespace_processes)
 from helpers import ROOT, wait_for
 
 DOC = ROOT / "docs" / "docker.md"
 BLOCKS = executed_blocks(DOC, "Tests/Integration/test_docker.py")
-EXPECTED_BLOCKS = {"demo"}
+EXPECTED_BLOCKS = {"demo", "several", "several-entrypoint", "several-output"}
 _names = itertools.count(1)
 
 # Later tests start from engines.build_image(engine, tag, dockerfile_text, files):
 # - HEALTHCHECK CMD ["/vigil", "check"]: `docker inspect` reports healthy, then unhealthy once
 #   zombies of a parent that does not reap pass the limit (needs `vigil check`).
-# - The several-process example image: `docker stop` stops the main process first, then the
-#   sidecars in reverse order; the exit code is the main process's.
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +228,86 @@ def test_the_demo_in_the_docs(docker):
     finally:
         if running.poll() is None:
             running.kill()
+
+
+# --- The several-process example (examples/Dockerfile, stage several) -------------------------
+
+SEVERAL_IMAGE = "vigil-several"
+
+
+@pytest.fixture(scope="module")
+def several_image(docker_engine):
+    """The `several` stage of examples/Dockerfile: the vigil under test, a static busybox and
+    the scripts of examples/several-processes/."""
+    return build_example_stage(docker_engine, SEVERAL_IMAGE, "several")
+
+
+def shipped_lines(shipped):
+    return (shipped / "app.log").read_text().splitlines()
+
+
+def wait_until_running(docker, shipped):
+    """Until the app has started, after the log shipper and the metrics agent were ready."""
+    wait_for(lambda: (shipped / "app.log").exists() and "app: started" in shipped_lines(shipped),
+             timeout=120, interval=0.1, what="the app's first line in the shipped log")
+
+
+def assert_stopped_in_order(docker, name, shipped):
+    """The shipped log ends with the stop of the app, then of the metrics agent (the last
+    sidecar started), then of the log shipper (the first), each after the one before was gone.
+    The app takes a second over its stop: had the sidecars been asked at the same time as the
+    app, their lines would come before its last one, or be missing."""
+    tail = shipped_lines(shipped)[-4:]
+    assert [re.sub(r"\d+", "N", line) for line in tail] == [
+        "app: stopping: finishing the request in progress",
+        "app: stopped after N requests",
+        "metrics: stopping",
+        "log-shipper: flushed; stopping after N lines",
+    ], shipped_lines(shipped)
+    # Everything the app logged was shipped, the shipper's own last line aside.
+    assert int(tail[-1].split()[-2]) == len(shipped_lines(shipped)) - 1
+    stdout, stderr = docker.logs(name)
+    for prefix in ("main | app: started", "log-shipper | log-shipper: shipping", "metrics | metrics: serving",
+                   "main | app: stopped after", "metrics | metrics: stopping", "log-shipper | log-shipper: flushed"):
+        assert prefix in stdout, stdout
+    # Nobody needed vigil's SIGKILL, nor Docker's.
+    assert "SIGKILL" not in stderr and "warning" not in stderr, stderr
+
+
+def test_the_page_shows_the_several_process_entrypoint_as_the_dockerfile_has_it():
+    assert BLOCKS["several-entrypoint"] in EXAMPLE_DOCKERFILE.read_text()
+
+
+def test_the_several_process_example_in_the_docs(docker, several_image, tmp_path):
+    build, run, stop, wait, tail = commands(BLOCKS["several"])
+    # The build needs the Swift image from a registry; the test builds the same stage from the
+    # vigil under test.
+    assert build == ["docker", "build", "-f", "examples/Dockerfile", "--target", "several",
+                     "-t", SEVERAL_IMAGE, "."]
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    assert run[:2] == ["docker", "run"] and run[-1] == SEVERAL_IMAGE
+    docker(*[word.replace("$PWD", str(tmp_path)) for word in run[1:]])
+    name = stop[-1]
+    assert stop[:2] == ["docker", "stop"] and wait == ["docker", "wait", name]
+    wait_until_running(docker, shipped)
+    docker(*stop[1:])
+    # `docker wait` prints the exit code: the app's 0, not Docker's 137.
+    assert docker.output(*wait[1:]) == "0"
+    assert tail[:3] == ["tail", "-n", "4"] and tail[3] == "shipped/app.log"
+    assert_stopped_in_order(docker, name, shipped)
+    # The page shows what `tail` printed (the counts differ from run to run).
+    shown = [re.sub(r"\d+", "N", line) for line in BLOCKS["several-output"].splitlines()]
+    assert shown == [re.sub(r"\d+", "N", line) for line in shipped_lines(shipped)[-4:]]
+
+
+def test_docker_stop_stops_the_main_process_then_the_sidecars_in_reverse_order(docker, several_image,
+                                                                               tmp_path):
+    # CMD replaced: the app exits 3 when asked to stop. The entrypoint keeps the sidecars.
+    name = f"vigil-test-{next(_names)}"
+    docker("run", "--detach", "--name", name, "--network", "none",
+           "--volume", f"{tmp_path}:/var/log/shipped", several_image, "app", "3")
+    wait_until_running(docker, tmp_path)
+    docker("stop", "--time", "60", name)
+    assert docker.exit_code(name) == 3
+    assert_stopped_in_order(docker, name, tmp_path)

@@ -4,15 +4,20 @@ Every fenced block tagged yaml, yml, json or toml in README.md and docs/*.md is 
 the tool that reads it would (PyYAML's safe loader, json, tomllib). A failure names the file and
 line. A YAML document with apiVersion or kind is taken as a Kubernetes object and must have
 apiVersion, kind and metadata.name; a container in a pod that runs vigil must say what vigil
-runs (command or args), because the image's CMD is a placeholder.
+runs (command or args), because the image's CMD is a placeholder. The README's configuration
+file is read by vigil itself, and its options table lists everything `vigil --help` does.
 """
 import json
+import os
 import pathlib
 import re
+import shutil
+import subprocess
 
 import pytest
 
-from helpers import require
+from engines import executed_blocks
+from helpers import VIGIL, require
 
 try:
     import yaml
@@ -226,3 +231,37 @@ def test_the_checks_catch_what_they_are_for():
     assert [(b.line, b.language, b.text) for b in found] == [(2, "yaml", "a: [\n"), (8, "toml", "k = 1\n")]
     assert unclosed == ["README.md:11"]
 
+
+def test_vigil_accepts_the_configuration_file_in_the_readme(tmp_path):
+    """vigil reads the README's example file whole, its users included, before it starts
+    anything: the first init task is then tried, and is not found."""
+    require(os.geteuid() == 0 and shutil.which("unshare"), "needs root and unshare (util-linux)")
+    text = executed_blocks(ROOT / "README.md", "Tests/Integration/test_docs.py")["config"]
+    config = tmp_path / "vigil.toml"
+    config.write_text(text)
+    # The file runs processes as the image's users app and metrics: give vigil account files
+    # that have them, in a mount namespace of its own.
+    passwd, group = tmp_path / "passwd", tmp_path / "group"
+    passwd.write_text("root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"
+                      "metrics:x:1001:1001::/var/lib/metrics:/bin/sh\n")
+    group.write_text("root:x:0:\napp:x:1000:\nmetrics:x:1001:\n")
+    script = 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group && shift 2 && exec "$@"'
+    result = subprocess.run(
+        ["unshare", "--mount", "/bin/sh", "-c", script, "sh", passwd, group,
+         "/usr/bin/env", "PATH=/nonexistent", VIGIL, "-v", "--config", config, "--", "true"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 127, result.stderr
+    assert "migrate: cannot run" in result.stderr, result.stderr
+    assert "log: started" not in result.stderr, result.stderr
+
+
+def test_the_readme_lists_every_option_and_variable_of_help():
+    """The options table in the README's Usage section keeps up with `vigil --help`."""
+    help_text = subprocess.run([VIGIL, "--help"], capture_output=True, text=True, timeout=60).stdout
+    options = re.findall(r"^ +(?:-\w, )?(--[a-z-]+)", help_text, re.M)
+    variables = re.findall(r"^ +(VIGIL_[A-Z_]+)", help_text, re.M)
+    assert "--sidecar" in options and "VIGIL_CONFIG" in variables, help_text
+    readme = (ROOT / "README.md").read_text()
+    usage = readme[readme.index("\n## Usage\n"):readme.index("\n## Exit status\n")]
+    missing = [name for name in options + variables if f"`{name}" not in usage]
+    assert not missing, f"README.md, Usage: no row for {missing}"
