@@ -5,10 +5,12 @@ import PackageDescription
 // Swift so that `swift test` can use Swift Testing. The Embedded feature is passed with
 // `unsafeFlags` rather than `enableExperimentalFeature`: SwiftPM 6.3 applies the latter to the
 // debug link step as well, which then omits swiftrt.o and the binary crashes at start-up.
-// -Osize and one section per function let the linker drop what vigil never calls.
+// -Osize and one section per function let the linker drop what vigil never calls; LLVM's
+// machine outliner shares repeated instruction sequences.
 let embeddedInRelease: [SwiftSetting] = [
     .unsafeFlags(
-        ["-enable-experimental-feature", "Embedded", "-wmo", "-Osize", "-Xfrontend", "-function-sections"],
+        ["-enable-experimental-feature", "Embedded", "-wmo", "-Osize", "-Xfrontend", "-function-sections",
+         "-Xllvm", "-enable-machine-outliner"],
         .when(configuration: .release)),
 ]
 
@@ -30,8 +32,11 @@ let package = Package(
             swiftSettings: embeddedInRelease,
             linkerSettings: [
                 .linkedLibrary("m", .when(configuration: .release)),
+                // Identical code folding (generic specializations often compile alike), and no
+                // .eh_frame_hdr: nothing in vigil unwinds, and the frames stay registered.
                 .unsafeFlags(
-                    ["-enable-experimental-feature", "Embedded", "-Xclang-linker", "-static"],
+                    ["-enable-experimental-feature", "Embedded", "-Xclang-linker", "-static",
+                     "-Xlinker", "--icf=all", "-Xlinker", "--no-eh-frame-hdr"],
                     .when(configuration: .release)),
                 // Debug is static too, so the same tests run it in an empty container.
                 .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-static"], .when(configuration: .debug)),
