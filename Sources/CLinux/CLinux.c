@@ -395,3 +395,18 @@ int clinux_output_pipe(int fds[2]) {
     }
     return 0;
 }
+
+// glibc's startup code names __assert_fail; its own version prints through gettext and stdio,
+// which links message catalogues and its formatted printing (about 30 kB) into a
+// static binary that never uses them. This one says the same with write(2), then aborts.
+void __assert_fail(const char *assertion, const char *file, unsigned int line, const char *function) {
+    (void)line;
+    const char *parts[] = {"vigil: internal assertion failed: ", assertion, " (", file, ", ", function, ")\n"};
+    for (unsigned i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        const char *part = parts[i] ? parts[i] : "?";
+        ssize_t ignored = write(STDERR_FILENO, part, strlen(part));
+        (void)ignored;
+    }
+    abort();
+}
+
