@@ -104,18 +104,19 @@ struct Supervisor {
     }
 
     let policy: Policy
-    private(set) var phase = Phase.starting
+    // The stored state below is changed only by the supervisor itself, here and in its
+    // extensions (Supervisor+*.swift), which is why it is not private.
+    var phase = Phase.starting
     /// Init tasks and sidecars, in start order, each with its state.
-    // Changed only by the supervisor itself (here and in its extensions).
     var processes: [Supervised]
     /// Set by the first stop request or failure that starts the end: nothing restarts after.
-    private(set) var ending = false
+    var ending = false
     /// When the main child started, and how it ended (for `vigil status`).
     private(set) var mainStartedAt: Instant? = nil
     private(set) var mainExit: Int32? = nil
     /// What vigil exits with when something other than the main child decides it (a failed
     /// init task, a required sidecar down for good, a stop request before the main started).
-    private var exitOverride: Int32? = nil
+    var exitOverride: Int32? = nil
     /// The main command was started (or is to be): without one, vigil pauses.
     let hasMain: Bool
 
@@ -195,77 +196,7 @@ struct Supervisor {
         return beginShutdown(exitCode: code, stopRequested: false, hurry: false, at: now)
     }
 
-    /// The runtime started process `index` (`pid`), or could not (`errno`).
-    mutating func spawned(_ index: Int, pid: Int32?, errno: Int32 = 0, at now: Instant) -> [SupervisorAction] {
-        guard processes.indices.contains(index) else { return [] }
-        let spec = processes[index].spec
-        guard let pid else {
-            processes[index].lastExit = 127
-            let state = ChildState.exited(code: policy.exitCodes.forSpawnFailure(errno: errno))
-            return [.note(.cannotStart(name: spec.name, program: spec.command.first ?? "", errno: errno))] + exited(index, state, at: now)
-        }
-        if let readiness = spec.readiness, spec.kind == .sidecar {
-            processes[index].state = .starting(pid: pid, since: now)
-            processes[index].startDeadline = now + spec.startTimeout
-            if case .notify = readiness { return [] }
-            processes[index].nextCheck = now
-            return dueChecks(at: now)
-        }
-        processes[index].state = .running(pid: pid, since: now)
-        return spec.kind == .sidecar ? becameReady(index, at: now) : []
-    }
-
-    /// An exec check's process started (nil: it could not; the attempt failed).
-    mutating func checkSpawned(_ index: Int, pid: Int32?, at now: Instant) -> [SupervisorAction] {
-        guard processes.indices.contains(index), case .starting = processes[index].state else { return [] }
-        if let pid {
-            processes[index].checkPID = pid
-            return []
-        }
-        return checkResult(index, passed: false, at: now)
-    }
-
-    /// One readiness attempt ended: passed, failed (try again shortly), or nil (still going).
-    mutating func checkResult(_ index: Int, passed: Bool?, at now: Instant) -> [SupervisorAction] {
-        guard processes.indices.contains(index), case .starting = processes[index].state else { return [] }
-        processes[index].checkPID = nil
-        if passed == true { return becameReady(index, at: now) }
-        processes[index].nextCheck = now + policy.checkInterval
-        return []
-    }
-
-    /// `READY=1` arrived on process `index`'s notify socket from `sender` (in process group
-    /// `senderGroup`). Only the process itself, or one in its process group, can make it ready.
-    mutating func notified(_ index: Int, sender: Int32, senderGroup: Int32, at now: Instant) -> [SupervisorAction] {
-        guard processes.indices.contains(index), case .starting(let pid, _) = processes[index].state,
-              sender > 0, sender == pid || senderGroup == pid
-        else { return [] }
-        return becameReady(index, at: now)
-    }
-
-    private mutating func becameReady(_ index: Int, at now: Instant) -> [SupervisorAction] {
-        if case .starting(let pid, let since) = processes[index].state {
-            processes[index].state = .running(pid: pid, since: since)
-        }
-        processes[index].nextCheck = nil
-        processes[index].startDeadline = nil
-        var actions: [SupervisorAction] = processes[index].spec.readiness == nil ? [] : [.note(.ready(name: processes[index].spec.name))]
-        if case .bringingUp(let next) = phase, next == index { actions += bringUp(from: index + 1, at: now) }
-        return actions
-    }
-
-    /// Starts processes[index] if there is one, else the main command (or pause).
-    private mutating func bringUp(from index: Int, at now: Instant) -> [SupervisorAction] {
-        guard index < processes.count else {
-            if hasMain { return [.startMain] }
-            phase = .pausing
-            return []
-        }
-        phase = .bringingUp(next: index)
-        return [.start(process: index, processes[index].spec)]
-    }
-
-    private var isBringingUp: Bool {
+    var isBringingUp: Bool {
         if case .bringingUp = phase { return true }
         return false
     }
@@ -365,85 +296,6 @@ struct Supervisor {
         }
     }
 
-    /// processes[index] is gone, with `code`.
-    private mutating func exited(_ index: Int, _ how: ChildState, at now: Instant) -> [SupervisorAction] {
-        let spec = processes[index].spec
-        let code = how.exitCode ?? 0
-        let startedAt: Instant
-        switch processes[index].state {
-        case .starting(_, let since), .running(_, let since): startedAt = since
-        case .stopping(_, _, _) where processes[index].onRequestedStop != nil:
-            // Stopped on request: held down, or started again at once; not a failure.
-            let request = processes[index].onRequestedStop
-            processes[index].onRequestedStop = nil
-            processes[index].state = .held
-            return request == .restart && !ending ? restart(index, at: now) : stopNextProcess(at: now)
-        case .stopping:
-            // Stopped as part of the shutdown: the next one's turn.
-            processes[index].state = .exited
-            return stopNextProcess(at: now)
-        default: startedAt = now
-        }
-        processes[index].checkPID = nil
-        processes[index].nextCheck = nil
-        processes[index].startDeadline = nil
-        if case .stoppingProcesses = phase {
-            processes[index].state = .exited
-            return []
-        }
-        if spec.kind == .initTask {
-            if code == 0 {
-                processes[index].state = .exited
-                if case .bringingUp(let next) = phase, next == index { return bringUp(from: index + 1, at: now) }
-                return []
-            }
-            processes[index].state = .failed
-            return [.note(.initFailed(name: spec.name, how: how))] + endWith(code, at: now)
-        }
-        if !ending && processes[index].restartsAfter(exitCode: code, ran: now - startedAt) {
-            let (delay, quick) = processes[index].backoff(startedAt: startedAt, now: now)
-            processes[index].quickExits = quick
-            processes[index].restarts += 1
-            processes[index].restartsInARow = now - startedAt < spec.backoffReset ? processes[index].restartsInARow + 1 : 1
-            processes[index].state = .backingOff(until: now + delay)
-            let note = SupervisorAction.note(.exited(name: spec.name, how: how, restartIn: delay))
-            return delay == 0 ? [note] + restart(index, at: now) : [note]
-        }
-        processes[index].state = ending ? .exited : .failed
-        if ending { return [] }
-        let note = SupervisorAction.note(.failed(name: spec.name, how: how, required: spec.required))
-        if spec.required { return [note] + endWith(code, at: now) }
-        // Not required: the rest carries on; the start-up too, if it waited on this one.
-        if case .bringingUp(let next) = phase, next == index { return [note] + bringUp(from: index + 1, at: now) }
-        return [note]
-    }
-
-    private mutating func restart(_ index: Int, at now: Instant) -> [SupervisorAction] {
-        processes[index].state = .waiting
-        return [.start(process: index, processes[index].spec)]
-    }
-
-    /// Something other than the main child decided how vigil ends (a failed init task, a
-    /// required sidecar down for good): the main child is asked to stop, then the rest.
-    private mutating func endWith(_ code: Int32, at now: Instant) -> [SupervisorAction] {
-        if exitOverride == nil { exitOverride = code }
-        ending = true
-        switch phase {
-        case .running(var child):
-            guard !child.stopRequested else { return [] }
-            child.stopRequested = true
-            if let killAfter = policy.killAfter { child.killDeadline = now + killAfter }
-            phase = .running(child)
-            let signal = policy.mainStopSignal
-            return [.send(signal: signal, to: target(child))]
-                + (continuesAfterStopping(signal) ? [.send(signal: SIGCONT, to: target(child))] : [])
-        case .bringingUp, .pausing, .starting:
-            return beginShutdown(exitCode: exitOverride ?? code, stopRequested: false, hurry: false, at: now)
-        case .stoppingProcesses, .draining, .killing, .exited:
-            return []
-        }
-    }
-
     /// The deadline passed.
     mutating func timeReached(_ now: Instant) -> [SupervisorAction] {
         var actions: [SupervisorAction] = []
@@ -503,19 +355,6 @@ struct Supervisor {
         }
     }
 
-    /// Readiness attempts that are due.
-    private mutating func dueChecks(at now: Instant) -> [SupervisorAction] {
-        var actions: [SupervisorAction] = []
-        for index in processes.indices {
-            guard case .starting = processes[index].state, processes[index].checkPID == nil,
-                  let due = processes[index].nextCheck, due <= now, let readiness = processes[index].spec.readiness
-            else { continue }
-            processes[index].nextCheck = nil
-            actions.append(.check(process: index, readiness))
-        }
-        return actions
-    }
-
     /// The runtime found nothing left to wait for.
     mutating func nothingLeft() -> [SupervisorAction] {
         switch phase {
@@ -552,76 +391,6 @@ struct Supervisor {
         }
     }
 
-    // MARK: Stopping
-
-    private mutating func beginShutdown(
-        exitCode: Int32, stopRequested: Bool, hurry: Bool, at now: Instant
-    ) -> [SupervisorAction] {
-        let shutdown = Shutdown(deadline: now + policy.grace, exitCode: exitCode, stopRequested: stopRequested)
-        if hurry {
-            for index in processes.indices where processes[index].isAlive { processes[index].state = .exited }
-            return kill(.repeatedStopRequest, shutdown, at: now)
-        }
-        for index in processes.indices {
-            switch processes[index].state {
-            case .backingOff, .waiting: processes[index].state = .exited
-            default: break
-            }
-        }
-        phase = .stoppingProcesses(shutdown)
-        return stopNextProcess(at: now)
-    }
-
-    /// Stops the last supervised process that is still alive (reverse start order), or, when
-    /// none is, moves on to what is left.
-    private mutating func stopNextProcess(at now: Instant) -> [SupervisorAction] {
-        guard case .stoppingProcesses(let shutdown) = phase else { return [] }
-        // One at a time: wait while one is stopping.
-        if processes.contains(where: { if case .stopping = $0.state { return true }; return false }) { return [] }
-        guard let index = processes.lastIndex(where: { $0.isAlive }), let pid = processes[index].pid else {
-            return startDraining(shutdown, at: now)
-        }
-        let signal = processes[index].spec.stopSignal ?? policy.stopSignal
-        processes[index].state = .stopping(pid: pid, deadline: stopDeadline(now, index, afterKill: false), killed: false)
-        processes[index].checkPID = nil
-        var actions: [SupervisorAction] = [.note(.stopping(name: processes[index].spec.name, signal: signal)),
-                                           .send(signal: signal, to: .processGroup(pid))]
-        if continuesAfterStopping(signal) { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
-        return actions
-    }
-
-    /// When processes[index] is SIGKILLed: after its own grace, within the whole grace period.
-    /// After SIGKILL it has the kill wait, still within the grace period.
-    private func stopDeadline(_ now: Instant, _ index: Int, afterKill: Bool) -> Instant {
-        guard case .stoppingProcesses(let shutdown) = phase else { return now }
-        let share = afterKill ? policy.killWait : processes[index].spec.grace ?? policy.grace
-        return min(now + share, shutdown.deadline)
-    }
-
-    private mutating func startDraining(_ shutdown: Shutdown, at now: Instant) -> [SupervisorAction] {
-        if policy.grace <= 0 { return kill(.noGracePeriod, shutdown, at: now) }
-        if now >= shutdown.deadline { return kill(.graceExpired(policy.grace), shutdown, at: now) }
-        phase = .draining(shutdown)
-        return [.signalLeftovers(signal: policy.stopSignal)]
-            + (continuesAfterStopping(policy.stopSignal) ? [.signalLeftovers(signal: SIGCONT)] : [])
-    }
-
-    private mutating func kill(_ reason: KillReason, _ shutdown: Shutdown, at now: Instant) -> [SupervisorAction] {
-        var shutdown = shutdown
-        shutdown.deadline = now + policy.killWait
-        phase = .killing(shutdown)
-        return [.killLeftovers(reason: reason)]
-    }
-
-    /// A stopped process cannot handle a stop signal until it is continued: in vigil's own
-    /// stop, CONT follows it at once, as systemd does. tini and dumb-init send none.
-    private func continuesAfterStopping(_ signal: Int32) -> Bool {
-        policy.mainChildExit == .stopTheRest && signal != SIGKILL && signal != SIGCONT && signal != SIGSTOP
-    }
-
-    private func target(_ child: MainChild) -> SignalTarget {
-        policy.forwardToGroup ? .processGroup(child.pid) : .process(child.pid)
-    }
 }
 
 extension Supervisor.Phase {
