@@ -3,28 +3,31 @@ with images built FROM scratch holding the vigil under test, a static busybox an
 of workloads/container.
 
 Two ways in: vigil as the image's ENTRYPOINT, and vigil as the daemon's init (`--init-path` is
-a symlink named docker-init to it) for `docker run --init`. The tests assert exit codes and
+a symlink named docker-init to it) for `docker run --init`. The README's HEALTHCHECK line
+(`vigil check`) is built into an image as written, and Docker's health state is followed. The tests assert exit codes and
 what processes wrote into a directory mounted at /out, never durations: an exit code that is
 the application's, and not 137, is how we know vigil finished before Docker's own SIGKILL.
 """
+import collections
 import itertools
+import json
+import os
 import re
+import signal
 import subprocess
 
 import pytest
 
-from engines import (EXAMPLE_DOCKERFILE, build_example_stage, build_test_image, commands, executed_blocks,
-                     namespace_processes)
+from engines import (EXAMPLE_DOCKERFILE, TEST_DOCKERFILE, TEST_FILES, build_example_stage, build_image,
+                     build_test_image, commands, executed_blocks, namespace_processes)
 from helpers import ROOT, wait_for
 
 DOC = ROOT / "docs" / "docker.md"
 BLOCKS = executed_blocks(DOC, "Tests/Integration/test_docker.py")
 EXPECTED_BLOCKS = {"demo", "several", "several-entrypoint", "several-output"}
+README_BLOCKS = executed_blocks(ROOT / "README.md", "Tests/Integration/test_docker.py")
+EXPECTED_README_BLOCKS = {"healthcheck"}
 _names = itertools.count(1)
-
-# Later tests start from engines.build_image(engine, tag, dockerfile_text, files):
-# - HEALTHCHECK CMD ["/vigil", "check"]: `docker inspect` reports healthy, then unhealthy once
-#   zombies of a parent that does not reap pass the limit (needs `vigil check`).
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,7 @@ def top(docker, name):
 
 def test_every_block_marked_for_this_file_is_run():
     assert set(BLOCKS) == EXPECTED_BLOCKS
+    assert set(README_BLOCKS) == EXPECTED_README_BLOCKS
 
 
 def test_the_page_names_the_versions_it_was_run_with(docker_engine):
@@ -311,3 +315,62 @@ def test_docker_stop_stops_the_main_process_then_the_sidecars_in_reverse_order(d
     docker("stop", "--time", "60", name)
     assert docker.exit_code(name) == 3
     assert_stopped_in_order(docker, name, tmp_path)
+
+
+# --- HEALTHCHECK CMD ["/vigil", "check"], the README's line ---------------------------------------
+
+ZOMBIE_LINE = re.compile(r"unhealthy: (\d+) zombies whose parent is not vigil, above the limit of 10\n?")
+
+
+def health(docker, name):
+    """(status, exit code and output of the latest check) from `docker inspect`."""
+    state = json.loads(docker.output("inspect", "--format", "{{json .State.Health}}", name))
+    latest = (state.get("Log") or [{}])[-1]
+    return state["Status"], latest.get("ExitCode"), latest.get("Output", "")
+
+
+def wait_health(docker, name, status, output):
+    """Until Docker reports `status` and its latest check printed a line `output` accepts;
+    returns (status, exit code, output)."""
+    seen = []
+
+    def reached():
+        seen[:] = [health(docker, name)]
+        return seen[0][0] == status and output(seen[0][2]) and seen[0]
+    try:
+        return wait_for(reached, timeout=180, interval=0.2, what=f"{name} to be {status}")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; last seen: {seen}") from None
+
+
+def test_healthcheck_reports_zombies_of_a_parent_that_never_waits(docker, out):
+    block = README_BLOCKS["healthcheck"]
+    instructions = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(instructions) == 1 and instructions[0].startswith("HEALTHCHECK "), block
+    image = build_image(docker, "vigil-healthcheck", TEST_DOCKERFILE + block, TEST_FILES)
+    # Exec form: Docker runs vigil itself, no shell.
+    test = json.loads(docker.output("inspect", "--format", "{{json .Config.Healthcheck.Test}}", image))
+    assert test == ["CMD", "/vigil", "check"]
+    # The README's timing, made quick: a check every second, and one failure is enough.
+    name = start(docker, image, out, "sleep", "1000",
+                 options=["--health-interval", "1s", "--health-retries", "1", "--health-timeout", "60s"])
+    wait_health(docker, name, "healthy", lambda line: line.startswith("healthy: "))
+
+    # A process in the container starts 15 children that exit, and never waits for them.
+    docker("exec", "--detach", name, "zombies", "15")
+    def fifteen_or_more(line):
+        counted = ZOMBIE_LINE.fullmatch(line)
+        return counted and int(counted.group(1)) >= 15
+    _, code, _ = wait_health(docker, name, "unhealthy", fifteen_or_more)
+    assert code == 1
+
+    # Their parent goes: vigil, PID 1, inherits the zombies and reaps them.
+    vigil = docker.init_pid(name)
+    parents = collections.Counter(p["ppid"] for p in namespace_processes(vigil) if p["state"] == "Z")
+    parent, count = parents.most_common(1)[0]
+    assert count >= 15 and parent != vigil, parents
+    os.kill(parent, signal.SIGKILL)
+    wait_for(lambda: not [p for p in namespace_processes(vigil) if p["state"] == "Z"],
+             timeout=60, interval=0.1, what="no zombies in the container")
+    _, code, _ = wait_health(docker, name, "healthy", lambda line: line.startswith("healthy: "))
+    assert code == 0

@@ -2,7 +2,8 @@
 configuration and storage of the tests' own (engines.py).
 
 `podman kube play` runs the Pod and Deployment manifests taken from the page itself, and the
-Podman commands the page shows are the ones run here. The images the manifests name are built
+Podman commands the page shows are the ones run here. The README's Pod with `vigil check`
+probes is played too: Podman makes its liveness probe a health check, which the test runs. The images the manifests name are built
 locally FROM scratch: vigil as the entrypoint, a static busybox, and a stand-in
 (workloads/container/standin) for each program the manifests name. The pause pod's infra image
 is the `pause` stage of examples/Dockerfile, built with the vigil under test.
@@ -10,8 +11,13 @@ is the `pause` stage of examples/Dockerfile, built with the vigil under test.
 What Podman 4.3 does differently from a cluster is listed in docs/kubernetes.md; the one change
 the tests make to a manifest is dropping `ports` (see `runnable`).
 """
+import collections
 import copy
+import json
+import os
 import pathlib
+import re
+import signal
 
 import pytest
 
@@ -27,10 +33,13 @@ except ImportError:  # the fixture below then skips, or fails under CI
 DOC = ROOT / "docs" / "kubernetes.md"
 BLOCKS = executed_blocks(DOC, "Tests/Integration/test_podman.py")
 EXPECTED_BLOCKS = {"pod-web", "deployment-api", "pod-shared", "podman-web", "podman-pause"}
+# The README's probes snippet, played like the page's manifests.
+README_BLOCKS = executed_blocks(ROOT / "README.md", "Tests/Integration/test_podman.py")
+EXPECTED_README_BLOCKS = {"pod-probes"}
 
 
 def manifest(key):
-    documents = [d for d in yaml.safe_load_all(BLOCKS[key]) if d]
+    documents = [d for d in yaml.safe_load_all({**BLOCKS, **README_BLOCKS}[key]) if d]
     assert len(documents) == 1, f"{key}: expected one Kubernetes object"
     return documents[0]
 
@@ -53,7 +62,7 @@ def images(podman_engine):
     """The test image, tagged with every image name the executed manifests use."""
     require(yaml is not None, "PyYAML is not installed (apt-get install python3-yaml)")
     image = build_test_image(podman_engine)
-    names = {container["image"] for key in BLOCKS if key.startswith(("pod-", "deployment-"))
+    names = {container["image"] for key in {**BLOCKS, **README_BLOCKS} if key.startswith(("pod-", "deployment-"))
              for container in pod_spec(manifest(key))["containers"]}
     for name in sorted(names):
         podman_engine("tag", image, name)
@@ -80,6 +89,7 @@ def infra_pid(podman, pod):
 
 def test_every_block_marked_for_this_file_is_run():
     assert set(BLOCKS) == EXPECTED_BLOCKS
+    assert set(README_BLOCKS) == EXPECTED_README_BLOCKS
 
 
 def test_the_page_names_the_versions_it_was_run_with(podman_engine):
@@ -209,3 +219,61 @@ def test_a_pod_whose_infra_container_is_vigil_pause(podman, images):
     volume = run[run.index("-v") + 1].split(":")[0]
     mountpoint = podman.output("volume", "inspect", "--format", "{{.Mountpoint}}", volume)
     assert pathlib.Path(mountpoint, "helper").read_text() == "flushed\n"
+
+
+# --- The README's probes: vigil check as a liveness probe ------------------------------------------
+
+ZOMBIE_LINE = re.compile(r"unhealthy: (\d+) zombies whose parent is not vigil, above the limit of 10\n?")
+
+
+def health_check(podman, container):
+    """Runs the container's health check once, as Podman's timer would: (exit code of
+    `podman healthcheck run`, what the check printed)."""
+    result = podman("healthcheck", "run", container, check=False)
+    state = json.loads(podman.output("inspect", "--format", "{{json .State.Health}}", container))
+    return result.returncode, ((state.get("Log") or [{}])[-1]).get("Output", "")
+
+
+def test_the_liveness_probe_in_the_readme_runs_vigil_check(podman, images, tmp_path):
+    document, path = write_manifest(tmp_path, "pod-probes")
+    pod, spec = document["metadata"]["name"], document["spec"]["containers"][0]
+    liveness = spec["livenessProbe"]
+    podman("kube", "play", "--network", "none", path)
+    container = f"{pod}-{spec['name']}"
+    wait_logged(podman, container, "web: ready")
+
+    # Podman 4.3 makes the liveness probe a health check that restarts the container, run
+    # through /bin/sh; the readiness probe becomes nothing.
+    config = json.loads(podman.output("inspect", "--format", "{{json .Config}}", container))
+    check = config["Healthcheck"]
+    assert check["Test"] == ["CMD-SHELL"] + liveness["exec"]["command"] + ["||", "exit", "1"]
+    assert (check["Interval"], check["Timeout"], check["Retries"]) == \
+        (liveness["periodSeconds"] * 10**9, liveness["timeoutSeconds"] * 10**9, liveness["failureThreshold"])
+    assert config["HealthcheckOnFailureAction"] == "restart"
+    # The checks run on a systemd timer, and there is no systemd here: the test runs them.
+    code, line = health_check(podman, container)
+    assert code == 0 and line.startswith("healthy: "), line
+
+    # Zombies of a parent that never waits make it fail. Once: three failures in a row
+    # (failureThreshold) would restart the container.
+    vigil = podman.init_pid(container)
+    podman("exec", "--detach", container, "zombies", "15")
+
+    def zombies_by_parent():
+        return collections.Counter(p["ppid"] for p in namespace_processes(vigil) if p["state"] == "Z")
+    wait_for(lambda: max(zombies_by_parent().values(), default=0) >= 15, timeout=60, interval=0.1,
+             what="15 zombies in the container")
+    code, line = health_check(podman, container)
+    assert code == 1 and ZOMBIE_LINE.fullmatch(line) and int(ZOMBIE_LINE.match(line).group(1)) >= 15, line
+
+    # Their parent goes: vigil, PID 1, reaps them, and the check passes again.
+    parent, _ = zombies_by_parent().most_common(1)[0]
+    assert parent != vigil
+    os.kill(parent, signal.SIGKILL)
+    wait_for(lambda: max(zombies_by_parent().values(), default=0) < 2, timeout=60, interval=0.1,
+             what="the zombies reaped")
+    code, line = health_check(podman, container)
+    assert code == 0 and line.startswith("healthy: "), line
+    assert podman.inspect(container, "{{.State.Status}}") == "running"
+    podman("pod", "stop", "--time", "30", pod)
+    assert podman.exit_code(container) == 0
