@@ -76,6 +76,8 @@ def test_control_commands_act_on_sidecars(supervised):
     assert vigil(["stop", "log"]).returncode == 0
     wait_for(lambda: status_rows(vigil(["status"]).stdout.decode())["log"]["STATE"] == "stopped", what="log stopped")
     assert supervised.process.poll() is None
+    # What changes a process is in vigil's log at the default verbosity, with who asked.
+    wait_for(lambda: "vigil: warning: stop log, asked by uid 0 (pid " in supervised.stderr, what="the stop logged")
     assert vigil(["check"]).returncode == 0                     # log is not required
     # A required sidecar held down makes the container unhealthy, until it starts again.
     assert vigil(["stop", "web"]).returncode == 0
@@ -93,7 +95,7 @@ def test_control_commands_act_on_sidecars(supervised):
 @pytest.mark.parametrize("argv,message", [
     (["restart", "nope"], "vigil restart: no process named 'nope'"),
     (["stop", "main"], "vigil stop: the main process is not stopped or started on its own; stop the container instead"),
-    (["signal", "log", "NOPE"], "vigil signal: unknown signal (see 'vigil signal --help')"),
+    (["signal", "log", "NOPE"], "vigil signal: unknown signal 'NOPE' (see 'vigil signal --help')"),
     (["start", "log"], "vigil start: log is already running"),
 ])
 def test_control_errors(supervised, argv, message):
@@ -109,6 +111,12 @@ def test_another_user_is_refused(supervised):
 
     result = subprocess.run([VIGIL, "status"], capture_output=True, timeout=60, preexec_fn=become_nobody)
     assert result.returncode == 1
+    # vigil answers before it closes, even though it reads nothing: the client reads that.
+    assert result.stderr.decode() == "vigil status: permission denied: only root or vigil's own user\n"
+    # A check that vigil refuses is not healthy: /proc alone would miss vigil's own view.
+    result = subprocess.run([VIGIL, "check"], capture_output=True, timeout=60, preexec_fn=become_nobody)
+    assert result.returncode == 1
+    assert result.stdout.decode() == "unhealthy: vigil refused the check: permission denied: only root or vigil's own user\n"
     wait_for(lambda: "refused a control connection from uid 65534" in supervised.stderr, what="the refusal logged")
 
 
@@ -160,6 +168,10 @@ def test_under_tini_and_dumb_init_names_there_is_no_channel(tmp_path, launch):
     launch(["-s", "--", "sleep", "1000"], pid1=False, binary=str(tini))
     result = subprocess.run([VIGIL, "status"], capture_output=True, timeout=60)
     assert result.returncode == 1
+    # With no vigil listening, check judges from /proc alone, and says so.
+    result = subprocess.run([VIGIL, "check"], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.decode().endswith(" (no vigil control channel here: /proc alone)\n")
 
 
 # --- vigil check ------------------------------------------------------------------------------

@@ -21,11 +21,21 @@ enum Subcommands {
 
 /// Asks the running vigil over its control channel.
 enum ControlClient {
-    static func ask(_ request: ControlProtocol.Request) -> Result<ControlProtocol.Reply, UsageError> {
+    /// Why a request got no reply. `nobodyListens`: no control channel here at all (no vigil,
+    /// a vigil under tini's or dumb-init's name, or another network namespace), as opposed to
+    /// a vigil that was reached and did not answer.
+    struct Failure: Error {
+        var error: UsageError
+        var nobodyListens = false
+    }
+
+    static func ask(_ request: ControlProtocol.Request) -> Result<ControlProtocol.Reply, Failure> {
         let name = ControlChannel.name
         let fd = clinux_control_connect(name, 5000)
         guard fd >= 0 else {
-            return .failure(UsageError("cannot reach the running vigil (\(name)): \(SystemError.reason(clinux_errno()))"))
+            let errno = clinux_errno()
+            return .failure(Failure(error: UsageError("cannot reach the running vigil (\(name)): \(SystemError.reason(errno))"),
+                                    nobodyListens: errno == ECONNREFUSED || errno == ENOENT))
         }
         defer { closeDescriptor(fd) }
         // MSG_NOSIGNAL: a vigil that refuses the connection must not end this client.
@@ -33,19 +43,19 @@ enum ControlClient {
         let sent = bytes.withUnsafeBufferPointer { buffer in
             valueOrErrno { send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
         }
-        guard case .success(let count) = sent, count == bytes.count else {
-            return .failure(UsageError("the running vigil did not take the request"))
-        }
+        // A refusing vigil answers and closes without reading: its reply is still there to read.
         var reply: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while reply.count < 1 << 20 {
             let result = chunk.withUnsafeMutableBytes { raw in valueOrErrno { read(fd, raw.baseAddress, raw.count) } }
-            guard case .success(let count) = result else { return .failure(UsageError("no reply from the running vigil")) }
-            if count == 0 { break }
+            guard case .success(let count) = result, count > 0 else { break }
             reply += chunk[0..<count]
         }
-        guard let parsed = ControlProtocol.Reply.parse(reply) else { return .failure(UsageError("an unreadable reply")) }
-        return .success(parsed)
+        if let parsed = ControlProtocol.Reply.parse(reply) { return .success(parsed) }
+        guard case .success(let count) = sent, count == bytes.count else {
+            return .failure(Failure(error: UsageError("the running vigil did not take the request")))
+        }
+        return .failure(Failure(error: UsageError(reply.isEmpty ? "no reply from the running vigil" : "an unreadable reply from the running vigil")))
     }
 }
 
@@ -68,7 +78,7 @@ enum StatusCommand {
             return fail("status", UsageError("unexpected argument '\(first)'"), code: 2)
         }
         switch ControlClient.ask(.status) {
-        case .failure(let error): return fail("status", error, code: 1)
+        case .failure(let failure): return fail("status", failure.error, code: 1)
         case .success(let reply):
             if let error = reply.error { return fail("status", UsageError("\(error)"), code: 1) }
             return Output.write(table(reply.lines), to: 1) ? 0 : 1
@@ -132,7 +142,7 @@ enum ControlCommand {
             return fail(command, UsageError("\(error.message) (see 'vigil \(command) --help')"), code: 2)
         }
         switch ControlClient.ask(request) {
-        case .failure(let error): return fail(command, error, code: 1)
+        case .failure(let failure): return fail(command, failure.error, code: 1)
         case .success(let reply):
             if let error = reply.error { return fail(command, UsageError("\(error)"), code: 1) }
             return 0
@@ -208,15 +218,26 @@ enum CheckCommand {
             return fail("check", error, code: 1)
         }
         if options.help { return Output.write(help, to: 1) ? 0 : 1 }
-        // vigil's own view: stopping, required sidecars. Unreachable: only what /proc says.
+        // vigil's own view: stopping, required sidecars. Only where no vigil listens at all is
+        // /proc alone the answer; a vigil that refuses or does not answer is not healthy.
         var vigilPID: Int32 = 1
-        if case .success(let status) = ControlClient.ask(.status) {
+        var asked = true
+        switch ControlClient.ask(.status) {
+        case .failure(let failure) where failure.nobodyListens:
+            asked = false
+        case .failure(let failure):
+            return unhealthy(failure.error.message)
+        case .success(let status):
+            if let error = status.error { return unhealthy("vigil refused the check: " + error) }
             for line in status.lines {
                 let words = line.utf8.split(separator: UInt8(ascii: " "))
                 if words.count >= 4, ASCII.equals(words[0], "phase"), let pid = ASCII.parseInteger(words[3]) { vigilPID = Int32(pid) }
             }
-            if case .success(let health) = ControlClient.ask(.health), let problem = health.lines.first {
-                return unhealthy(problem)
+            switch ControlClient.ask(.health) {
+            case .failure(let failure): return unhealthy(failure.error.message)
+            case .success(let health):
+                if let error = health.error { return unhealthy("vigil refused the check: " + error) }
+                if let problem = health.lines.first { return unhealthy(problem) }
             }
         }
         var sample: ProcessSnapshot
@@ -238,17 +259,23 @@ enum CheckCommand {
                 zombies = min(zombies, strayZombies(second, vigilPID))
             }
             if zombies > options.zombieLimit {
-                return unhealthy(decimal(zombies) + " zombies whose parent is not vigil, above the limit of " + decimal(options.zombieLimit))
+                return unhealthy(counted(zombies, "zombie", "zombies") + " whose parent is not vigil, above the limit of " + decimal(options.zombieLimit))
             }
         }
-        var summary = "healthy: " + decimal(sample.processes.count) + " processes, " + decimal(sample.zombieCount) + " zombies"
+        var summary = "healthy: " + counted(sample.processes.count, "process", "processes") + ", "
+            + counted(sample.zombieCount, "zombie", "zombies")
         if let pids = sample.pids, case .limit(let limit) = pids.limit { summary += ", PIDs " + decimal(Int64(pids.current)) + " of " + decimal(Int64(limit)) }
+        if !asked { summary += " (no vigil control channel here: /proc alone)" }
         return Output.write(summary + "\n", to: 1) ? 0 : 1
     }
 
     /// Zombies that vigil would not reap itself (vigil reaps its own at once).
     static func strayZombies(_ snapshot: ProcessSnapshot, _ vigilPID: Int32) -> Int {
         snapshot.processes.reduce(0) { $0 + ($1.isZombie && $1.parent != vigilPID ? 1 : 0) }
+    }
+
+    private static func counted(_ count: Int, _ one: String, _ many: String) -> String {
+        decimal(count) + " " + (count == 1 ? one : many)
     }
 
     private static func unhealthy(_ reason: String) -> Int32 {

@@ -61,11 +61,24 @@ enum ControlProtocol {
         if ASCII.equals(command, "signal") {
             try count(2)
             guard let signal = SignalNames.parse(String(decoding: arguments[1], as: UTF8.self), realtime: realtime) else {
-                throw RequestError(message: "unknown signal")
+                // Printable ASCII and short: checked above.
+                throw RequestError(message: "unknown signal '" + String(decoding: arguments[1], as: UTF8.self) + "'")
             }
             return .signal(try name(), signal)
         }
         throw RequestError(message: "unknown request")
+    }
+
+    /// "stop metrics", "signal metrics SIGHUP": a request that changes a process, for the
+    /// log; nil for those that only ask.
+    static func describeChange(_ request: Request) -> String? {
+        switch request {
+        case .status, .health: return nil
+        case .restart(let name): return "restart " + name
+        case .stop(let name): return "stop " + name
+        case .start(let name): return "start " + name
+        case .signal(let name, let signal): return "signal " + name + " " + SignalNames.name(of: signal)
+        }
     }
 
     /// The request line a client sends (with its newline).

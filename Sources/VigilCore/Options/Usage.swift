@@ -12,6 +12,7 @@ enum Usage {
     static func text() -> String {
         var text = """
             Usage: vigil [OPTIONS] [--] COMMAND [ARG...]
+                   vigil ps|status|check|restart|stop|start|signal ...  (each has --help)
 
             Runs COMMAND as a child, forwards signals to it, reaps every orphaned process,
             and exits with the child's exit code (128+N if it was killed by signal N).

@@ -230,8 +230,8 @@ struct InitProcess {
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
         relay?.pump()
         if let control {
-            for (client, line) in control.pump(now: Clock.now(), log: log) {
-                if let code = answer(client, line, on: control) { return code }
+            for request in control.pump(now: Clock.now(), log: log) {
+                if let code = answer(request, on: control) { return code }
             }
         }
         for (process, sender) in launcher?.readyNotifications() ?? [] {
@@ -243,17 +243,21 @@ struct InitProcess {
         return nil
     }
 
-    /// Answers one control request, and performs what it asks.
-    private mutating func answer(_ client: Int32, _ line: [UInt8], on control: ControlChannel) -> Int32? {
+    /// Answers one control request, and performs what it asks. What changes a process is
+    /// logged at the default verbosity, with who asked: the container's log shows it.
+    private mutating func answer(_ received: ControlChannel.Request, on control: ControlChannel) -> Int32? {
         let request: ControlProtocol.Request
         do {
-            request = try ControlProtocol.parse(line, realtime: .current)
+            request = try ControlProtocol.parse(received.line, realtime: .current)
         } catch {
-            control.answer(client, ControlProtocol.Reply(error: error.message))
+            control.answer(received.client, ControlProtocol.Reply(error: error.message))
             return nil
         }
         let (reply, actions) = supervisor.control(request, at: Clock.now(), ownPID: ownPID)
-        control.answer(client, reply)
+        control.answer(received.client, reply)
+        if reply.error == nil, let change = ControlProtocol.describeChange(request) {
+            log.warning("\(change), asked by uid \(Int64(received.uid)) (pid \(received.pid))")
+        }
         return perform(actions)
     }
 

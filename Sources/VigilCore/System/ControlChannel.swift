@@ -20,6 +20,9 @@ final class ControlChannel {
     private struct Client {
         let fd: Int32
         let deadline: Instant
+        /// Who connected (SO_PEERCRED), for the log.
+        let uid: uid_t
+        let pid: pid_t
         var request: [UInt8] = []
         /// The reply still to send, once the request is in.
         var reply: [UInt8]? = nil
@@ -63,11 +66,19 @@ final class ControlChannel {
     /// The earliest client timeout, to wake for.
     var deadline: Instant? { clients.map { $0.deadline }.min() }
 
-    /// Accepts and reads without blocking. Returns the complete requests, by client
-    /// descriptor; refused connections and bad requests are answered or dropped here.
-    func pump(now: Instant, log: Log) -> [(client: Int32, line: [UInt8])] {
+    /// A complete request line, with the client's descriptor (to answer) and who sent it.
+    struct Request {
+        let client: Int32
+        let line: [UInt8]
+        let uid: uid_t
+        let pid: pid_t
+    }
+
+    /// Accepts and reads without blocking. Returns the complete requests; refused connections
+    /// and bad requests are answered or dropped here.
+    func pump(now: Instant, log: Log) -> [Request] {
         acceptClients(now: now, log: log)
-        var requests: [(client: Int32, line: [UInt8])] = []
+        var requests: [Request] = []
         var index = 0
         while index < clients.count {
             if clients[index].deadline <= now {
@@ -88,7 +99,8 @@ final class ControlChannel {
             case .success(let count):
                 clients[index].request += chunk[0..<count]
                 if let newline = clients[index].request.firstIndex(of: 0x0A) {
-                    requests.append((client, Array(clients[index].request[..<newline])))
+                    requests.append(Request(client: client, line: Array(clients[index].request[..<newline]),
+                                            uid: clients[index].uid, pid: clients[index].pid))
                     clients[index].reply = []
                 } else if clients[index].request.count > ControlProtocol.maximumRequest {
                     answer(client, ControlProtocol.Reply(error: "request too long"))
@@ -131,7 +143,7 @@ final class ControlChannel {
                 closeDescriptor(client)
                 continue
             }
-            clients.append(Client(fd: client, deadline: now + ControlChannel.clientTimeout))
+            clients.append(Client(fd: client, deadline: now + ControlChannel.clientTimeout, uid: uid, pid: pid))
         }
     }
 
