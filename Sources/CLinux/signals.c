@@ -1,0 +1,37 @@
+// Signal dispositions, sets and masks as the kernel sees them, and signals sent through pidfds.
+
+#include "CLinux.h"
+
+int clinux_ignore_signal(int sig, int *was_ignored) {
+    struct sigaction action = {0}, old = {0};
+    action.sa_handler = SIG_IGN;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(sig, &action, &old) != 0) return -1;
+    if (was_ignored) *was_ignored = old.sa_handler == SIG_IGN;
+    return 0;
+}
+
+void clinux_sigset_add(sigset_t *set, int sig) {
+    unsigned long *words = (unsigned long *)set;
+    int bits = 8 * (int)sizeof(unsigned long);
+    words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+}
+
+int clinux_signal_is_ignored(int sig) {
+    // The kernel's struct sigaction starts with the handler on every architecture.
+    void *old[8] = {0};
+    if (syscall(SYS_rt_sigaction, sig, NULL, old, _NSIG / 8) != 0) return -1;
+    return old[0] == (void *)SIG_IGN;
+}
+
+int clinux_set_signal_mask(const sigset_t *set, sigset_t *old) {
+    return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, old, _NSIG / 8);
+}
+
+int clinux_sigrtmin(void) { return SIGRTMIN; }
+int clinux_sigrtmax(void) { return SIGRTMAX; }
+
+int clinux_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+int clinux_pidfd_send_signal(int pidfd, int sig) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}

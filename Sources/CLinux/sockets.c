@@ -1,0 +1,143 @@
+// Sockets: the TCP readiness probe, the notify socket, and the control channel's abstract socket.
+
+#include "CLinux.h"
+
+int clinux_tcp_probe(uint32_t address, uint16_t port, int *fd) {
+    int probe = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (probe < 0) return -1;
+    struct sockaddr_in target;
+    memset(&target, 0, sizeof target);
+    target.sin_family = AF_INET;
+    target.sin_port = htons(port);
+    target.sin_addr.s_addr = htonl(address);
+    if (connect(probe, (struct sockaddr *)&target, sizeof target) == 0) {
+        close(probe);
+        return 1;
+    }
+    if (errno == EINPROGRESS) {
+        *fd = probe;
+        return 0;
+    }
+    close(probe);
+    return -1;
+}
+
+int clinux_tcp_probe_finish(int fd) {
+    struct pollfd entry = {fd, POLLOUT, 0};
+    if (poll(&entry, 1, 0) == 0) return 0;
+    int error = 0;
+    socklen_t length = sizeof error;
+    int result = getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0 ? 1 : -1;
+    close(fd);
+    return result;
+}
+
+int clinux_notify_socket(const char *name) {
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un address;
+    memset(&address, 0, sizeof address);
+    address.sun_family = AF_UNIX;
+    size_t length = strlen(name);
+    if (length + 1 > sizeof address.sun_path) {
+        close(fd);
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(address.sun_path + 1, name, length);
+    int on = 1;
+    if (bind(fd, (struct sockaddr *)&address, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
+        int error = errno;
+        close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
+
+ssize_t clinux_notify_receive(int fd, char *buffer, size_t size, pid_t *sender) {
+    struct iovec vector = {buffer, size};
+    char control[CMSG_SPACE(sizeof(struct ucred))];
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    ssize_t length = recvmsg(fd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (length < 0) return -1;
+    *sender = 0;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred credentials;
+            memcpy(&credentials, CMSG_DATA(header), sizeof credentials);
+            *sender = credentials.pid;
+        } else if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+            // A sender may pass descriptors: close them, vigil takes none.
+            int count = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < count; i++) {
+                int passed;
+                memcpy(&passed, CMSG_DATA(header) + i * sizeof(int), sizeof passed);
+                close(passed);
+            }
+        }
+    }
+    return length;
+}
+
+static socklen_t abstract_address(struct sockaddr_un *address, const char *name) {
+    memset(address, 0, sizeof *address);
+    address->sun_family = AF_UNIX;
+    size_t length = strlen(name);
+    if (length + 1 > sizeof address->sun_path) length = sizeof address->sun_path - 1;
+    memcpy(address->sun_path + 1, name, length);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length);
+}
+
+int clinux_control_listen(const char *name, int backlog) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(&address, name);
+    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, backlog) != 0) {
+        int error = errno;
+        close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
+
+int clinux_control_accept(int fd, uid_t *uid, pid_t *pid) {
+    int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (client < 0) return -1;
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(client, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        int error = errno;
+        close(client);
+        errno = error;
+        return -1;
+    }
+    *uid = credentials.uid;
+    *pid = credentials.pid;
+    return client;
+}
+
+int clinux_control_connect(const char *name, int timeout_ms) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct timeval timeout = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(&address, name);
+    if (connect(fd, (struct sockaddr *)&address, length) != 0) {
+        int error = errno;
+        close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}

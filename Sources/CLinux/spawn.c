@@ -1,0 +1,126 @@
+// The fork-based spawn: what the child does between fork and exec, and the PATH search.
+
+#include "CLinux.h"
+
+// Runs `path` through /bin/sh, as execvp does for a file that is not an executable format.
+static void exec_with_shell(const char *path, char *const argv[], char *const envp[]) {
+    int count = 0;
+    while (argv[count] != NULL) count++;
+    char *shell_argv[count + 2];
+    shell_argv[0] = (char *)"/bin/sh";
+    shell_argv[1] = (char *)path;
+    for (int i = 1; i <= count; i++) shell_argv[i + 1] = argv[i];
+    execve("/bin/sh", shell_argv, envp);
+}
+
+// execvp's PATH search (the same errno rules), with the shell fallback only when asked.
+static void exec_searching_path(char *const argv[], char *const envp[], int fallback) {
+    const char *file = argv[0];
+    if (*file == '\0') {
+        errno = ENOENT;
+        return;
+    }
+    if (strchr(file, '/') != NULL) {
+        execve(file, argv, envp);
+        if (errno == ENOEXEC && fallback) exec_with_shell(file, argv, envp);
+        return;
+    }
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0') path = "/bin:/usr/bin";
+    size_t file_length = strlen(file);
+    int saw_eacces = 0;
+    for (const char *dir = path;; dir = strchr(dir, ':') + 1) {
+        const char *end = strchr(dir, ':');
+        size_t dir_length = end ? (size_t)(end - dir) : strlen(dir);
+        char candidate[dir_length + file_length + 2];
+        memcpy(candidate, dir_length ? dir : ".", dir_length ? dir_length : 1);
+        size_t used = dir_length ? dir_length : 1;
+        candidate[used] = '/';
+        memcpy(candidate + used + 1, file, file_length + 1);
+        execve(candidate, argv, envp);
+        switch (errno) {
+        case EACCES:
+            saw_eacces = 1;
+            break;
+        case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT:
+            break;
+        case ENOEXEC:
+            if (fallback) exec_with_shell(candidate, argv, envp);
+            return;
+        default:
+            return;
+        }
+        if (end == NULL) break;
+    }
+    if (saw_eacces) errno = EACCES;
+}
+
+// vigil is single-threaded, so the forked child is a complete copy and may call these
+// functions; it still does nothing but system calls and the PATH search before exec.
+static int raw_sigismember(const sigset_t *set, int sig) {
+    const unsigned long *words = (const unsigned long *)set;
+    int bits = 8 * (int)sizeof(unsigned long);
+    return (words[(sig - 1) / bits] >> ((sig - 1) % bits)) & 1;
+}
+
+// vigil is single-threaded, so the forked child is a complete copy and may call these
+// functions; it still does nothing but system calls and the PATH search before exec.
+int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spawn_options *options, pid_t *pid) {
+    int flags = options->flags;
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    pid_t child = fork();
+    if (child < 0) {
+        int error = errno;
+        close(report[0]);
+        close(report[1]);
+        return error;
+    }
+    if (child == 0) {
+        close(report[0]);
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (raw_sigismember(options->defaults, sig)) sigaction(sig, &action, NULL);
+        }
+        if (flags & CLINUX_SPAWN_GROUP) setpgid(0, 0);
+        if (flags & CLINUX_SPAWN_FOREGROUND) tcsetpgrp(STDIN_FILENO, getpgrp());
+        if (flags & CLINUX_SPAWN_SESSION) {
+            setsid();
+            // Fails harmlessly when stdin is no terminal or another session still owns it.
+            ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+        }
+        int error = 0;
+        if (options->stdout_fd >= 0 && dup2(options->stdout_fd, STDOUT_FILENO) < 0) error = errno;
+        if (!error && options->stderr_fd >= 0 && dup2(options->stderr_fd, STDERR_FILENO) < 0) error = errno;
+        if (!error && options->directory && chdir(options->directory) != 0) error = errno;
+        if (!error && options->switch_ids) {
+            if (setgroups(options->group_count, options->groups) != 0 || setgid(options->gid) != 0 ||
+                setuid(options->uid) != 0) {
+                error = errno;
+            }
+        }
+        if (!error) {
+            sigprocmask(SIG_SETMASK, options->mask, NULL);
+            exec_searching_path(argv, envp, flags & CLINUX_SPAWN_SHELL_FALLBACK);
+            error = errno;
+        }
+        ssize_t ignored = write(report[1], &error, sizeof error);
+        (void)ignored;
+        _exit(127);
+    }
+    close(report[1]);
+    int error = 0;
+    ssize_t count;
+    do {
+        count = read(report[0], &error, sizeof error);
+    } while (count < 0 && errno == EINTR);
+    close(report[0]);
+    if (count == (ssize_t)sizeof error) {
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
+        return error;
+    }
+    *pid = child;
+    return 0;
+}

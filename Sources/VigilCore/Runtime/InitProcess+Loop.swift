@@ -1,0 +1,184 @@
+import CLinux
+
+// The loop: wait for what can happen, reap every exited child, and let the supervisor decide
+// on each event.
+extension InitProcess {
+    /// Wait, reap, act on deadlines, and during a shutdown watch what is left, until the
+    /// supervisor decides to exit.
+    mutating func loop(_ channel: SignalChannel) -> Int32 {
+        var left = Leftovers.Remaining.children
+        var canWait = true
+        while true {
+            if canWait {
+                do throws(SystemError) {
+                    if let code = try wait(channel, watching: left) { return code }
+                } catch {
+                    // Retrying would fail again at once and spin PID 1: say so once, and let
+                    // the supervisor stop the tree while vigil sleeps between checks.
+                    log.error("cannot wait for events: \(error.description); stopping")
+                    canWait = false
+                    if let code = handle(.waitFailed) { return code }
+                }
+            } else {
+                ProcessSetup.sleep(10 * Durations.millisecond, until: supervisor.deadline)
+            }
+            let reaping = reapAll()
+            if let code = reaping.exitCode { return code }
+            // An empty tree counts before a deadline that passed meanwhile: a long reaping
+            // pass must not turn a clean end into a reported one.
+            if supervisor.awaitsEmptyTree {
+                left = leftovers.remaining(hasChildren: reaping.hasChildren)
+                if left == .nothing {
+                    log.debug("nothing left")
+                    if let code = handle(.nothingLeft) { return code }
+                }
+            } else {
+                left = .children
+            }
+            if let due = supervisor.deadline, Clock.now() >= due, let code = handle(.deadline) { return code }
+        }
+    }
+
+    /// Sleeps until a signal, the exit of a watched process, a notify datagram, relayed
+    /// output, or the deadline, and acts on what came. With nothing but signals to wait for,
+    /// one sigtimedwait does it. Otherwise signals come through the signalfd, polled together
+    /// with the rest; processes that are not vigil's children are watched through pidfds.
+    private mutating func wait(_ channel: SignalChannel, watching left: Leftovers.Remaining) throws(SystemError) -> Int32? {
+        var deadline = earliest(supervisor.deadline, control?.deadline)
+        if left == .unwatchable {
+            let recheck = Clock.now() + EventWait.recheckInterval
+            deadline = min(deadline ?? recheck, recheck)
+        }
+        var pids: [pid_t] = []
+        if case .others(let roots) = left { pids = roots }
+        let notify = launcher?.notifySockets ?? []
+        let relay = launcher?.relay
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control == nil {
+            if let signal = try channel.waitForOne(until: deadline) { return receive(signal) }
+            return nil
+        }
+        var entries = [pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)]
+        entries += notify.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        entries += relay?.pollEntries() ?? []
+        entries += control?.pollEntries() ?? []
+        try EventWait.wait(&entries, orExitOf: pids, until: deadline)
+        relay?.pump()
+        if let control {
+            for request in control.pump(now: Clock.now(), log: log) {
+                if let code = answer(request, on: control) { return code }
+            }
+        }
+        for (process, sender) in launcher?.readyNotifications() ?? [] {
+            if let code = handle(.notified(process, sender: sender)) { return code }
+        }
+        for signal in try channel.drain() {
+            if let code = receive(signal) { return code }
+        }
+        return nil
+    }
+
+    /// Answers one control request, and performs what it asks. What changes a process is
+    /// logged at the default verbosity, with who asked: the container's log shows it.
+    private mutating func answer(_ received: ControlChannel.Request, on control: ControlChannel) -> Int32? {
+        let request: ControlProtocol.Request
+        do {
+            request = try ControlProtocol.parse(received.line, realtime: .current)
+        } catch {
+            control.answer(received.client, ControlProtocol.Reply(error: error.message))
+            return nil
+        }
+        let (reply, actions) = supervisor.control(request, at: Clock.now(), ownPID: ownPID)
+        control.answer(received.client, reply)
+        if reply.error == nil, let change = ControlProtocol.describeChange(request) {
+            log.warning("\(change), asked by uid \(Int64(received.uid)) (pid \(received.pid))")
+        }
+        return perform(actions)
+    }
+
+    /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap". A
+    /// SIGPIPE that vigil raised on itself by writing to a closed stderr is not the child's.
+    private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
+        if signal.number == SIGCHLD { return nil }
+        if signal.number == SIGPIPE && signal.sender == ownPID && signal.code == SI_USER { return nil }
+        messages.received(signal.number, from: signal.sender)
+        return handle(.signal(signal.number))
+    }
+
+    /// Drains every exited child. Coalesced SIGCHLDs lose nothing because this runs on every
+    /// wake-up until waitpid has nothing more.
+    private mutating func reapAll() -> (exitCode: Int32?, hasChildren: Bool) {
+        while true {
+            var name: String? = nil
+            let result: ReapResult
+            if configuration.warnOnReap {
+                // -w names each process, so look before reaping while /proc still has it.
+                switch Processes.peek() {
+                case .noneReady: return (nil, true)
+                case .noChildren: return (nil, false)
+                case .child(let pid):
+                    if !supervisor.isMainChild(pid) { name = procIsOwn ? ProcessTable.entry(pid)?.name ?? "?" : "?" }
+                    result = Processes.reap(pid)
+                }
+            } else {
+                result = Processes.reapOne()
+            }
+            guard case .reaped(let pid, let status) = result else { return (nil, result != .noChildren) }
+            let state = ChildState(waitStatus: status)
+            if supervisor.isMainChild(pid) {
+                messages.mainChildChanged(pid, state)
+            } else if state.exitCode == nil {
+                log.debug("process \(pid) \(describe(state))")
+            } else {
+                messages.reaped(pid, state, name: name)
+            }
+            if let code = handle(.reaped(pid, state)) { return (code, true) }
+        }
+    }
+
+    enum Event {
+        case start(SignalChannel)
+        case signal(Int32)
+        case reaped(pid_t, ChildState)
+        case deadline
+        case nothingLeft
+        case waitFailed
+        case spawned(Int, Result<pid_t, SystemError>)
+        case mainCouldNotStart(code: Int32)
+        case checkSpawned(Int, pid_t?)
+        case checkResult(Int, passed: Bool?)
+        case notified(Int, sender: pid_t)
+    }
+
+    /// Lets the supervisor decide, then performs its decision. Returns the exit code when the
+    /// decision is to exit. Out of line: it is called from many places.
+    @inline(never)
+    mutating func handle(_ event: Event) -> Int32? {
+        let now = Clock.now()
+        let actions: [SupervisorAction]
+        switch event {
+        case .start(let channel):
+            self.channel = channel
+            actions = supervisor.start(at: now)
+        case .signal(let number): actions = supervisor.received(number, at: now)
+        case .reaped(let pid, let state): actions = supervisor.reaped(pid, state, at: now)
+        case .deadline: actions = supervisor.timeReached(now)
+        case .nothingLeft: actions = supervisor.nothingLeft()
+        case .waitFailed: actions = supervisor.waitFailed(at: now)
+        case .spawned(let index, .success(let pid)): actions = supervisor.spawned(index, pid: pid, at: now)
+        case .spawned(let index, .failure(let error)):
+            actions = supervisor.spawned(index, pid: nil, errno: error.errno, at: now)
+        case .mainCouldNotStart(let code): actions = supervisor.mainCouldNotStart(code: code, at: now)
+        case .checkSpawned(let index, let pid): actions = supervisor.checkSpawned(index, pid: pid, at: now)
+        case .checkResult(let index, let passed): actions = supervisor.checkResult(index, passed: passed, at: now)
+        case .notified(let index, let sender):
+            actions = supervisor.notified(index, sender: sender, senderGroup: getpgid(sender), at: now)
+        }
+        return perform(actions)
+    }
+}
+
+private func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return min(a, b)
+}
