@@ -1,0 +1,51 @@
+/// Where a forwarded signal goes.
+enum SignalTarget: Equatable {
+    case process(Int32)
+    case processGroup(Int32)
+}
+
+/// Why the rest of the tree was SIGKILLed.
+enum KillReason: Equatable {
+    /// The grace period (its length) ran out.
+    case graceExpired(Int64)
+    case noGracePeriod
+    case repeatedStopRequest
+}
+
+/// What happened to a supervised process that is worth a log line.
+enum ProcessNote: Equatable {
+    case ready(name: String)
+    case exited(name: String, how: ChildState, restartIn: Int64?)
+    case failed(name: String, how: ChildState, required: Bool)
+    case initFailed(name: String, how: ChildState)
+    case startTimedOut(name: String)
+    case cannotStart(name: String, program: String, errno: Int32)
+    case stopping(name: String, signal: Int32)
+    case killing(name: String)
+}
+
+/// Something the runtime must do. The supervisor decides; the runtime performs, and logs what
+/// the action carries.
+enum SupervisorAction: Equatable {
+    /// Send a signal to the main child, a supervised process, or a process group.
+    case send(signal: Int32, to: SignalTarget)
+    /// Send a signal to every process vigil is responsible for, except itself: the whole
+    /// namespace as PID 1, its descendants as a subreaper.
+    case signalLeftovers(signal: Int32)
+    /// SIGKILL whatever is left, and say which processes that was and why.
+    case killLeftovers(reason: KillReason)
+    /// Stop vigil itself (SIGSTOP), so that the shell above sees the job stop.
+    case stopSelf
+    /// Processes are still there this long after SIGKILL (stuck in the kernel): say so.
+    case reportStragglers(after: Int64)
+    /// Start this init task or sidecar; the runtime answers with `spawned`.
+    case start(process: Int, ProcessSpec)
+    /// Start the main command; the runtime answers with `started(mainChild:)` or
+    /// `mainCouldNotStart`.
+    case startMain
+    /// Try a sidecar's readiness check once; the runtime answers with `checkSpawned` (exec)
+    /// or `checkResult` (tcp).
+    case check(process: Int, ProcessSpec.Readiness)
+    case note(ProcessNote)
+    case exit(code: Int32)
+}
