@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from helpers import PYTHON, children_of, command_line, status_field, vigil, wait_for, workload
+from helpers import PYTHON, command_line, descendants, status_field, vigil, wait_for, workload
 
 SERVICE = workload("service.py")
 HELP_HINT = "Try 'vigil --help' for more information."
@@ -78,16 +78,6 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def descendants(pid):
-    """Every host PID below `pid`."""
-    found, frontier = [], [pid]
-    while frontier:
-        children = children_of(frontier.pop())
-        found += children
-        frontier += children
-    return found
-
-
 def find_descendant(pid, text):
     """The descendant of `pid` whose command line is exactly `text`."""
     def look():
@@ -123,7 +113,7 @@ def test_init_tasks_run_in_order_before_the_sidecars_and_the_main(tmp_path, as_p
             + ["--"] + service("main", log, "exit", 5))
     result = vigil(args, pid1=as_pid1)
     assert result.returncode == 5, result.stderr
-    assert events(log) == ["i1 run", "i2 run", "i3 run", "s start", "s notified", "main start", "main exit 5",
+    assert events(log) == ["i1 run", "i2 run", "i3 run", "s start", "s notifying", "main start", "main exit 5",
                            "s TERM"]
 
 
@@ -165,8 +155,8 @@ def test_sidecars_start_in_order_each_ready_before_the_next(tmp_path, as_pid1):
     assert re.fullmatch(r"d env NOTIFY_SOCKET=@\S+", others[7]), others
     others[7] = "d env NOTIFY_SOCKET=@..."
     assert others == [
-        "a start", "a touched", "b start", "b listening", "c start", "c listening",
-        "d start", "d env NOTIFY_SOCKET=@...", "d notified",
+        "a start", "a touching", "b start", "b listening", "c start", "c listening",
+        "d start", "d env NOTIFY_SOCKET=@...", "d notifying",
         "main start", "main env NOTIFY_SOCKET unset", "main exit 0",  # NOTIFY_SOCKET is d's only
         "d TERM", "c TERM", "b TERM", "a TERM"]
     progress = re.findall(r"^vigil: ([a-d]): (started|ready)", stderr, re.MULTILINE)
@@ -201,6 +191,39 @@ def test_a_sidecar_not_ready_in_time_that_is_not_required_lets_the_start_up_go_o
     assert stderr.count("vigil: warning: s: not ready in time; stopping it") == 1
     assert "vigil: warning: s: exited with code 137 and stays down" in stderr
     assert events(log) == ["main start", "main exit 4"]
+
+
+def test_two_vigils_as_pid_1_in_one_network_namespace_each_have_a_notify_socket(launch, tmp_path):
+    """Containers of a Kubernetes pod share one network namespace, each with vigil as PID 1 of
+    its own PID namespace; abstract socket names live in the network namespace. (PID 1 only:
+    as subreapers the two vigils have different PIDs anyway.)"""
+    log = tmp_path / "log"
+    first = launch(sidecar("log", service("log1", log, "notify")) + ["--ready", "log=notify", "--"]
+                   + service("main1", log))
+    wait_for_event(log, "main1 start")
+    second = vigil(sidecar("log", service("log2", log, "notify"))
+                   + ["--ready", "log=notify", "--restart", "log=never", "--required", "log", "--"]
+                   + service("main2", log, "exit", 0), pid1=True)
+    assert second.returncode == 0, second.stderr
+    assert "log2 notifying" in events(log) and "main2 start" in events(log)
+    first.signal(signal.SIGTERM)
+    assert first.wait() == 0, first.stderr
+
+
+def test_readiness_checks_run_in_vigils_working_directory(tmp_path, as_pid1):
+    directory = tmp_path / "work"
+    directory.mkdir()
+    log = tmp_path / "log"
+    args = (sidecar("a", service("a", log, "touch", directory / "a.ready"))
+            + ["--ready", "a=exec:test -e a.ready", "--start-timeout", "a=2s", "--restart", "a=never",
+               "--required", "a"]
+            + sidecar("b", service("b", log, "touch", directory / "b.ready"))
+            + ["--ready", "b=exec:test -e b.ready", "--start-timeout", "b=2s", "--restart", "b=never",
+               "--required", "b"]
+            + ["--"] + service("main", log, "exit", 0))
+    result = vigil(args, pid1=as_pid1, cwd=directory)
+    assert result.returncode == 0, result.stderr
+    assert "main start" in events(log)
 
 
 # --- restarts ---------------------------------------------------------------------------------
@@ -288,7 +311,7 @@ def test_a_required_sidecar_down_for_good_stops_everything_with_its_status(
     lines = events(log)
     assert lines.count("r start") == runs
     assert lines[-2:] == [f"main {main_signal}", "other TERM"], lines
-    assert lines.index("main touched") < lines.index(f"r exit {code}")
+    assert lines.index("main start") < lines.index(f"r exit {code}")
 
 
 @pytest.mark.parametrize("main,options,code", [
@@ -311,7 +334,7 @@ def test_without_a_main_process_sidecars_run_until_a_stop_request(launch, tmp_pa
     args = (sidecar("s1", service("s1", log, "ignore", "USR1", "notify")) + ["--ready", "s1=notify"]
             + sidecar("s2", service("s2", log, "ignore", "USR1", "notify")) + ["--ready", "s2=notify"])
     run = launch(args, pid1=as_pid1)
-    wait_for_event(log, "s2 notified")
+    wait_for_event(log, "s2 notifying")
     run.signal(signal.SIGUSR1)     # without a main, to every sidecar
     wait_for_event(log, "s1 USR1 ignored")
     wait_for_event(log, "s2 USR1 ignored")
@@ -334,7 +357,7 @@ def test_a_main_command_that_cannot_start_stops_the_sidecars(tmp_path, as_pid1):
     args = sidecar("s", service("s", log, "notify")) + ["--ready", "s=notify", "--", str(tmp_path / "missing")]
     result = vigil(args, pid1=as_pid1)
     assert result.returncode == 127, result.stderr
-    assert events(log) == ["s start", "s notified", "s TERM"]
+    assert events(log) == ["s start", "s notifying", "s TERM"]
 
 
 @pytest.mark.parametrize("waiting_on", ["an init task", "a sidecar not ready yet"])
@@ -405,6 +428,40 @@ def test_the_main_stops_first_then_sidecars_one_at_a_time_in_reverse_start_order
                                   for what in ("TERM", "stopping", "stopped")], lines
     stopping = [line.split(": ")[1] for line in run.stderr.splitlines() if line.endswith(": stopping with SIGTERM")]
     assert stopping == ["s3", "s2", "s1"], run.stderr
+
+
+@pytest.mark.parametrize("options", [[], ["--repeat-stop-kills"]])
+def test_a_repeated_stop_request_during_the_sidecars_stop(launch, tmp_path, as_pid1, options):
+    log = tmp_path / "log"
+    args = options + ready_sidecars(log, ["s1", "s2"], "stop-work", 0.3) + ["--"] + service("main", log)
+    run = launch(args, pid1=as_pid1)
+    wait_for_event(log, "main start")
+    run.signal(signal.SIGTERM)
+    wait_for_event(log, "s2 stopping")
+    run.signal(signal.SIGTERM)       # while s2 is still stopping
+    assert run.wait() == 0, run.stderr
+    lines = events(log)
+    stop = lines[lines.index("main TERM"):]
+    if options:
+        # Everything is SIGKILLed at once.
+        assert stop == ["main TERM", "s2 TERM", "s2 stopping"], lines
+    else:
+        # A repeat changes nothing: the order holds, and s1 is not asked before s2 is done.
+        assert stop == ["main TERM"] + [f"{name} {what}" for name in ("s2", "s1")
+                                        for what in ("TERM", "stopping", "stopped")], lines
+
+
+def test_signals_other_than_stop_requests_go_to_the_main_only(launch, tmp_path, as_pid1):
+    log = tmp_path / "log"
+    args = ready_sidecars(log, ["s"], "ignore", "HUP") + ["--"] + service("main", log, "ignore", "HUP")
+    run = launch(args, pid1=as_pid1)
+    wait_for_event(log, "main start")
+    run.signal(signal.SIGHUP)
+    wait_for_event(log, "main HUP ignored")
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 0, run.stderr
+    # Had s been sent HUP, it would have taken it before its TERM (the lower number comes first).
+    assert events(log)[-3:] == ["main HUP ignored", "main TERM", "s TERM"]
 
 
 def test_each_sidecar_gets_its_own_stop_signal(launch, tmp_path, as_pid1):
@@ -785,7 +842,7 @@ env = ["LEVEL=debug"]
             runs[way] = vigil(["--config", str(config)], pid1=as_pid1)
         else:
             runs[way] = vigil([], pid1=as_pid1, env=dict(os.environ, VIGIL_CONFIG=str(config)))
-    expected = ["i run", "a start", "a env LEVEL=info", "a notified", "b start", "b touched",
+    expected = ["i run", "a start", "a env LEVEL=info", "a notifying", "b start", "b touching",
                 "main start", "main env LEVEL=debug", "main exit 3", "b INT", "a USR2"]
     for way, result in runs.items():
         assert result.returncode == 3, (way, result.stderr)

@@ -14,10 +14,11 @@ steps:
   env VAR           log "NAME env VAR=VALUE" (or "NAME env VAR unset")
   sleep SECS        wait that long (still taking signals)
   after FILE        wait until FILE exists (still taking signals)
-  touch FILE        create FILE, then log "NAME touched"
-  listen HOST:PORT  listen for TCP connections there, then log "NAME listening"
-  notify            send READY=1 to $NOTIFY_SOCKET (sd_notify), then log "NAME notified"
+  touch FILE        log "NAME touching", then create FILE
+  listen HOST:PORT  log "NAME listening", then listen for TCP connections there
+  notify            log "NAME notifying", then send READY=1 to $NOTIFY_SOCKET (sd_notify)
   exit N            log "NAME exit N" and exit with N
+A step is logged before it acts, so that its line comes before anything it causes.
 Any signal not ignored logs "NAME SIG" and stops the process.
 """
 import os
@@ -100,22 +101,22 @@ for step, value in steps:
     elif step == "after":
         wait_until(lambda: os.path.exists(value))
     elif step == "touch":
+        note("touching")
         open(value, "a").close()
-        note("touched")
     elif step == "listen":
         host, port = value.rsplit(":", 1)
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, int(port)))
-        listener.listen(16)
         note("listening")
+        listener.listen(16)
     elif step == "notify":
         address = os.environ["NOTIFY_SOCKET"]
         if address.startswith("@"):
             address = "\0" + address[1:]
+        note("notifying")
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notifier:
             notifier.sendto(b"READY=1", address)
-        note("notified")
     elif step == "exit":
         note(f"exit {value}")
         os._exit(int(value))
