@@ -9,6 +9,7 @@ taken synchronously, also during the steps, so none is lost or acts by default.
 settings:
   ignore SIG        log "NAME SIG ignored" and carry on (repeatable)
   stop-work SECS    on a stop signal, log "NAME stopping", work SECS, log "NAME stopped"
+  stop-after FILE   the same, but work until FILE exists
   stop-code N       exit code after a stop signal (default 0)
 steps:
   env VAR           log "NAME env VAR=VALUE" (or "NAME env VAR unset")
@@ -48,7 +49,7 @@ def signal_name(number):
         return f"RTMIN+{number - signal.SIGRTMIN}"
 
 
-ignored, stop_work, stop_code = set(), 0.0, 0
+ignored, stop_work, stop_after, stop_code = set(), 0.0, None, 0
 steps = []
 index = 0
 while index < len(words):
@@ -63,6 +64,8 @@ while index < len(words):
         ignored.add(value)
     elif word == "stop-work":
         stop_work = float(value)
+    elif word == "stop-after":
+        stop_after = value
     elif word == "stop-code":
         stop_code = int(value)
     else:
@@ -79,9 +82,11 @@ def take_signal(timeout):
         note(f"{received} ignored")
         return
     note(received)
-    if stop_work:
+    if stop_work or stop_after:
         note("stopping")
         time.sleep(stop_work)
+        while stop_after and not os.path.exists(stop_after):
+            time.sleep(0.01)
         note("stopped")
     os._exit(stop_code)
 
