@@ -578,9 +578,13 @@ while True:
 
 
 def blocked_in_pipe_write(pid):
+    """Asleep in write(2) to a pipe (or, where the kernel hides wchan, asleep in write(2))."""
     try:
-        return "pipe_write" in pathlib.Path(f"/proc/{pid}/wchan").read_text()
-    except OSError:
+        wchan = pathlib.Path(f"/proc/{pid}/wchan").read_text()
+        if wchan not in ("", "0"):
+            return "pipe_write" in wchan
+        return state_of(pid) == "S" and pathlib.Path(f"/proc/{pid}/syscall").read_text().split()[0] == "1"
+    except (OSError, IndexError):
         return False
 
 
