@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from helpers import IN_CI, UNSHARE, VIGIL, children_of, wait_for
+from helpers import IN_CI, UNSHARE, VIGIL, children_of, descendants, wait_for
 
 # The engines' fixtures (docker, podman and their daemons), for every module.
 pytest_plugins = ["engines"]
@@ -80,7 +80,14 @@ class Run:
 
     def kill(self):
         if self.process.poll() is None:
-            for pid in {self._vigil_pid, self.process.pid} - {None}:
+            if self.pid1 and self._vigil_pid is None:
+                # Killing unshare alone would leave vigil running as PID 1 of its namespace.
+                self._vigil_pid = next(iter(children_of(self.process.pid)), None)
+            # As a subreaper, what vigil started would outlive it and be adopted by the host's init.
+            below = [] if self.pid1 else descendants(self.process.pid)
+            for pid in [self._vigil_pid, self.process.pid] + below:
+                if pid is None:
+                    continue
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:

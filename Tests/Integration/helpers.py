@@ -98,6 +98,18 @@ def children_of(pid):
     return [stat["pid"] for stat in processes() if stat["ppid"] == pid]
 
 
+def descendants(pid):
+    """Every PID below `pid`: its children, theirs, and so on."""
+    table = processes()
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [stat["pid"] for stat in table if stat["ppid"] == parent]
+        found += children
+        frontier += children
+    return found
+
+
 def state_of(pid):
     return (proc_stat(pid) or {}).get("state")
 
