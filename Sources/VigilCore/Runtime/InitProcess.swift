@@ -81,7 +81,7 @@ struct InitProcess {
         }
         if let code = handle(.start(channel)) { return finish(code) }
         // Only now: the children have exec'd and kept the caller's directory.
-        if let error = ProcessSetup.leaveWorkingDirectory() { log.debug("\(error.description)") }
+        launcher.leaveStartingDirectory(log: log)
 
         if let signal = parentGone, let code = handle(.signal(signal)) { return finish(code) }
         return finish(loop(channel))
@@ -155,6 +155,7 @@ struct InitProcess {
         }
         let main = configuration.main
         let plain = main.environment.isEmpty && main.workingDirectory == nil && main.identity == nil && !main.prefixOutput
+            && launcher.childrenInheritDirectory
         let result = plain && command.argv != nil
             ? Spawner.spawn(request)
             : launcher.spawn(Launcher.mainIndex, main, argv: command.argv, words: command.words, base: request)

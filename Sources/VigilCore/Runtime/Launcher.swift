@@ -18,6 +18,9 @@ final class Launcher {
     private var probes: [(process: Int, fd: Int32)] = []
     /// /dev/null, for the output of readiness checks.
     private var null: Int32 = -1
+    /// The directory vigil started in, once vigil has left it: every later child starts
+    /// there (nil: children inherit vigil's own).
+    private var startingDirectory: String? = nil
     static let mainIndex = -1
 
     init(configuration: Configuration, signals: InheritedSignals, ownPID: pid_t) {
@@ -50,6 +53,36 @@ final class Launcher {
         } else {
             log.warning("\(name): cannot make pipes for its output: \(SystemError.last("pipe2").description)")
         }
+    }
+
+    /// vigil must not keep a mount busy, so it moves to / once the first child has its
+    /// directory; it keeps the path (not a descriptor, which would keep the mount busy too),
+    /// and the children started later still begin where vigil was started. A directory with
+    /// no path (deleted, or outside a chroot) is kept as it is.
+    func leaveStartingDirectory(log: Log) {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil, buffer[0] == CChar(UInt8(ascii: "/")) else {
+            log.debug("\(SystemError.last("getcwd").description): staying in the working directory")
+            return
+        }
+        let path = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if ASCII.equals(path, "/") { return }
+        guard chdir("/") == 0 else {
+            log.debug("\(SystemError.last("chdir /").description)")
+            return
+        }
+        startingDirectory = path
+    }
+
+    /// Whether a child that names no directory can simply inherit vigil's own.
+    var childrenInheritDirectory: Bool { startingDirectory == nil }
+
+    /// `directory` as a child's: relative to where vigil started.
+    private func childDirectory(_ directory: String?) -> String? {
+        guard let start = startingDirectory else { return directory }
+        guard let directory else { return start }
+        if directory.utf8.first == UInt8(ascii: "/") { return directory }
+        return start + "/" + directory
     }
 
     /// Starts process `index` (or the main command, `mainIndex`) with `argv`, or with `words`
@@ -90,7 +123,7 @@ final class Launcher {
             signalDefaults: signals.changed, signalMask: emptyMask)
         request.argv = arguments
         request.envp = environment.pointer
-        request.directory = directory
+        request.directory = childDirectory(directory)
         request.identity = identity
         request.stdout = stdout
         request.stderr = stderr

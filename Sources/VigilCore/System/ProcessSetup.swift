@@ -18,11 +18,6 @@ enum ProcessSetup {
         return .success(getppid() != parentAtStart)
     }
 
-    /// vigil must not keep a mount busy: it moves to / once the child has its directory.
-    static func leaveWorkingDirectory() -> SystemError? {
-        chdir("/") == 0 ? nil : .last("chdir /")
-    }
-
     /// Stops vigil itself (the kernel ignores this for PID 1).
     static func stopSelf() {
         _ = kill(getpid(), SIGSTOP)
