@@ -282,6 +282,10 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         #expect(error(["--config", "f.toml", "x"], file: "[other]\n")
             == "f.toml:1:1: unknown table; expected [init.NAME], [sidecar.NAME] or [main]")
         #expect(error(["--config", "missing.toml", "x"]) == "missing.toml: cannot be read")
+        #expect(error(["--config", "f.toml", "x"], file: "[init.a]\ncommand = \"x\"\n\n[sidecar.a]\ncommand = \"y\"\n")
+            == "f.toml:4:1: two processes are named 'a'; name them apart with NAME=CMD")
+        #expect(error(["--config", "f.toml", "x"], file: "[sidecar.main]\ncommand = \"y\"\n")
+            == "f.toml:1:1: 'main' names the main command; give the process another name (NAME=CMD)")
     }
 
     @Test func usersResolveFromTheImagesFiles() throws {

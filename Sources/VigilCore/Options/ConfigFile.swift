@@ -118,6 +118,10 @@ enum ConfigFile {
             if let command { builder.fileMainCommand = command }
             return
         }
+        // Checked here too, so that the error names the table.
+        if let problem = ConfigurationBuilder.nameProblem(name, before: builder.processes[...]) {
+            throw UsageError("\(place): \(problem)")
+        }
         guard let command else { throw UsageError("\(place): [\(table.path[0]).\(name)] has no command") }
         spec.command = command
         builder.processes.append(spec)

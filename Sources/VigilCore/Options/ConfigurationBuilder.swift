@@ -130,15 +130,17 @@ struct ConfigurationBuilder {
         processes.append(ProcessSpec(name: name, kind: kind, command: command))
     }
 
+    /// Why a process cannot be named `name` after `earlier` ones (nil: it can).
+    static func nameProblem(_ name: String, before earlier: ArraySlice<ProcessSpec>) -> LogText? {
+        if ASCII.equals(name, "main") { return "'main' names the main command; give the process another name (NAME=CMD)" }
+        guard earlier.contains(where: { ASCII.equals($0.name, name) }) else { return nil }
+        return "two processes are named '\(name)'; name them apart with NAME=CMD"
+    }
+
     /// What the command line asks for, now that every source is in.
     mutating func invocation(operands: [Int]) throws(UsageError) -> Invocation {
         for (index, process) in processes.enumerated() {
-            if ASCII.equals(process.name, "main") {
-                throw UsageError("'main' names the main command; give the process another name (NAME=CMD)")
-            }
-            for other in processes[..<index] where ASCII.equals(other.name, process.name) {
-                throw UsageError("two processes are named '\(process.name)'; name them apart with NAME=CMD")
-            }
+            if let problem = Self.nameProblem(process.name, before: processes[..<index]) { throw UsageError(problem) }
         }
         for (setting, name, value, place) in settings {
             if ASCII.equals(name, "main") {
