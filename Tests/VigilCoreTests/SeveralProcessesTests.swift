@@ -162,6 +162,16 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         #expect(supervisor.nothingLeft() == [.exit(code: 0)])
     }
 
+    @Test func aStopRequestWhileSidecarsStopKeepsTheOrder() {
+        var (supervisor, _) = bringUp([sidecar("log"), sidecar("metrics")])
+        supervisor.started(mainChild: 40)
+        _ = supervisor.received(15, at: 0)
+        _ = supervisor.reaped(40, .exited(code: 0), at: 1)
+        // metrics is stopping; log has not been asked yet, and a repeat does not ask it.
+        #expect(supervisor.received(15, at: 2) == [])
+        #expect(supervisor.reaped(101, .exited(code: 0), at: 3).contains(.send(signal: 15, to: .processGroup(100))))
+    }
+
     @Test func eachSidecarHasItsSignalAndShareWithinTheWholeGrace() {
         let slow = sidecar("slow") { $0.stopSignal = 2; $0.grace = 3 * second }
         var (supervisor, _) = bringUp([sidecar("first"), slow], policy: policy { $0.grace = 5 * second })

@@ -203,6 +203,9 @@ struct Supervisor {
             if repeated && policy.repeatedStopKills {
                 return kill(.repeatedStopRequest, shutdown, at: now)
             }
+            // The sidecars are already being stopped one by one, last started first: a stop
+            // request sent to all of them would break that order.
+            if isStop, case .stoppingProcesses = phase { return [] }
             // A tree that is stopping gets only what makes sense for it: stop requests, and
             // signals the user chose to rewrite. WINCH, USR1 and the like are not broadcast.
             guard isStop || policy.rewrite.isChosen(signal), let forwarded = policy.rewrite.apply(signal) else { return [] }
