@@ -78,6 +78,21 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         #expect(started(supervisor.reaped(100, .killed(signal: 9, coreDumped: false), at: 11)) == ["db"])
     }
 
+    @Test func aCheckStillRunningGoesWithItsStart() {
+        let spec = sidecar("db", ready: .exec(["probe"])) { $0.startTimeout = 10; $0.backoff = 0 }
+        var (supervisor, actions) = bringUp([spec])
+        #expect(actions.contains(.check(process: 0, .exec(["probe"]))))
+        #expect(supervisor.checkSpawned(0, pid: 200, at: 1) == [])
+        let timedOut = supervisor.timeReached(10)
+        #expect(timedOut.contains(.send(signal: 9, to: .processGroup(200))))
+        #expect(timedOut.contains(.send(signal: 9, to: .processGroup(100))))
+        // The same when the process exits while its check runs.
+        #expect(started(supervisor.reaped(100, .killed(signal: 9, coreDumped: false), at: 11)) == ["db"])
+        _ = supervisor.spawned(0, pid: 300, at: 11)
+        #expect(supervisor.checkSpawned(0, pid: 201, at: 12) == [])
+        #expect(supervisor.reaped(300, .exited(code: 1), at: 13).contains(.send(signal: 9, to: .processGroup(201))))
+    }
+
     @Test func notifyComesOnlyFromTheProcessOrItsGroup() {
         var (supervisor, _) = bringUp([sidecar("db", ready: .notify), sidecar("app")])
         #expect(supervisor.notified(0, sender: 555, senderGroup: 555, at: 1) == [])

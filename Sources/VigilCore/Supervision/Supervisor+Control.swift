@@ -127,11 +127,11 @@ extension Supervisor {
         let spec = processes[index].spec
         let signal = spec.stopSignal ?? policy.stopSignal
         processes[index].onRequestedStop = next
-        processes[index].checkPID = nil
+        var actions = processes[index].dropCheck()
         processes[index].nextCheck = nil
         processes[index].startDeadline = nil
         processes[index].state = .stopping(pid: pid, deadline: now + (spec.grace ?? policy.grace), killed: false)
-        var actions: [SupervisorAction] = [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
+        actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
         if signal != SIGKILL && signal != SIGCONT { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
         return (ControlProtocol.Reply(), actions)
     }

@@ -32,9 +32,8 @@ extension Supervisor {
         }
         let signal = processes[index].spec.stopSignal ?? policy.stopSignal
         processes[index].state = .stopping(pid: pid, deadline: stopDeadline(now, index, afterKill: false), killed: false)
-        processes[index].checkPID = nil
-        var actions: [SupervisorAction] = [.note(.stopping(name: processes[index].spec.name, signal: signal)),
-                                           .send(signal: signal, to: .processGroup(pid))]
+        var actions: [SupervisorAction] = processes[index].dropCheck()
+        actions += [.note(.stopping(name: processes[index].spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
         if continuesAfterStopping(signal) { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
         return actions
     }

@@ -223,7 +223,7 @@ struct Supervisor {
         if let index = processes.firstIndex(where: { $0.pid == pid }) {
             guard let code = state.exitCode else { return [] }
             processes[index].lastExit = code
-            return exited(index, state, at: now)
+            return processes[index].dropCheck() + exited(index, state, at: now)
         }
         guard case .running(let child) = phase, pid == child.pid else { return [] }
         if case .stopped = state { return child.stopsVigilWhenStopped ? [.stopSelf] : [] }
@@ -270,6 +270,7 @@ struct Supervisor {
                     // Not ready in time: a failed start. It is stopped, and its exit decides.
                     processes[index].startDeadline = nil
                     processes[index].nextCheck = nil
+                    actions += processes[index].dropCheck()
                     actions += [.note(.startTimedOut(name: processes[index].spec.name)),
                                 .send(signal: SIGKILL, to: .processGroup(pid))]
                 }
