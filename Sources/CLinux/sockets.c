@@ -32,27 +32,35 @@ int clinux_tcp_probe_finish(int fd) {
     return result;
 }
 
-int clinux_notify_socket(const char *name) {
+int clinux_notify_socket(const char *name, char *bound, size_t size) {
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     struct sockaddr_un address;
     memset(&address, 0, sizeof address);
     address.sun_family = AF_UNIX;
     size_t length = strlen(name);
-    if (length + 1 > sizeof address.sun_path) {
-        close(fd);
-        errno = ENAMETOOLONG;
-        return -1;
+    int result = -1;
+    if (length + 1 <= sizeof address.sun_path) {
+        memcpy(address.sun_path + 1, name, length);
+        result = bind(fd, (struct sockaddr *)&address, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length));
     }
-    memcpy(address.sun_path + 1, name, length);
+    // The name is taken (another vigil with the same PID in this network namespace, as in a
+    // pod) or too long: the kernel picks a free abstract name.
+    if (result != 0 && (length + 1 > sizeof address.sun_path || errno == EADDRINUSE))
+        result = bind(fd, (struct sockaddr *)&address, (socklen_t)sizeof(sa_family_t));
     int on = 1;
-    if (bind(fd, (struct sockaddr *)&address, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length)) != 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
+    socklen_t used = sizeof address;
+    if (result != 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0 ||
+        getsockname(fd, (struct sockaddr *)&address, &used) != 0) {
         int error = errno;
         close(fd);
         errno = error;
         return -1;
     }
+    size_t named = used - offsetof(struct sockaddr_un, sun_path) - 1;
+    if (named + 1 > size) named = size - 1;
+    memcpy(bound, address.sun_path + 1, named);
+    bound[named] = 0;
     return fd;
 }
 

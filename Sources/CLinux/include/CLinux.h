@@ -122,8 +122,10 @@ int clinux_tcp_probe(uint32_t address, uint16_t port, int *fd);
 int clinux_tcp_probe_finish(int fd);
 
 /// A non-blocking datagram socket bound to the abstract address `name` (without its leading
-/// NUL), that receives its senders' credentials. Returns the descriptor or -1.
-int clinux_notify_socket(const char *name);
+/// NUL), or to one the kernel picks when `name` is taken or too long, that receives its
+/// senders' credentials. Writes the name it got into `bound` (`size` bytes, NUL-terminated).
+/// Returns the descriptor or -1.
+int clinux_notify_socket(const char *name, char *bound, size_t size);
 /// Reads one datagram into `buffer`, with the sender's PID. Returns its length, or -1 (EAGAIN
 /// when there is none).
 ssize_t clinux_notify_receive(int fd, char *buffer, size_t size, pid_t *sender);

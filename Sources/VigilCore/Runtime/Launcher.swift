@@ -34,9 +34,10 @@ final class Launcher {
     func prepare(log: Log) {
         for (index, spec) in configuration.processes.enumerated() {
             if case .notify = spec.readiness {
-                let name = "vigil-" + decimal(ownPID) + "-" + spec.name
-                let fd = clinux_notify_socket(name)
+                var bound = [CChar](repeating: 0, count: 108)
+                let fd = clinux_notify_socket("vigil-" + decimal(ownPID) + "-" + spec.name, &bound, bound.count)
                 if fd >= 0 {
+                    let name = String(decoding: bound.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                     notifySockets.append((index, fd, name))
                 } else {
                     log.warning("\(spec.name): cannot make its notify socket: \(SystemError.last("bind").description)")
