@@ -117,6 +117,14 @@ int clinux_control_listen(const char *name, int backlog) {
     return fd;
 }
 
+int clinux_connection_signal(void) { return SIGRTMAX; }
+
+int clinux_signal_connections(int fd, int signal) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETOWN, getpid()) != 0 || fcntl(fd, F_SETSIG, signal) != 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_ASYNC);
+}
+
 int clinux_control_accept(int fd, uid_t *uid, pid_t *pid) {
     int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (client < 0) return -1;

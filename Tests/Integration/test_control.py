@@ -235,3 +235,21 @@ def test_check_reports_a_stopping_vigil(launch, tmp_path):
     assert result.returncode == 1 and result.stdout.decode() == "unhealthy: vigil is stopping\n"
     run.kill()
     require(True, "")
+
+
+def test_the_connection_signal_sent_by_a_user_is_forwarded(launch, tmp_path):
+    """vigil learns of a control connection from a signal (SIGRTMAX, from the kernel). The
+    same signal sent with kill(2) is the user's, and goes to the main process as any other."""
+    got = tmp_path / "got"
+    child = (f"import signal, time\n"
+             f"signal.signal(signal.SIGRTMAX, lambda *_: open('{got}', 'a').write('RTMAX\\n'))\n"
+             f"open('{got}', 'a').write('ready\\n')\n"
+             f"while True: time.sleep(1)\n")
+    run = launch(["--", PYTHON, "-c", child], pid1=False)
+    wait_for(lambda: got.exists() and "ready" in got.read_text(), what="the child's handler")
+    # A connection, then the user's signal: each is taken for what it is.
+    assert vigil(["status"]).returncode == 0
+    run.signal(signal.SIGRTMAX)
+    wait_for(lambda: "RTMAX" in got.read_text(), what="SIGRTMAX at the child")
+    assert vigil(["status"]).returncode == 0
+    assert got.read_text().count("RTMAX") == 1

@@ -40,6 +40,18 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
         #expect(supervisor.received(37, at: 0) == [.send(signal: 37, to: .process(40))])
     }
 
+    @Test func onlyTheKernelAnnouncesAControlConnection() {
+        // POLL_IN (1) and SI_KERNEL (0x80) come from the kernel; SI_USER (0), SI_QUEUE (-1)
+        // and SI_TKILL (-6) from a process, and are forwarded.
+        #expect(ControlChannel.announcesConnection(ReceivedSignal(number: 64, code: 1)))
+        #expect(ControlChannel.announcesConnection(ReceivedSignal(number: 29, code: 0x80)))
+        for code: Int32 in [0, -1, -6] {
+            #expect(!ControlChannel.announcesConnection(ReceivedSignal(number: 64, code: code)))
+            #expect(!ControlChannel.announcesConnection(ReceivedSignal(number: 29, code: code)))
+        }
+        #expect(!ControlChannel.announcesConnection(ReceivedSignal(number: 63, code: 1)))
+    }
+
     @Test func repeatedStopRequestsAreForwardedAgainByDefault() {
         var supervisor = running()
         #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40)), .send(signal: 18, to: .process(40))])

@@ -133,6 +133,12 @@ ssize_t clinux_notify_receive(int fd, char *buffer, size_t size, pid_t *sender);
 /// A non-blocking stream socket listening on the abstract address `name` (backlog
 /// `backlog`). Returns the descriptor or -1.
 int clinux_control_listen(const char *name, int backlog);
+/// The signal a listening control socket raises on a new connection: SIGRTMAX (queued,
+/// with si_code POLL_IN, which no kill(2) or sigqueue(3) from another process can carry).
+int clinux_connection_signal(void);
+/// Makes the listening socket `fd` raise `signal` at vigil when a client connects
+/// (F_SETOWN, F_SETSIG, O_ASYNC). Returns 0 or -1.
+int clinux_signal_connections(int fd, int signal);
 /// Accepts one connection, non-blocking and close-on-exec, with the peer's uid and pid
 /// (SO_PEERCRED). Returns the descriptor, or -1 (EAGAIN when none is waiting).
 int clinux_control_accept(int fd, uid_t *uid, pid_t *pid);

@@ -53,26 +53,43 @@ extension InitProcess {
         if case .others(let roots) = left { pids = roots }
         let notify = launcher?.notifySockets ?? []
         let relay = launcher?.relay
-        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control == nil {
-            if let signal = try channel.waitForOne(until: deadline) { return receive(signal) }
-            return nil
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true {
+            guard let signal = try channel.waitForOne(until: deadline) else { return nil }
+            if ControlChannel.announcesConnection(signal) { return serveControl() }
+            return receive(signal)
         }
         var entries = [pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)]
         entries += notify.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        let notifyEnd = entries.count
         entries += relay?.pollEntries() ?? []
+        let relayEnd = entries.count
         entries += control?.pollEntries() ?? []
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
-        relay?.pump()
-        if let control {
-            for request in control.pump(now: Clock.now(), log: log) {
-                if let code = answer(request, on: control) { return code }
+        // Only what woke vigil is read: a forwarded signal costs no other system call.
+        func woke(_ range: Range<Int>) -> Bool { entries[range].contains { $0.revents != 0 } }
+        if woke(notifyEnd..<relayEnd) { relay?.pump() }
+        if let control, woke(relayEnd..<entries.count) || control.deadline.map({ $0 <= Clock.now() }) == true {
+            if let code = serveControl() { return code }
+        }
+        if woke(1..<notifyEnd) {
+            for (process, sender) in launcher?.readyNotifications() ?? [] {
+                if let code = handle(.notified(process, sender: sender)) { return code }
             }
         }
-        for (process, sender) in launcher?.readyNotifications() ?? [] {
-            if let code = handle(.notified(process, sender: sender)) { return code }
+        if entries[0].revents != 0 {
+            // A connection's signal: the poll above saw the connection too.
+            for signal in try channel.drain() where !ControlChannel.announcesConnection(signal) {
+                if let code = receive(signal) { return code }
+            }
         }
-        for signal in try channel.drain() {
-            if let code = receive(signal) { return code }
+        return nil
+    }
+
+    /// Accepts, reads and answers what the control channel's clients sent.
+    private mutating func serveControl() -> Int32? {
+        guard let control else { return nil }
+        for request in control.pump(now: Clock.now(), log: log) {
+            if let code = answer(request, on: control) { return code }
         }
         return nil
     }

@@ -30,6 +30,11 @@ final class ControlChannel {
 
     let fd: Int32
     private var clients: [Client] = []
+    /// A new connection raises `clinux_connection_signal()` at vigil.
+    private var signalsConnections = false
+    /// Connections may wait in the backlog (the last accept did not find it empty): their
+    /// signals came already, so vigil must poll the socket to see them.
+    private var backlogged = false
 
     private init(fd: Int32) {
         self.fd = fd
@@ -50,7 +55,21 @@ final class ControlChannel {
     /// Listens; nil (with errno set) when the name is taken or sockets cannot be made.
     static func open() -> ControlChannel? {
         let fd = clinux_control_listen(name, Int32(maximumClients))
-        return fd >= 0 ? ControlChannel(fd: fd) : nil
+        guard fd >= 0 else { return nil }
+        let channel = ControlChannel(fd: fd)
+        channel.signalsConnections = clinux_signal_connections(fd, clinux_connection_signal()) == 0
+        return channel
+    }
+
+    /// No client is connected, and a new one raises a signal: vigil can wait for signals
+    /// alone, in one sigtimedwait, which keeps forwarding a signal as cheap as in tini.
+    var isIdle: Bool { signalsConnections && clients.isEmpty && !backlogged }
+
+    /// Whether `signal` is the kernel saying that a client connected (not a signal to
+    /// forward): the connection signal, or SIGIO if its queue was full, with a positive
+    /// si_code, which only the kernel sends.
+    static func announcesConnection(_ signal: ReceivedSignal) -> Bool {
+        (signal.number == clinux_connection_signal() || signal.number == SIGIO) && signal.code > 0
     }
 
     /// What to wait for: new connections (unless full), requests to read, replies to send.
@@ -130,11 +149,15 @@ final class ControlChannel {
     }
 
     private func acceptClients(now: Instant, log: Log) {
+        backlogged = true
         while clients.count < ControlChannel.maximumClients {
             var uid: uid_t = 0
             var pid: pid_t = 0
             let client = clinux_control_accept(fd, &uid, &pid)
-            guard client >= 0 else { return }
+            guard client >= 0 else {
+                backlogged = clinux_errno() != EAGAIN
+                return
+            }
             guard uid == 0 || uid == geteuid() else {
                 log.warning("refused a control connection from uid \(Int64(uid)) (pid \(pid))")
                 discardInput(client)
