@@ -286,14 +286,17 @@ def injected(log):
 
 
 @pytest.mark.timing
-@pytest.mark.parametrize("name, syscall, errno_name, code, text", [
-    # With nothing but signals to wait for (tini has no control channel), one sigwaitinfo;
-    # tini's internal failures exit 1.
-    ("tini", "rt_sigtimedwait", "EINVAL", 1, "cannot wait for events: sigwaitinfo: Invalid argument; stopping"),
-    # vigil polls the signalfd together with its control channel.
-    ("vigil", "ppoll", "EBADF", 125, "cannot wait for events: ppoll: Bad file descriptor; stopping"),
+@pytest.mark.parametrize("name, options, syscall, errno_name, code, text", [
+    # With nothing but signals to wait for, one sigwaitinfo; tini's internal failures exit 1.
+    ("tini", ["-s"], "rt_sigtimedwait", "EINVAL", 1, "cannot wait for events: sigwaitinfo: Invalid argument; stopping"),
+    ("vigil", ["-vvv"], "rt_sigtimedwait", "EINVAL", 125,
+     "cannot wait for events: sigwaitinfo: Invalid argument; stopping"),
+    # With output to relay, vigil polls the signalfd together with the pipes.
+    ("vigil", ["-vvv", "--prefix-output"], "ppoll", "EBADF", 125,
+     "cannot wait for events: ppoll: Bad file descriptor; stopping"),
 ])
-def test_a_wait_that_keeps_failing_stops_the_tree_instead_of_spinning(launch, tmp_path, name, syscall, errno_name, code, text):
+def test_a_wait_that_keeps_failing_stops_the_tree_instead_of_spinning(launch, tmp_path, name, options, syscall,
+                                                                      errno_name, code, text):
     """A persistent error from the wait (a bad mask, say) must not spin PID 1 at full CPU:
     vigil logs it once, stops the tree and exits 125 (tini's 1 by that name)."""
     require(shutil.which("strace"), "strace is not installed")
@@ -301,7 +304,6 @@ def test_a_wait_that_keeps_failing_stops_the_tree_instead_of_spinning(launch, tm
     os.symlink(VIGIL, binary)
     output, ready = tmp_path / "signals", tmp_path / "ready"
     output.touch()
-    options = ["-s"] if name == "tini" else ["-vvv"]
     run = launch(options + ["--", PYTHON, workload("record_signals.py"), str(output), str(ready), "TERM"],
                  pid1=False, binary=str(binary))
     wait_for(ready.exists, what="the recorder")
