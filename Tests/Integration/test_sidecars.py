@@ -710,6 +710,19 @@ def test_a_process_runs_as_the_user_it_is_given(launch, as_pid1, user, ids):
     assert run.wait() == 128 + signal.SIGTERM, run.stderr
 
 
+def test_an_exec_check_runs_as_its_process_does(tmp_path, as_pid1):
+    """As a probe runs inside its container: the process's user, environment and directory."""
+    log = tmp_path / "log"
+    check = "sh -c 'test $(id -u) = 65534 && test \"$MARK\" = for-s && test $(pwd) = /tmp'"
+    args = (sidecar("s", ["sleep", "1000"]) + ["--user", "s=nobody", "--env", "s=MARK=for-s", "--workdir", "s=/tmp",
+                                              "--ready", f"s=exec:{check}", "--start-timeout", "s=20s",
+                                              "--restart", "s=never", "--required", "s"]
+            + ["--"] + service("main", log, "exit", 0))
+    result = vigil(args, pid1=as_pid1)
+    assert result.returncode == 0, result.stderr
+    assert events(log)[:1] == ["main start"]
+
+
 def test_every_process_starts_in_vigils_working_directory(tmp_path, as_pid1):
     directory, record, once, twice = tmp_path / "work", tmp_path / "cwd", tmp_path / "once", tmp_path / "twice"
     directory.mkdir()

@@ -49,7 +49,7 @@ extension InitProcess {
                 guard let launcher else { continue }
                 let event: Event
                 switch readiness {
-                case .exec(let words): event = .checkSpawned(index, launcher.spawnCheck(words))
+                case .exec(let words): event = .checkSpawned(index, launcher.spawnCheck(configuration.processes[index], words))
                 case .tcp(let address, let port): event = .checkResult(index, passed: launcher.probe(index, address: address, port: port))
                 case .notify: continue
                 }

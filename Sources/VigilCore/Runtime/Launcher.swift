@@ -98,11 +98,14 @@ final class Launcher {
                       identity: spec.identity, stdout: pipe?.stdout, stderr: pipe?.stderr)
     }
 
-    /// Starts an exec readiness check: its own group, output to /dev/null.
-    func spawnCheck(_ words: [String]) -> pid_t? {
+    /// Starts an exec readiness check of `spec`: as the process runs (its user, environment
+    /// and directory, as a probe runs inside its container), in its own group, output to
+    /// /dev/null.
+    func spawnCheck(_ spec: ProcessSpec, _ words: [String]) -> pid_t? {
         if null < 0 { null = clinux_open_read("/dev/null") }
         let output: Int32? = null >= 0 ? null : nil
-        if case .success(let pid) = launch(argv: nil, words: words, extra: [], base: nil, directory: nil, identity: nil,
+        if case .success(let pid) = launch(argv: nil, words: words, extra: spec.environment, base: nil,
+                                           directory: spec.workingDirectory, identity: spec.identity,
                                            stdout: output, stderr: output) {
             return pid
         }
