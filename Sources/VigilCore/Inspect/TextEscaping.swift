@@ -7,19 +7,7 @@ enum UTF8Scan {
     static func scalar(_ bytes: ArraySlice<UInt8>, at index: Int) -> (value: UInt32, length: Int)? {
         let lead = bytes[index]
         if lead < 0x80 { return (UInt32(lead), 1) }
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return nil
-        }
+        guard let (length, low, high) = sequence(lead) else { return nil }
         guard bytes.endIndex - index >= length else { return nil }
         var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
         for offset in 1..<length {
@@ -39,20 +27,7 @@ enum UTF8Scan {
     /// bytes that could still have completed it. Unicode recommends one U+FFFD for each, as
     /// Python, browsers and Swift's own decoding do.
     static func invalidLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
-        let lead = bytes[index]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return 1
-        }
+        guard let (length, low, high) = sequence(bytes[index]) else { return 1 }
         var count = 1
         while count < length, index + count < bytes.endIndex {
             let byte = bytes[index + count]
@@ -61,6 +36,22 @@ enum UTF8Scan {
             count += 1
         }
         return count
+    }
+
+    /// What a multi-byte sequence starting with `lead` is: its length, and the range its
+    /// second byte must be in (narrower than 0x80...0xBF where overlong forms, surrogates or
+    /// values past U+10FFFF would start). nil: `lead` starts no sequence.
+    private static func sequence(_ lead: UInt8) -> (length: Int, low: UInt8, high: UInt8)? {
+        switch lead {
+        case 0xC2...0xDF: return (2, 0x80, 0xBF)
+        case 0xE0: return (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: return (3, 0x80, 0xBF)
+        case 0xED: return (3, 0x80, 0x9F)
+        case 0xF0: return (4, 0x90, 0xBF)
+        case 0xF1...0xF3: return (4, 0x80, 0xBF)
+        case 0xF4: return (4, 0x80, 0x8F)
+        default: return nil
+        }
     }
 
     /// Scalars that are invisible controls: C1 controls, line and paragraph separators,
