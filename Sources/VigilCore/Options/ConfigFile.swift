@@ -118,13 +118,9 @@ enum ConfigFile {
             if let command { builder.fileMainCommand = command }
             return
         }
-        // Checked here too, so that the error names the table.
-        if let problem = ConfigurationBuilder.nameProblem(name, before: builder.processes[...]) {
-            throw UsageError("\(place): \(problem)")
-        }
         guard let command else { throw UsageError("\(place): [\(table.path[0]).\(name)] has no command") }
         spec.command = command
-        builder.processes.append(spec)
+        try builder.add(spec, place: place)
     }
 
     /// A command: a string split like a shell would, or an array of strings taken as argv.

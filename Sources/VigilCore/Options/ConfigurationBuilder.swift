@@ -127,21 +127,27 @@ struct ConfigurationBuilder {
     /// `--init` or `--sidecar`: a new process at the end of the start order.
     mutating func define(_ kind: ProcessSpec.Kind, _ text: String, _ shown: String) throws(UsageError) {
         let (name, command) = try ProcessSettings.namedCommand(text, option: shown)
-        processes.append(ProcessSpec(name: name, kind: kind, command: command))
+        try add(ProcessSpec(name: name, kind: kind, command: command))
     }
 
-    /// Why a process cannot be named `name` after `earlier` ones (nil: it can).
-    static func nameProblem(_ name: String, before earlier: ArraySlice<ProcessSpec>) -> LogText? {
-        if ASCII.equals(name, "main") { return "'main' names the main command; give the process another name (NAME=CMD)" }
-        guard earlier.contains(where: { ASCII.equals($0.name, name) }) else { return nil }
-        return "two processes are named '\(name)'; name them apart with NAME=CMD"
+    /// Adds a process at the end of the start order, from a flag or from the file at `place`
+    /// (FILE:LINE:COL, which then starts the error).
+    mutating func add(_ spec: ProcessSpec, place: String? = nil) throws(UsageError) {
+        let problem: LogText
+        if ASCII.equals(spec.name, "main") {
+            problem = "'main' names the main command; give the process another name (NAME=CMD)"
+        } else if processes.contains(where: { ASCII.equals($0.name, spec.name) }) {
+            problem = "two processes are named '\(spec.name)'; name them apart with NAME=CMD"
+        } else {
+            processes.append(spec)
+            return
+        }
+        guard let place else { throw UsageError(problem) }
+        throw UsageError("\(place): \(problem)")
     }
 
     /// What the command line asks for, now that every source is in.
     mutating func invocation(operands: [Int]) throws(UsageError) -> Invocation {
-        for (index, process) in processes.enumerated() {
-            if let problem = Self.nameProblem(process.name, before: processes[..<index]) { throw UsageError(problem) }
-        }
         for (setting, name, value, place) in settings {
             if ASCII.equals(name, "main") {
                 try ProcessSettings.check(setting, allowedFor: .main, place: place)

@@ -55,7 +55,6 @@ extension InitProcess {
         let relay = launcher?.relay
         if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
-            if ControlChannel.announcesConnection(signal) { return serveControl() }
             return receive(signal)
         }
         var entries = [pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)]
@@ -77,8 +76,7 @@ extension InitProcess {
             }
         }
         if entries[0].revents != 0 {
-            // A connection's signal: the poll above saw the connection too.
-            for signal in try channel.drain() where !ControlChannel.announcesConnection(signal) {
+            for signal in try channel.drain() {
                 if let code = receive(signal) { return code }
             }
         }
@@ -112,10 +110,12 @@ extension InitProcess {
         return perform(actions)
     }
 
-    /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap". A
-    /// SIGPIPE that vigil raised on itself by writing to a closed stderr is not the child's.
+    /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap"; the
+    /// kernel's connection signal means a control client is waiting. A SIGPIPE that vigil
+    /// raised on itself by writing to a closed stderr is not the child's.
     private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
         if signal.number == SIGCHLD { return nil }
+        if ControlChannel.announcesConnection(signal) { return serveControl() }
         if signal.number == SIGPIPE && signal.sender == ownPID && signal.code == SI_USER { return nil }
         messages.received(signal.number, from: signal.sender)
         return handle(.signal(signal.number))

@@ -37,8 +37,7 @@ final class Launcher {
                 var bound = [CChar](repeating: 0, count: 108)
                 let fd = clinux_notify_socket("vigil-" + decimal(ownPID) + "-" + spec.name, &bound, bound.count)
                 if fd >= 0 {
-                    let name = String(decoding: bound.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                    notifySockets.append((index, fd, name))
+                    notifySockets.append((index, fd, Launcher.string(bound)))
                 } else {
                     log.warning("\(spec.name): cannot make its notify socket: \(SystemError.last("bind").description)")
                 }
@@ -66,13 +65,18 @@ final class Launcher {
             log.debug("\(SystemError.last("getcwd").description): staying in the working directory")
             return
         }
-        let path = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = Launcher.string(buffer)
         if ASCII.equals(path, "/") { return }
         guard chdir("/") == 0 else {
             log.debug("\(SystemError.last("chdir /").description)")
             return
         }
         startingDirectory = path
+    }
+
+    /// A NUL-terminated buffer that C filled in.
+    private static func string(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether a child that names no directory can simply inherit vigil's own.

@@ -91,7 +91,6 @@ extension Supervisor {
             return stopNextProcess(at: now)
         default: startedAt = now
         }
-        processes[index].checkPID = nil
         processes[index].nextCheck = nil
         processes[index].startDeadline = nil
         if case .stoppingProcesses = phase {

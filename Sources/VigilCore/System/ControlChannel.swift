@@ -69,7 +69,7 @@ final class ControlChannel {
     /// forward): the connection signal, or SIGIO if its queue was full, with a positive
     /// si_code, which only the kernel sends.
     static func announcesConnection(_ signal: ReceivedSignal) -> Bool {
-        (signal.number == clinux_connection_signal() || signal.number == SIGIO) && signal.code > 0
+        signal.code > 0 && (signal.number == clinux_connection_signal() || signal.number == SIGIO)
     }
 
     /// What to wait for: new connections (unless full), requests to read, replies to send.
