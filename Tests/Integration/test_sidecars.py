@@ -657,7 +657,11 @@ def test_prefixed_output_is_whole_lines_each_with_its_name(tmp_path, as_pid1):
             + ["--"] + sh(f"echo main says hi; while {wait_all}; do sleep 0.02; done"))
     result = vigil(args, pid1=as_pid1)
     assert result.returncode == 0, result.stderr
-    out = result.stdout.decode().splitlines()
+    # c writes straight to the same pipe: its short line is whole (one write of less than
+    # PIPE_BUF), but it may land inside a 64 KiB piece of b's, which the pipe takes in parts.
+    text = result.stdout.decode()
+    assert text.count("c-line-0\n") == 1
+    out = text.replace("c-line-0\n", "").splitlines()
     assert [line for line in out if line.startswith("a | ")] == [f"a | a-line-{index}" for index in range(2000)]
     b_lines = [line for line in out if line.startswith("b | b-line")]
     assert b_lines == [f"b | b-line-{index}" for index in range(2000)]
@@ -665,8 +669,8 @@ def test_prefixed_output_is_whole_lines_each_with_its_name(tmp_path, as_pid1):
     # A line over 64 KiB is cut into lines of at most 64 KiB; an unfinished last line is ended.
     assert len(pieces) > 1 and all(len(piece) <= 65536 for piece in pieces) and "".join(pieces) == "x" * 70000
     assert "b | tail without newline" in out
-    assert "main | main says hi" in out and "c-line-0" in out
-    assert len(out) == 2000 + 2000 + len(pieces) + 3, [line[:40] for line in out
+    assert "main | main says hi" in out
+    assert len(out) == 2000 + 2000 + len(pieces) + 2, [line[:40] for line in out
                                                         if not re.match(r"[ab] \| [ab]-line-\d+$", line)]
     err = result.stderr.decode().splitlines()
     assert "a | a-err" in err and "b | b-err" in err and "c-err" in err
