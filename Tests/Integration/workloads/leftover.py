@@ -24,7 +24,9 @@ def on_term(number, frame):
 
 
 signal.signal(signal.SIGTERM, signal.SIG_IGN if stubborn else on_term)
-with open(ready, "w") as out:
+# Written whole, then renamed: whoever sees READY_FILE can read the PID in it.
+with open(ready + ".tmp", "w") as out:
     out.write(str(os.getpid()))
+os.rename(ready + ".tmp", ready)
 while True:
     signal.pause()
