@@ -27,6 +27,12 @@ def zombies():
     return count
 
 
+def others():
+    """Processes in the PID namespace besides PID 1 and this one, zombies included."""
+    own = {"1", str(os.getpid())}
+    return [name for name in os.listdir("/proc") if name.isdigit() and name not in own]
+
+
 def pids_current(path):
     with open(path) as current:
         return int(current.read())
@@ -60,10 +66,11 @@ for index in range(iterations):
                              "message": os.strerror(code)}
         break
     report["completed"] = index + 1
-# The last orphan may have exited a moment ago: give PID 1 a bounded moment to reap it before
-# counting, or the count says nothing about PID 1.
-settle = time.monotonic() + 3
-while zombies() and time.monotonic() < settle:
+# The last orphan may still be running, or have exited a moment ago: give it a bounded moment
+# to exit and PID 1 to reap it before counting, or the count says nothing about PID 1. Waiting
+# for zombies alone would miss an orphan that had not yet exited when the wait began.
+settle = time.monotonic() + 5
+while others() and time.monotonic() < settle:
     time.sleep(0.01)
 report["zombies_at_end"] = zombies()
 report["pids_at_end"] = pids_current(current_path)
