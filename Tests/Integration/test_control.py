@@ -1,9 +1,11 @@
 """vigil status, vigil check and the control commands, against a running vigil: its control
 channel (an abstract socket), who may use it, and what bad clients cannot do to it."""
 import os
+import resource
 import signal
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -253,3 +255,43 @@ def test_the_connection_signal_sent_by_a_user_is_forwarded(launch, tmp_path):
     wait_for(lambda: "RTMAX" in got.read_text(), what="SIGRTMAX at the child")
     assert vigil(["status"]).returncode == 0
     assert got.read_text().count("RTMAX") == 1
+
+
+def cpu_seconds(pid):
+    """CPU time the process has used, in seconds (/proc/PID/schedstat, nanoseconds)."""
+    with open(f"/proc/{pid}/schedstat") as schedstat:
+        return int(schedstat.read().split()[0]) / 1e9
+
+
+def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
+    """A connection vigil cannot accept (EMFILE) stays queued and keeps the socket readable:
+    retrying at once would spin PID 1. vigil says so once, retries every second, and answers
+    the client once descriptors are free again."""
+    run = launch(["sleep", "1000"], pid1=False)
+    wait_for(lambda: vigil(["status"]).returncode == 0, what="vigil's channel")
+    open_now = len(os.listdir(f"/proc/{run.vigil_pid}/fd"))
+    soft, hard = resource.prlimit(run.vigil_pid, resource.RLIMIT_NOFILE)
+    resource.prlimit(run.vigil_pid, resource.RLIMIT_NOFILE, (open_now, hard))
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.settimeout(60)
+    try:
+        client.connect("\0" + channel_name())
+        client.sendall(b"vigil 1 status\n")
+        wait_for(lambda: "cannot accept control connections: accept4: Too many open files; retrying every second"
+                 in run.stderr, what="the accept failure logged")
+        # A measuring window, not a wait for something: a spinning vigil would use most of it.
+        before = cpu_seconds(run.vigil_pid)
+        time.sleep(2)
+        assert cpu_seconds(run.vigil_pid) - before < 0.2
+        resource.prlimit(run.vigil_pid, resource.RLIMIT_NOFILE, (soft, hard))
+        reply = b""
+        while not reply.endswith(b"\n") or b"phase" not in reply:
+            chunk = client.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+        assert reply.startswith(b"vigil 1 ok\nphase running"), reply
+    finally:
+        client.close()
+    assert run.stderr.count("cannot accept control connections") == 1
+    assert vigil(["status"]).returncode == 0

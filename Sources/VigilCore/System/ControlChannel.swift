@@ -16,6 +16,9 @@ import CLinux
 final class ControlChannel {
     static let maximumClients = 8
     static let clientTimeout = 2 * Durations.second
+    /// How long accepting pauses after accept4 failed for want of descriptors or memory: the
+    /// connection stays queued and the socket readable, so retrying at once would spin.
+    static let acceptRetry = Durations.second
 
     private struct Client {
         let fd: Int32
@@ -35,6 +38,10 @@ final class ControlChannel {
     /// Connections may wait in the backlog (the last accept did not find it empty): their
     /// signals came already, so vigil must poll the socket to see them.
     private var backlogged = false
+    /// Accepting is paused until then, after a failure that would repeat at once.
+    private var acceptPausedUntil: Instant? = nil
+    /// The last accept failed: its warning is logged once until one succeeds.
+    private var acceptFailing = false
 
     private init(fd: Int32) {
         self.fd = fd
@@ -75,15 +82,15 @@ final class ControlChannel {
     /// What to wait for: new connections (unless full), requests to read, replies to send.
     func pollEntries() -> [pollfd] {
         var entries: [pollfd] = []
-        if clients.count < ControlChannel.maximumClients { entries.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        if clients.count < ControlChannel.maximumClients && acceptPausedUntil == nil { entries.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         for client in clients {
             entries.append(pollfd(fd: client.fd, events: Int16(client.reply == nil ? POLLIN : POLLOUT), revents: 0))
         }
         return entries
     }
 
-    /// The earliest client timeout, to wake for.
-    var deadline: Instant? { clients.map { $0.deadline }.min() }
+    /// The earliest client timeout or end of an accept pause, to wake for.
+    var deadline: Instant? { (clients.map { $0.deadline } + (acceptPausedUntil.map { [$0] } ?? [])).min() }
 
     /// A complete request line, with the client's descriptor (to answer) and who sent it.
     struct Request {
@@ -149,15 +156,24 @@ final class ControlChannel {
     }
 
     private func acceptClients(now: Instant, log: Log) {
+        if let paused = acceptPausedUntil {
+            guard paused <= now else { return }
+            acceptPausedUntil = nil
+        }
         backlogged = true
         while clients.count < ControlChannel.maximumClients {
             var uid: uid_t = 0
             var pid: pid_t = 0
             let client = clinux_control_accept(fd, &uid, &pid)
             guard client >= 0 else {
-                backlogged = clinux_errno() != EAGAIN
+                let errno = clinux_errno()
+                // A client that gave up while queued: take the next one.
+                if errno == ECONNABORTED || errno == EINTR { continue }
+                backlogged = errno != EAGAIN
+                if backlogged { pauseAccepting(SystemError("accept4", errno: errno), now: now, log: log) }
                 return
             }
+            acceptFailing = false
             guard uid == 0 || uid == geteuid() else {
                 log.warning("refused a control connection from uid \(Int64(uid)) (pid \(pid))")
                 discardInput(client)
@@ -168,6 +184,14 @@ final class ControlChannel {
             }
             clients.append(Client(fd: client, deadline: now + ControlChannel.clientTimeout, uid: uid, pid: pid))
         }
+    }
+
+    private func pauseAccepting(_ error: SystemError, now: Instant, log: Log) {
+        acceptPausedUntil = now + ControlChannel.acceptRetry
+        if !acceptFailing {
+            log.warning("cannot accept control connections: \(error.description); retrying every second")
+        }
+        acceptFailing = true
     }
 
     /// Writes the reply; true when the client stays (more to send), false when it was dropped.
