@@ -294,6 +294,10 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         (["--init", "a=b", "--restart", "a=always", "x"], "--restart: only sidecars take 'restart'"),
         (["--sidecar", "main=b", "x"], "'main' names the main command; give the process another name (NAME=CMD)"),
         (["--restart", "x", "y"], "--restart: expected PROCESS=VALUE, got 'x'"),
+        (["--sidecar", String(repeating: "n", count: 65) + "=sleep 1", "x"],
+         "--sidecar: process name '" + String(repeating: "n", count: 65) + "' is longer than 64 bytes"),
+        (["--sidecar", String(repeating: "n", count: 64) + "=sleep 1", "--restart", String(repeating: "n", count: 65) + "=never", "x"],
+         "--restart: process name '" + String(repeating: "n", count: 65) + "' is longer than 64 bytes"),
     ] as [([String], String)])
     func badInput(words: [String], message: String) {
         #expect(error(words) == message)

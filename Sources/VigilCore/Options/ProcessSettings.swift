@@ -24,9 +24,18 @@ enum ProcessSettings {
         }
     }
 
+    /// The longest process name, in bytes.
+    static let maximumNameLength = 64
+
     /// A process's name: letters, digits, `.`, `_` and `-`, at most 64 bytes.
     static func isValidName(_ name: some Collection<UInt8>) -> Bool {
-        guard !name.isEmpty && name.count <= 64 else { return false }
+        name.count <= maximumNameLength && isNameShaped(name)
+    }
+
+    /// Made of a name's characters, whatever its length: text before `=` that is too long
+    /// to be a name was still meant as one, and gets an error rather than being run.
+    private static func isNameShaped(_ name: some Collection<UInt8>) -> Bool {
+        guard !name.isEmpty else { return false }
         for byte in name {
             let letter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             let digit = byte >= 0x30 && byte <= 0x39
@@ -43,7 +52,8 @@ enum ProcessSettings {
         let bytes = Array(text.utf8)
         var name: String? = nil
         var commandText = text
-        if let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isValidName(bytes[..<equals]) {
+        if let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isNameShaped(bytes[..<equals]) {
+            try checkLength(bytes[..<equals], option: option)
             name = String(decoding: bytes[..<equals], as: UTF8.self)
             commandText = String(decoding: bytes[(equals + 1)...], as: UTF8.self)
         }
@@ -61,17 +71,23 @@ enum ProcessSettings {
         let bytes = Array(program.utf8)
         let start = (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 }) ?? 0
         var name = bytes[start...].map { isValidName([$0]) ? $0 : UInt8(ascii: "_") }
-        if name.count > 64 { name.removeLast(name.count - 64) }
+        if name.count > maximumNameLength { name.removeLast(name.count - maximumNameLength) }
         return name.isEmpty ? "process" : String(decoding: name, as: UTF8.self)
     }
 
     /// `PROCESS=VALUE` of a per-process flag.
     static func target(_ text: String, option: String) throws(UsageError) -> (name: String, value: String) {
         let bytes = Array(text.utf8)
-        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isValidName(bytes[..<equals]) else {
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isNameShaped(bytes[..<equals]) else {
             throw UsageError("\(option): expected PROCESS=VALUE, got '\(text)'")
         }
+        try checkLength(bytes[..<equals], option: option)
         return (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
+    }
+
+    private static func checkLength(_ name: ArraySlice<UInt8>, option: String) throws(UsageError) {
+        guard name.count > maximumNameLength else { return }
+        throw UsageError("\(option): process name '\(String(decoding: name, as: UTF8.self))' is longer than \(maximumNameLength) bytes")
     }
 
     /// Sets `setting` of `spec` from `value`; `where` names the flag or the file position in
