@@ -219,6 +219,25 @@ def test_a_readiness_check_that_never_ends_goes_with_the_start_it_was_checking(l
     assert run.wait() == 0, run.stderr
 
 
+@pytest.mark.timing
+def test_a_check_attempt_that_hangs_is_given_up_and_the_next_one_passes(launch, tmp_path, as_pid1):
+    log, go, marker = tmp_path / "log", tmp_path / "go", tmp_path / "tried"
+    # The first attempt hangs in a child of the check's shell; the second passes.
+    check = f"if [ -e {marker} ]; then exit 0; fi; touch {marker}; sleep 1003; exit 0"
+    args = (sidecar("s", ["sleep", "1001"])
+            + ["--ready", f"s=exec:{words(['sh', '-c', check])}", "--ready-timeout", "s=500ms", "--start-timeout", "s=60s"]
+            + ["--"] + service("main", log, "after", go, "exit", 0))
+    run = launch(args, pid1=as_pid1)
+    wait_for_event(log, "main start")
+    # Once, unless a loaded machine kept the first attempt from even reaching its touch.
+    assert run.stderr.count("vigil: warning: s: readiness check still running after 500ms; trying again") >= 1, run.stderr
+    # The hung attempt went with its whole process group.
+    wait_for(lambda: not [pid for pid in descendants(run.vigil_pid) if command_line(pid).strip() == "sleep 1003"],
+             what="the hung check's sleep to be killed")
+    go.touch()
+    assert run.wait() == 0, run.stderr
+
+
 def test_two_vigils_as_pid_1_in_one_network_namespace_each_have_a_notify_socket(launch, tmp_path):
     """Containers of a Kubernetes pod share one network namespace, each with vigil as PID 1 of
     its own PID namespace; abstract socket names live in the network namespace. (PID 1 only:
@@ -788,6 +807,8 @@ BAD_INPUT = [
     (["--sidecar", "a=sleep 1", "--restart", "a=sometimes"], "--restart: expected always, on-failure or never"),
     (["--sidecar", "a=sleep 1", "--backoff", "a=soon"], "--backoff: expected a duration"),
     (["--sidecar", "a=sleep 1", "--start-timeout", "a=soon"], "--start-timeout: expected a duration"),
+    (["--sidecar", "a=sleep 1", "--ready-timeout", "a=0"], "--ready-timeout: expected a duration above 0"),
+    (["--ready-timeout", "main=1s"], "--ready-timeout: only sidecars take 'ready-timeout'"),
     (["--sidecar", "a=sleep 1", "--max-restarts", "a=-1"], "--max-restarts: expected a number of restarts"),
     (["--sidecar", "a=sleep 1", "--stop-signal", "a=NOPE"], "unknown signal 'NOPE'"),
     (["--sidecar", "a=sleep 1", "--workdir", "a=relative"], "--workdir: expected an absolute directory"),

@@ -93,6 +93,33 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         #expect(supervisor.reaped(300, .exited(code: 1), at: 13).contains(.send(signal: 9, to: .processGroup(201))))
     }
 
+    @Test func anAttemptThatTakesTooLongIsGivenUpAndTriedAgain() {
+        let interval = Policy().checkInterval
+        func limits(_ spec: inout ProcessSpec) { spec.readyTimeout = 5 * interval; spec.startTimeout = 1000 * interval }
+        var (supervisor, actions) = bringUp([sidecar("db", ready: .exec(["probe"]), limits)])
+        #expect(actions.contains(.check(process: 0, .exec(["probe"]))))
+        #expect(supervisor.checkSpawned(0, pid: 200, at: 1) == [])
+        #expect(supervisor.deadline == 5 * interval)
+        #expect(supervisor.timeReached(5 * interval) == [.send(signal: 9, to: .processGroup(200)),
+                                                         .note(.checkTimedOut(name: "db", after: 5 * interval))])
+        // The killed check's exit is no verdict; the next attempt follows after the interval.
+        #expect(supervisor.reaped(200, .killed(signal: 9, coreDumped: false), at: 5 * interval + 1) == [])
+        #expect(supervisor.timeReached(6 * interval) == [.check(process: 0, .exec(["probe"]))])
+        #expect(supervisor.checkSpawned(0, pid: 201, at: 6 * interval) == [])
+        #expect(supervisor.reaped(201, .exited(code: 0), at: 6 * interval + 1).contains(.note(.ready(name: "db"))))
+
+        // A tcp attempt still connecting keeps its deadline across looks, then is closed.
+        let tcp = ProcessSpec.Readiness.tcp(address: 0x7F00_0001, port: 80)
+        var (connecting, _) = bringUp([sidecar("web", ready: tcp, limits)])
+        #expect(connecting.checkResult(0, passed: nil, at: 1) == [])
+        #expect(connecting.timeReached(1 + interval) == [.check(process: 0, tcp)])
+        #expect(connecting.checkResult(0, passed: nil, at: 2 + interval) == [])
+        #expect(connecting.timeReached(5 * interval) == [.abandonProbe(process: 0), .note(.checkTimedOut(name: "web", after: 5 * interval))])
+        #expect(connecting.timeReached(6 * interval) == [.check(process: 0, tcp)])
+        // Its start stops: a tcp check still connecting is closed with it.
+        #expect(connecting.received(15, at: 6 * interval + 1).contains(.abandonProbe(process: 0)))
+    }
+
     @Test func notifyComesOnlyFromTheProcessOrItsGroup() {
         var (supervisor, _) = bringUp([sidecar("db", ready: .notify), sidecar("app")])
         #expect(supervisor.notified(0, sender: 555, senderGroup: 555, at: 1) == [])

@@ -94,7 +94,7 @@ struct ConfigurationBuilder {
             } else {
                 prefixEverything = true
             }
-        case .ready, .restart, .backoff, .backoffMax, .backoffReset, .maxRestarts, .startTimeout, .env, .workdir, .user:
+        case .ready, .restart, .backoff, .backoffMax, .backoffReset, .maxRestarts, .startTimeout, .readyTimeout, .env, .workdir, .user:
             let (name, setting) = try ProcessSettings.target(text, option: shown)
             settings.append((OptionTable.spec(id).long, name, setting, shown))
         }

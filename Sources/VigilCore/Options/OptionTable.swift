@@ -5,7 +5,7 @@ enum OptionID: Equatable {
     case stopSignal, grace, killAfter, repeatStopKills, pause, rewrite, session
     // Several processes.
     case initTask, sidecar, config, ready, restart, required, backoff, backoffMax, backoffReset, maxRestarts
-    case startTimeout, env, workdir, user, prefixOutput
+    case startTimeout, readyTimeout, env, workdir, user, prefixOutput
 }
 
 struct OptionSpec {
@@ -87,6 +87,8 @@ enum OptionTable {
                    summary: "NAME stays down after N restarts (default: no limit)"),
         OptionSpec(id: .startTimeout, short: nil, long: "start-timeout", valueName: "NAME=DURATION",
                    environment: nil, summary: "NAME's readiness check must pass within this (default 60s)"),
+        OptionSpec(id: .readyTimeout, short: nil, long: "ready-timeout", valueName: "NAME=DURATION",
+                   environment: nil, summary: "one attempt of NAME's check is given up after this (default 10s)"),
         OptionSpec(id: .env, short: nil, long: "env", valueName: "NAME=KEY=VALUE", environment: nil,
                    summary: "set KEY in NAME's environment (repeatable)"),
         OptionSpec(id: .workdir, short: nil, long: "workdir", valueName: "NAME=DIR", environment: nil,

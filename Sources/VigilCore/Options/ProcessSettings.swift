@@ -5,12 +5,13 @@ enum ProcessSettings {
     /// Every setting a process takes, as `--NAME PROCESS=VALUE` or `NAME = VALUE` in its table.
     static let names: [String] = [
         "ready", "restart", "required", "backoff", "backoff-max", "backoff-reset", "max-restarts",
-        "start-timeout", "stop-signal", "grace", "env", "workdir", "user", "prefix-output",
+        "start-timeout", "ready-timeout", "stop-signal", "grace", "env", "workdir", "user", "prefix-output",
     ]
 
     /// Settings only sidecars take: an init task runs once, the main process is not restarted.
     static let sidecarOnly: [String] = [
         "ready", "restart", "required", "backoff", "backoff-max", "backoff-reset", "max-restarts", "start-timeout",
+        "ready-timeout",
     ]
 
     /// Refuses a setting that does not apply to that kind of process.
@@ -129,6 +130,9 @@ enum ProcessSettings {
             spec.maxRestarts = Int(count)
         } else if ASCII.equals(bytes, "start-timeout") {
             spec.startTimeout = try duration()
+        } else if ASCII.equals(bytes, "ready-timeout") {
+            spec.readyTimeout = try duration()
+            guard spec.readyTimeout > 0 else { throw UsageError("\(place): expected a duration above 0, got '\(value)'") }
         } else if ASCII.equals(bytes, "stop-signal") {
             guard let signal = SignalNames.parse(value, realtime: realtime) else {
                 throw UsageError("\(place): unknown signal '\(value)'")

@@ -50,6 +50,9 @@ struct ProcessSpec: Equatable {
     var readiness: Readiness? = nil
     /// How long a readiness check may take before the start counts as failed.
     var startTimeout: Int64 = 60 * Durations.second
+    /// How long one attempt of an exec or tcp check may take; then it is given up (its
+    /// process group SIGKILLed) and counts as failed, and the next attempt follows.
+    var readyTimeout: Int64 = 10 * Durations.second
     /// Sent to stop it (nil: the global stop signal).
     var stopSignal: Int32? = nil
     /// Its share of the grace period (nil: all that is left).

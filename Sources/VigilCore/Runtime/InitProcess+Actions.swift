@@ -54,6 +54,8 @@ extension InitProcess {
                 case .notify: continue
                 }
                 if let code = handle(event) { return code }
+            case .abandonProbe(let index):
+                launcher?.abandonProbe(index)
             case .note(let note):
                 report(note)
             case .exit(let code):
@@ -80,6 +82,8 @@ extension InitProcess {
             }
         case .initFailed(let name, let how): log.error("\(name): \(describe(how)); nothing more starts")
         case .startTimedOut(let name): log.warning("\(name): not ready in time; stopping it")
+        case .checkTimedOut(let name, let after):
+            log.warning("\(name): readiness check still running after \(Durations.format(after)); trying again")
         case .cannotStart(let name, let program, let errno): log.error("\(name): \(messages.cannotRunText(program, errno: errno))")
         case .stopping(let name, let signal): log.info("\(name): stopping with \(SignalNames.name(of: signal))")
         case .killing(let name): log.warning("\(name): still running at the end of its grace; sending SIGKILL")

@@ -158,6 +158,13 @@ final class Launcher {
         }
     }
 
+    /// Closes process `index`'s tcp check that is still connecting, if any.
+    func abandonProbe(_ index: Int) {
+        guard let pending = probes.firstIndex(where: { $0.process == index }) else { return }
+        closeDescriptor(probes[pending].fd)
+        probes.remove(at: pending)
+    }
+
     /// Datagrams on the notify sockets that say `READY=1`: which process, and who sent it.
     func readyNotifications() -> [(process: Int, sender: pid_t)] {
         var ready: [(process: Int, sender: pid_t)] = []

@@ -37,13 +37,8 @@ struct Supervised: Equatable {
     var quickExits = 0
     /// A readiness check in flight: its process (exec checks), or any check (tcp) started.
     var checkPID: Int32? = nil
-    /// Forgets the exec check in flight, and ends its process group: a check goes with the
-    /// start it was checking (a check that never ends would otherwise pile up).
-    mutating func dropCheck() -> [SupervisorAction] {
-        defer { checkPID = nil }
-        guard let pid = checkPID else { return [] }
-        return [.send(signal: SIGKILL, to: .processGroup(pid))]
-    }
+    /// When the attempt in flight (exec or tcp) is given up.
+    var checkDeadline: Instant? = nil
     /// When the next readiness attempt is due.
     var nextCheck: Instant? = nil
     /// When a start that is not ready yet counts as failed.

@@ -127,7 +127,7 @@ extension Supervisor {
         let spec = processes[index].spec
         let signal = spec.stopSignal ?? policy.stopSignal
         processes[index].onRequestedStop = next
-        var actions = processes[index].dropCheck()
+        var actions = dropCheck(index)
         processes[index].nextCheck = nil
         processes[index].startDeadline = nil
         processes[index].state = .stopping(pid: pid, deadline: now + (spec.grace ?? policy.grace), killed: false)

@@ -36,6 +36,8 @@ extension Supervisor {
     mutating func checkResult(_ index: Int, passed: Bool?, at now: Instant) -> [SupervisorAction] {
         guard processes.indices.contains(index), case .starting = processes[index].state else { return [] }
         processes[index].checkPID = nil
+        // A tcp attempt still connecting (nil) keeps its deadline.
+        if passed != nil { processes[index].checkDeadline = nil }
         if passed == true { return becameReady(index, at: now) }
         processes[index].nextCheck = now + policy.checkInterval
         return []
@@ -56,6 +58,7 @@ extension Supervisor {
         }
         processes[index].nextCheck = nil
         processes[index].startDeadline = nil
+        processes[index].checkDeadline = nil
         var actions: [SupervisorAction] = processes[index].spec.readiness == nil ? [] : [.note(.ready(name: processes[index].spec.name))]
         if case .bringingUp(let next) = phase, next == index { actions += bringUp(from: index + 1, at: now) }
         return actions
@@ -158,8 +161,23 @@ extension Supervisor {
                   let due = processes[index].nextCheck, due <= now, let readiness = processes[index].spec.readiness
             else { continue }
             processes[index].nextCheck = nil
+            if processes[index].checkDeadline == nil { processes[index].checkDeadline = now + processes[index].spec.readyTimeout }
             actions.append(.check(process: index, readiness))
         }
+        return actions
+    }
+
+    /// Forgets the check in flight: an exec check's process group is SIGKILLed, a tcp check
+    /// still connecting is closed. A check goes with the start it was checking, and one that
+    /// never ends would otherwise pile up.
+    mutating func dropCheck(_ index: Int) -> [SupervisorAction] {
+        var actions: [SupervisorAction] = []
+        if let pid = processes[index].checkPID { actions.append(.send(signal: SIGKILL, to: .processGroup(pid))) }
+        if processes[index].checkDeadline != nil, case .tcp = processes[index].spec.readiness {
+            actions.append(.abandonProbe(process: index))
+        }
+        processes[index].checkPID = nil
+        processes[index].checkDeadline = nil
         return actions
     }
 }

@@ -32,7 +32,7 @@ extension Supervisor {
         }
         let signal = processes[index].spec.stopSignal ?? policy.stopSignal
         processes[index].state = .stopping(pid: pid, deadline: stopDeadline(now, index, afterKill: false), killed: false)
-        var actions: [SupervisorAction] = processes[index].dropCheck()
+        var actions: [SupervisorAction] = dropCheck(index)
         actions += [.note(.stopping(name: processes[index].spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
         if continuesAfterStopping(signal) { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
         return actions

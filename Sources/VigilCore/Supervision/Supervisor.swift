@@ -100,7 +100,7 @@ struct Supervisor {
             switch process.state {
             case .backingOff(let until): consider(until)
             case .stopping(_, let deadline, _): consider(deadline)
-            case .starting: consider(process.nextCheck); consider(process.startDeadline)
+            case .starting: consider(process.nextCheck); consider(process.startDeadline); consider(process.checkDeadline)
             default: break
             }
         }
@@ -223,7 +223,7 @@ struct Supervisor {
         if let index = processes.firstIndex(where: { $0.pid == pid }) {
             guard let code = state.exitCode else { return [] }
             processes[index].lastExit = code
-            return processes[index].dropCheck() + exited(index, state, at: now)
+            return dropCheck(index) + exited(index, state, at: now)
         }
         guard case .running(let child) = phase, pid == child.pid else { return [] }
         if case .stopped = state { return child.stopsVigilWhenStopped ? [.stopSelf] : [] }
@@ -270,9 +270,14 @@ struct Supervisor {
                     // Not ready in time: a failed start. It is stopped, and its exit decides.
                     processes[index].startDeadline = nil
                     processes[index].nextCheck = nil
-                    actions += processes[index].dropCheck()
+                    actions += dropCheck(index)
                     actions += [.note(.startTimedOut(name: processes[index].spec.name)),
                                 .send(signal: SIGKILL, to: .processGroup(pid))]
+                } else if let deadline = processes[index].checkDeadline, deadline <= now {
+                    // One attempt took too long: it failed, and the next one follows.
+                    actions += dropCheck(index)
+                    actions.append(.note(.checkTimedOut(name: processes[index].spec.name, after: processes[index].spec.readyTimeout)))
+                    processes[index].nextCheck = now + policy.checkInterval
                 }
             default:
                 break

@@ -19,6 +19,7 @@ enum ProcessNote: Equatable {
     case failed(name: String, how: ChildState, required: Bool)
     case initFailed(name: String, how: ChildState)
     case startTimedOut(name: String)
+    case checkTimedOut(name: String, after: Int64)
     case cannotStart(name: String, program: String, errno: Int32)
     case stopping(name: String, signal: Int32)
     case killing(name: String)
@@ -46,6 +47,8 @@ enum SupervisorAction: Equatable {
     /// Try a sidecar's readiness check once; the runtime answers with `checkSpawned` (exec)
     /// or `checkResult` (tcp).
     case check(process: Int, ProcessSpec.Readiness)
+    /// Close the tcp check of process `process` that is still connecting.
+    case abandonProbe(process: Int)
     case note(ProcessNote)
     case exit(code: Int32)
 }
