@@ -106,7 +106,7 @@ class Pid1:
             lambda: next((pid for pid in children(self.pid) if comm(pid) == program), None),
             f"it to start {program}")
 
-    def wait_for(self, probe, what, timeout=10.0):
+    def wait_for(self, probe, what, timeout=60.0):
         """Polls probe() until it returns something other than None, and returns that."""
         deadline = time.monotonic() + timeout
         while True:

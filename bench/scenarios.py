@@ -280,7 +280,7 @@ def time_signal(run, ack):
     return time.perf_counter_ns() - start
 
 
-def await_byte(run, fd, expected, timeout=5.0):
+def await_byte(run, fd, expected, timeout=60.0):
     """Reads one byte from fd; a lost signal fails the run rather than hanging it."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)

@@ -13,18 +13,18 @@ import sys
 import time
 
 
+def state(pid):
+    """The state letter of /proc/PID/stat, or None when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            data = stat.read()
+    except OSError:
+        return None
+    return data[data.rindex(b")") + 2:][:1]
+
+
 def zombies():
-    count = 0
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as stat:
-                    data = stat.read()
-            except OSError:
-                continue
-            if data[data.rindex(b")") + 2:][:1] == b"Z":
-                count += 1
-    return count
+    return sum(1 for name in os.listdir("/proc") if name.isdigit() and state(name) == b"Z")
 
 
 def others():
@@ -69,8 +69,14 @@ for index in range(iterations):
 # The last orphan may still be running, or have exited a moment ago: give it a bounded moment
 # to exit and PID 1 to reap it before counting, or the count says nothing about PID 1. Waiting
 # for zombies alone would miss an orphan that had not yet exited when the wait began.
-settle = time.monotonic() + 5
-while others() and time.monotonic() < settle:
+# When the workload is PID 1 itself, nobody reaps: then wait only for orphans still running.
+settle = time.monotonic() + 30
+while time.monotonic() < settle:
+    left = others()
+    if os.getpid() == 1:
+        left = [pid for pid in left if state(pid) not in (b"Z", None)]
+    if not left:
+        break
     time.sleep(0.01)
 report["zombies_at_end"] = zombies()
 report["pids_at_end"] = pids_current(current_path)

@@ -112,9 +112,9 @@ def test_tini_group_forwarding(names, launch, tmp_path, how):
 
 def test_tini_exits_as_soon_as_the_main_child_exits(names, tmp_path):
     started = time.monotonic()
-    result = run([names["tini"], "--", "sh", "-c", leftovers(tmp_path, 1, work=5) + "exit 6"], pid1=True)
+    result = run([names["tini"], "--", "sh", "-c", leftovers(tmp_path, 1, work=60) + "exit 6"], pid1=True)
     assert result.returncode == 6
-    assert time.monotonic() - started < 5   # it did not wait for the leftover's work
+    assert time.monotonic() - started < 30   # it did not wait for the leftover's 60 s of work
     assert markers(tmp_path, 1) == [False]  # the kernel killed it, as with tini
 
 
@@ -139,8 +139,12 @@ def test_tini_warns_when_it_cannot_reap(names):
     assert run([names["tini"], "true"], pid1=True).stderr == b""
 
 
-def test_tini_subreaper_reaps_and_warn_reap_logs(names):
-    result = run([names["tini"], "-s", "-w", "--", "sh", "-c", "sh -c 'sleep 0.1 &'; sleep 0.5"])
+def test_tini_subreaper_reaps_and_warn_reap_logs(names, tmp_path):
+    # The main child waits until the orphan is reaped (kill -0 still finds a zombie).
+    orphan = tmp_path / "orphan"
+    script = (f"sh -c 'sleep 0.1 & echo $! > {orphan}'; "
+              f"while kill -0 $(cat {orphan}) 2>/dev/null; do sleep 0.02; done")
+    result = run([names["tini"], "-s", "-w", "--", "sh", "-c", script])
     assert result.returncode == 0
     assert "Reaped zombie process with pid=" in result.stderr.decode() and "(sleep)" in result.stderr.decode()
 

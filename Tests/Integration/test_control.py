@@ -180,9 +180,14 @@ def test_under_tini_and_dumb_init_names_there_is_no_channel(tmp_path, launch):
 
 ZOMBIE_MAKER = """
 import os, sys, time
+children = []
 for _ in range(int(sys.argv[1])):
-    if os.fork() == 0:
+    pid = os.fork()
+    if pid == 0:
         os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
 open(sys.argv[2], "w").close()
 while not os.path.exists(sys.argv[3]):
     time.sleep(0.01)
@@ -269,9 +274,10 @@ def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
     the client once descriptors are free again."""
     run = launch(["sleep", "1000"], pid1=False)
     wait_for(lambda: vigil(["status"]).returncode == 0, what="vigil's channel")
-    open_now = len(os.listdir(f"/proc/{run.vigil_pid}/fd"))
+    # A limit below the descriptors vigil holds: the next one it would open fails, whatever
+    # it has open at this moment (0, 1 and 2 stay taken).
     soft, hard = resource.prlimit(run.vigil_pid, resource.RLIMIT_NOFILE)
-    resource.prlimit(run.vigil_pid, resource.RLIMIT_NOFILE, (open_now, hard))
+    resource.prlimit(run.vigil_pid, resource.RLIMIT_NOFILE, (3, hard))
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.settimeout(60)
     try:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from helpers import (FORWARDED, PYTHON, VIGIL, nsenter, proc_stat, received, recorder, require,
-                     send_one_by_one, signal_number, status_field, vigil, wait_for, workload)
+                     send_one_by_one, signal_number, state_of, status_field, vigil, wait_for, workload)
 
 
 def parse_report(text):
@@ -141,6 +141,8 @@ def test_idle_vigil_makes_no_wake_ups(launch):
     run = launch(["sleep", "30"])
     child = run.child_pid()
     wait_for(lambda: (proc_stat(child) or {}).get("comm") == "sleep", what="sleep to start")
+    # vigil may still be on its way to its wait when the child has exec'd: count from there.
+    wait_for(lambda: state_of(run.vigil_pid) == "S", what="vigil to wait")
     before = status_field(run.vigil_pid, "voluntary_ctxt_switches")
     time.sleep(3)  # the measurement window itself, not a wait for a condition
     after = status_field(run.vigil_pid, "voluntary_ctxt_switches")

@@ -94,9 +94,9 @@ def test_grace_zero_kills_the_rest_at_once(tmp_path):
     assert warnings == [f"vigil: warning: no grace period; sent SIGKILL to {pid} (python3)"], result.stderr.decode()
 
 
-def second_stop_during_shutdown(launch, tmp_path, options):
+def second_stop_during_shutdown(launch, tmp_path, options, work=1.5):
     run = launch(["-vvv"] + options + ["--grace", "30s", "sh", "-c",
-                            leftovers(tmp_path, 1, work=1.5) + "touch " + str(tmp_path / "main-ready") +
+                            leftovers(tmp_path, 1, work=work) + "touch " + str(tmp_path / "main-ready") +
                             "; exec sleep 1000"])
     wait_for((tmp_path / "main-ready").exists, what="the leftover")
     run.signal(signal.SIGTERM)          # the main child (sleep) dies of it; the rest gets TERM
@@ -112,7 +112,8 @@ def test_a_second_stop_request_does_not_cut_the_grace_period_short(launch, tmp_p
 
 
 def test_repeat_stop_kills_cuts_it_short_when_asked(launch, tmp_path):
-    run, code = second_stop_during_shutdown(launch, tmp_path, ["--repeat-stop-kills"])
+    # The leftover's work outlasts any delay in sending the second request: only the kill ends it.
+    run, code = second_stop_during_shutdown(launch, tmp_path, ["--repeat-stop-kills"], work=25)
     assert code == 143, run.stderr
     assert markers(tmp_path, 1) == [False]
     assert "repeated stop request; sent SIGKILL to" in run.stderr
