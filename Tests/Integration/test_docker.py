@@ -66,6 +66,17 @@ def top(docker, name):
     return rows
 
 
+def settled_orphans(pid):
+    """The `sleep 1000` processes in the PID namespace of host PID `pid` once what
+    workloads/container/orphans made has settled, else None: the orphans that exit at once are
+    gone and reaped, and the one that keeps running has exec'd and lost its first parent."""
+    processes = namespace_processes(pid)
+    unsettled = [p for p in processes if p["state"] == "Z" or not p["cmdline"]  # a zombie has none
+                 or p["cmdline"] == ["sleep", "0.01"] or {"sleep 0.01 &", "sleep 1000 &"} & set(p["cmdline"])]
+    kept = [p for p in processes if p["cmdline"] == ["sleep", "1000"]]
+    return kept if kept and not unsettled else None
+
+
 def test_every_block_marked_for_this_file_is_run():
     assert set(BLOCKS) == EXPECTED_BLOCKS
     assert set(README_BLOCKS) == EXPECTED_README_BLOCKS
@@ -102,6 +113,7 @@ def test_vigil_is_pid_1_and_reaps_orphans(docker, image, out):
         seen = [f"docker top: {r}" for r in top(docker, name) if r["stat"].startswith("Z")]
         return seen + [f"/proc: {p}" for p in namespace_processes(vigil) if p["state"] == "Z"]
 
+    wait_for(lambda: settled_orphans(vigil), timeout=60, interval=0.1, what="the orphans to exit and be reaped")
     wait_for(lambda: not zombies(), timeout=60, interval=0.1, what="no zombies in the container")
     # The orphan that keeps running was re-parented to vigil, PID 1 of the container.
     kept = [r for r in top(docker, name) if r["args"] == "sleep 1000"]
@@ -136,14 +148,14 @@ def test_docker_stop_lets_leftovers_finish_their_writes(docker, image, out):
 
 def test_a_leftover_that_ignores_term_is_killed_when_the_grace_runs_out(docker, image, out):
     name = start(docker, image, out, "sh", "-c",
-                 "stubborn /out/stubborn & flusher /out/one & exec main 3",
-                 options=["--env", "VIGIL_GRACE=2s"])
+                 "stubborn /out/stubborn & flusher /out/one 0.2 & exec main 3",
+                 options=["--env", "VIGIL_GRACE=5s"])
     wait_ready(out, "main", "stubborn", "one")
     docker("stop", "--time", "60", name)
     assert docker.exit_code(name) == 3  # vigil's SIGKILL, long before Docker's at 60 s
     assert (out / "one").read_text() == "flushed\n"
     log = docker.logs(name)[1]
-    assert re.search(r"grace period of 2s expired; sent SIGKILL to \d+ \(stubborn\)", log), log
+    assert re.search(r"grace period of 5s expired; sent SIGKILL to \d+ \(stubborn\)", log), log
 
 
 def test_a_process_started_with_docker_exec_is_stopped_with_the_rest(docker, image, out):
@@ -227,6 +239,10 @@ def test_the_demo_in_the_docs(docker):
         wait_for(lambda: docker("inspect", "--format", "{{.State.Running}}", stop[-1],
                                 check=False).stdout.strip() == "true",
                  timeout=60, interval=0.1, what="the demo container to run")
+        # A stop before the shell has set its trap would end it by TERM (143): wait for its loop.
+        vigil = docker.init_pid(stop[-1])
+        wait_for(lambda: any(p["cmdline"] == ["/bin/busybox", "sleep", "1"] for p in namespace_processes(vigil)),
+                 timeout=60, interval=0.1, what="the demo's loop to run")
         docker(*stop[1:])
         assert running.wait(timeout=120) == 0, running.log_path.read_text()
     finally:

@@ -155,9 +155,9 @@ def test_a_stopped_leftover_handles_the_stop_signal(tmp_path):
 @pytest.mark.timing
 @pytest.mark.parametrize("mode", ["pause", "command"])
 def test_other_signals_are_not_broadcast_during_the_shutdown(launch, tmp_path, mode):
-    output, ready = tmp_path / "signals", tmp_path / "ready"
+    output, ready, done = tmp_path / "signals", tmp_path / "ready", tmp_path / "done"
     output.touch()
-    stopper = [PYTHON, workload("record_during_stop.py"), str(output), str(ready), "1.5"]
+    stopper = [PYTHON, workload("record_during_stop.py"), str(output), str(ready), str(done)]
     if mode == "pause":
         run = launch(["-vvv", "--pause"])
         outsider = subprocess.Popen(nsenter(run.vigil_pid, *stopper))
@@ -171,10 +171,17 @@ def test_other_signals_are_not_broadcast_during_the_shutdown(launch, tmp_path, m
     else:
         go.touch()
     wait_for(lambda: f"{int(signal.SIGTERM)}\n" in output.read_text(), what="TERM at the recorder")
+    sent = [signal.SIGUSR1, signal.SIGWINCH] + ([signal.SIGUSR2] if mode == "command" else [])
+    for number in sent:   # USR2: the user chose to rewrite it, so it arrives as HUP
+        run.signal(number)
+    for name in (signal.Signals(number).name for number in sent):
+        wait_for(lambda: f"received {name} from" in run.stderr, what=f"vigil to take {name}")
+    # vigil takes signals one at a time: once it logs a second USR1, it has acted on those before.
     run.signal(signal.SIGUSR1)
-    run.signal(signal.SIGWINCH)
+    wait_for(lambda: run.stderr.count("received SIGUSR1 from") == 2, what="vigil to take the second USR1")
     if mode == "command":
-        run.signal(signal.SIGUSR2)   # the user chose to rewrite it: it arrives as HUP
+        wait_for(lambda: f"{int(signal.SIGHUP)}\n" in output.read_text(), what="HUP at the recorder")
+    done.touch()
     assert run.wait() == 0, run.stderr
     got = [int(line) for line in output.read_text().split()]
     assert got[:2] == [signal.SIGTERM, signal.SIGCONT]
@@ -205,7 +212,7 @@ while True:
 @pytest.mark.timing
 def test_group_signals_reach_a_child_that_left_its_group(launch, tmp_path):
     got_term, ready = tmp_path / "got-term", tmp_path / "ready"
-    run = launch(["-vvv", "-g", "--kill-after", "1s", PYTHON, "-c", LEAVES_ITS_GROUP, str(got_term), str(ready)])
+    run = launch(["-vvv", "-g", "--kill-after", "5s", PYTHON, "-c", LEAVES_ITS_GROUP, str(got_term), str(ready)])
     wait_for(ready.exists, what="the child to leave its group")
     run.signal(signal.SIGTERM)
     wait_for(got_term.exists, what="TERM at the child")
@@ -230,7 +237,8 @@ def test_names_that_hold_a_newline_are_escaped(tmp_path):
     assert "(x\\nvigil: forged)" in err
 
     orphan_ready = tmp_path / "orphan"
-    script = f"sh -c '{PYTHON} {workload('set_name.py')} \"{FORGED}\" {orphan_ready} exit &'; sleep 1"
+    script = (f"sh -c '{PYTHON} {workload('set_name.py')} \"{FORGED}\" {orphan_ready} exit &'; "
+              f"while [ ! -s {orphan_ready} ]; do sleep 0.02; done")
     result = vigil(["-w", "sh", "-c", script])
     err = result.stderr.decode()
     assert "reaped zombie process" in err and "(x\\nvigil: forged)" in err, err
@@ -264,8 +272,10 @@ def test_glibcs_own_signals_are_forwarded_not_fatal(launch, number):
 
 
 def test_parent_death_signal_32_does_not_end_vigil(tmp_path):
-    log = tmp_path / "log"
-    subprocess.run(["sh", "-c", f"{VIGIL} -v -p 32 sleep 1000 2>{log} & sleep 0.5"], timeout=60, check=True)
+    log, started = tmp_path / "log", tmp_path / "started"
+    # The shell exits once vigil runs its child: vigil has read its parent and set -p by then.
+    subprocess.run(["sh", "-c", f"{VIGIL} -v -p 32 sh -c 'touch {started}; exec sleep 1000' 2>{log} & "
+                    f"while [ ! -e {started} ]; do sleep 0.01; done"], timeout=60, check=True)
     wait_for(lambda: "killed by" in log.read_text(), what="sleep to die of signal 32")
     assert "killed by signal 32" in log.read_text() or "SIGRTMIN" in log.read_text(), log.read_text()
 
