@@ -258,6 +258,17 @@ def namespace_processes(pid):
     return result
 
 
+def settled_orphans(pid):
+    """The `sleep 1000` processes in the PID namespace of host PID `pid` once what
+    workloads/container/orphans made has settled, else None: the orphans that exit at once are
+    gone and reaped, and the one that keeps running has exec'd and lost its first parent."""
+    processes = namespace_processes(pid)
+    unsettled = [p for p in processes if p["state"] == "Z" or not p["cmdline"]  # a zombie has none
+                 or p["cmdline"] == ["sleep", "0.01"] or {"sleep 0.01 &", "sleep 1000 &"} & set(p["cmdline"])]
+    kept = [p for p in processes if p["cmdline"] == ["sleep", "1000"]]
+    return kept if kept and not unsettled else None
+
+
 def zombies_in_namespace(pid):
     return [p for p in namespace_processes(pid) if p["state"] == "Z"]
 

@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 from engines import (EXAMPLE_DOCKERFILE, TEST_DOCKERFILE, TEST_FILES, build_example_stage, build_image,
-                     build_test_image, commands, executed_blocks, namespace_processes)
+                     build_test_image, commands, executed_blocks, namespace_processes, settled_orphans)
 from helpers import ROOT, wait_for
 
 DOC = ROOT / "docs" / "docker.md"
@@ -64,17 +64,6 @@ def top(docker, name):
         pid, ppid, stat, args = line.split(None, 3)
         rows.append({"pid": int(pid), "ppid": int(ppid), "stat": stat, "args": args})
     return rows
-
-
-def settled_orphans(pid):
-    """The `sleep 1000` processes in the PID namespace of host PID `pid` once what
-    workloads/container/orphans made has settled, else None: the orphans that exit at once are
-    gone and reaped, and the one that keeps running has exec'd and lost its first parent."""
-    processes = namespace_processes(pid)
-    unsettled = [p for p in processes if p["state"] == "Z" or not p["cmdline"]  # a zombie has none
-                 or p["cmdline"] == ["sleep", "0.01"] or {"sleep 0.01 &", "sleep 1000 &"} & set(p["cmdline"])]
-    kept = [p for p in processes if p["cmdline"] == ["sleep", "1000"]]
-    return kept if kept and not unsettled else None
 
 
 def test_every_block_marked_for_this_file_is_run():

@@ -22,7 +22,8 @@ import signal
 import pytest
 
 from engines import (build_example_stage, build_test_image, cmdline, commands, environment,
-                     executed_blocks, namespace_pid, namespace_processes, pid_namespace)
+                     executed_blocks, namespace_pid, namespace_processes, pid_namespace,
+                     settled_orphans)
 from helpers import ROOT, require, wait_for
 
 try:
@@ -85,17 +86,6 @@ def wait_logged(podman, container, text):
 def infra_pid(podman, pod):
     infra = podman.output("pod", "inspect", "--format", "{{.InfraContainerID}}", pod)
     return podman.init_pid(infra), infra
-
-
-def settled_orphans(pid):
-    """The `sleep 1000` processes in the PID namespace of host PID `pid` once what
-    workloads/container/orphans made has settled, else None: the orphans that exit at once are
-    gone and reaped, and the one that keeps running has exec'd and lost its first parent."""
-    processes = namespace_processes(pid)
-    unsettled = [p for p in processes if p["state"] == "Z" or not p["cmdline"]  # a zombie has none
-                 or p["cmdline"] == ["sleep", "0.01"] or {"sleep 0.01 &", "sleep 1000 &"} & set(p["cmdline"])]
-    kept = [p for p in processes if p["cmdline"] == ["sleep", "1000"]]
-    return kept if kept and not unsettled else None
 
 
 def test_every_block_marked_for_this_file_is_run():
