@@ -184,11 +184,8 @@ struct ConfigurationBuilder {
     /// `NAME=VALUE` of a per-process `--stop-signal` or `--grace`: signals and durations never
     /// hold `=`.
     private func perProcess(_ text: String) -> (String, String)? {
-        let bytes = Array(text.utf8)
-        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), ProcessSettings.isValidName(bytes[..<equals]) else {
-            return nil
-        }
-        return (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
+        guard let (name, value) = ProcessSettings.splitName(text), ProcessSettings.isValidName(name.utf8) else { return nil }
+        return (name, value)
     }
 
     private func flag(_ value: String?, _ shown: String) throws(UsageError) -> Bool {

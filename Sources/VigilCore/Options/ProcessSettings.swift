@@ -50,13 +50,12 @@ enum ProcessSettings {
     /// is one, and the command split into words by shell quoting. Without a name, the
     /// command's program name (its last path component) is the name.
     static func namedCommand(_ text: String, option: String) throws(UsageError) -> (name: String, command: [String]) {
-        let bytes = Array(text.utf8)
         var name: String? = nil
         var commandText = text
-        if let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isNameShaped(bytes[..<equals]) {
-            try checkLength(bytes[..<equals], option: option)
-            name = String(decoding: bytes[..<equals], as: UTF8.self)
-            commandText = String(decoding: bytes[(equals + 1)...], as: UTF8.self)
+        if let (given, rest) = splitName(text) {
+            try checkLength(given, option: option)
+            name = given
+            commandText = rest
         }
         let command: [String]
         do {
@@ -78,17 +77,24 @@ enum ProcessSettings {
 
     /// `PROCESS=VALUE` of a per-process flag.
     static func target(_ text: String, option: String) throws(UsageError) -> (name: String, value: String) {
-        let bytes = Array(text.utf8)
-        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isNameShaped(bytes[..<equals]) else {
+        guard let (name, value) = splitName(text) else {
             throw UsageError("\(option): expected PROCESS=VALUE, got '\(text)'")
         }
-        try checkLength(bytes[..<equals], option: option)
+        try checkLength(name, option: option)
+        return (name, value)
+    }
+
+    /// `NAME=REST`, when the text before the first `=` is made of a name's characters, of any
+    /// length (callers check it); nil otherwise.
+    static func splitName(_ text: String) -> (name: String, rest: String)? {
+        let bytes = Array(text.utf8)
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isNameShaped(bytes[..<equals]) else { return nil }
         return (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
     }
 
-    private static func checkLength(_ name: ArraySlice<UInt8>, option: String) throws(UsageError) {
-        guard name.count > maximumNameLength else { return }
-        throw UsageError("\(option): process name '\(String(decoding: name, as: UTF8.self))' is longer than \(maximumNameLength) bytes")
+    private static func checkLength(_ name: String, option: String) throws(UsageError) {
+        guard name.utf8.count > maximumNameLength else { return }
+        throw UsageError("\(option): process name '\(name)' is longer than \(maximumNameLength) bytes")
     }
 
     /// Sets `setting` of `spec` from `value`; `where` names the flag or the file position in

@@ -35,9 +35,9 @@ struct Supervised: Equatable {
     /// Exits in a row that came sooner than `backoffReset` after the start: the backoff doubles
     /// with each.
     var quickExits = 0
-    /// A readiness check in flight: its process (exec checks), or any check (tcp) started.
+    /// The process of the exec check in flight.
     var checkPID: Int32? = nil
-    /// When the attempt in flight (exec or tcp) is given up.
+    /// When the attempt in flight (exec or tcp) is given up; nil when none is in flight.
     var checkDeadline: Instant? = nil
     /// When the next readiness attempt is due.
     var nextCheck: Instant? = nil

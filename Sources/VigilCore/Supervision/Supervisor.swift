@@ -277,7 +277,7 @@ struct Supervisor {
                     // One attempt took too long: it failed, and the next one follows.
                     actions += dropCheck(index)
                     actions.append(.note(.checkTimedOut(name: processes[index].spec.name, after: processes[index].spec.readyTimeout)))
-                    processes[index].nextCheck = now + policy.checkInterval
+                    actions += checkResult(index, passed: false, at: now)
                 }
             default:
                 break

@@ -90,7 +90,11 @@ final class ControlChannel {
     }
 
     /// The earliest client timeout or end of an accept pause, to wake for.
-    var deadline: Instant? { (clients.map { $0.deadline } + (acceptPausedUntil.map { [$0] } ?? [])).min() }
+    var deadline: Instant? {
+        let earliestClient = clients.map { $0.deadline }.min()
+        guard let paused = acceptPausedUntil else { return earliestClient }
+        return min(earliestClient ?? paused, paused)
+    }
 
     /// A complete request line, with the client's descriptor (to answer) and who sent it.
     struct Request {
