@@ -125,20 +125,38 @@ int clinux_signal_connections(int fd, int signal) {
     return fcntl(fd, F_SETFL, flags | O_ASYNC);
 }
 
+int clinux_peer_credentials(int fd, uid_t *uid, pid_t *pid) {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    *uid = credentials.uid;
+    *pid = credentials.pid;
+    return 0;
+}
+
 int clinux_control_accept(int fd, uid_t *uid, pid_t *pid) {
     int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (client < 0) return -1;
-    struct ucred credentials;
-    socklen_t length = sizeof credentials;
-    if (getsockopt(client, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+    if (clinux_peer_credentials(client, uid, pid) != 0) {
         int error = errno;
         close(client);
         errno = error;
         return -1;
     }
-    *uid = credentials.uid;
-    *pid = credentials.pid;
     return client;
+}
+
+int clinux_control_holder(const char *name, uid_t *uid, pid_t *pid) {
+    // Non-blocking: a listener whose backlog is full must not hold vigil up.
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(&address, name);
+    int result = connect(fd, (struct sockaddr *)&address, length) == 0 ? clinux_peer_credentials(fd, uid, pid) : -1;
+    int error = errno;
+    close(fd);
+    errno = error;
+    return result;
 }
 
 int clinux_control_connect(const char *name, int timeout_ms) {

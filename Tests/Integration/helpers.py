@@ -322,9 +322,11 @@ class PidsCgroup:
         self.path.rmdir()
 
 
-def compiled(name, tmp_path):
-    """Compiles workloads/NAME.c into tmp_path and returns the program's path."""
+def compiled(name, tmp_path, static=False):
+    """Compiles workloads/NAME.c into tmp_path and returns the program's path; `static` for
+    one that runs in an empty container."""
     require(shutil.which("cc"), "no C compiler (apt-get install gcc)")
     program = tmp_path / name
-    subprocess.run(["cc", "-O2", "-o", str(program), str(WORKLOADS / f"{name}.c")], check=True)
+    subprocess.run(["cc", "-O2"] + (["-static"] if static else []) + ["-o", str(program),
+                   str(WORKLOADS / f"{name}.c")], check=True)
     return str(program)

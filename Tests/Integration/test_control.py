@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from helpers import (PYTHON, UNSHARE, VIGIL, PidsCgroup, proc_stat, require, vigil, wait_for,
-                     workload)
+from helpers import (PYTHON, UNSHARE, VIGIL, PidsCgroup, children_of, command_line, compiled, proc_stat, received, recorder, require,
+                     vigil, wait_for, workload)
 
 
 def channel_name(pid="self"):
@@ -301,3 +301,152 @@ def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
         client.close()
     assert run.stderr.count("cannot accept control connections") == 1
     assert vigil(["status"]).returncode == 0
+
+
+# --- Only clients inside the container: another container's root is refused --------------------
+#
+# The channel's abstract name lives in the network namespace, which a pod's containers share.
+# These tests run vigil as PID 1 of a fresh PID and mount namespace, sharing the test's network
+# namespace, and a client as root in another PID namespace (as a neighbouring container).
+
+REFUSED_OUTSIDE = ("vigil 1 error permission denied: the client is outside this container's PID namespace "
+                   "(run it inside, with docker exec, kubectl exec or nsenter --target PID --pid --mount --net)")
+
+
+def foreign_client(client, name, count, request, until=None):
+    """Runs the raw client as root in another PID and mount namespace; {reply: count} and the
+    number of connections it made."""
+    argv = UNSHARE + [client, name, str(count), request] + ([str(until)] if until else [])
+    result = subprocess.run(argv, capture_output=True, timeout=300, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    replies = {line.split("\t", 1)[1]: int(line.split("\t", 1)[0]) for line in lines[:-1]}
+    return replies, int(lines[-1].split("=")[1])
+
+
+def status_inside(run, *options):
+    """`vigil status` run inside vigil's namespaces, as a node's administrator would."""
+    return subprocess.run(["nsenter", "--target", str(run.vigil_pid), "--pid", "--mount", "--net", *options, "--",
+                           VIGIL, "status"], capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def contained(launch):
+    """vigil as PID 1 of its own PID and mount namespace, with a sidecar `s`."""
+    run = launch(["--sidecar", "s=sleep 1000", "--", "sleep", "1000"])
+    wait_for(lambda: status_inside(run).returncode == 0 and b"\ns " in status_inside(run).stdout,
+             what="vigil's channel")
+    wait_for(lambda: status_rows(status_inside(run).stdout.decode())["s"]["STATE"] == "running", what="the sidecar")
+    return run
+
+
+@pytest.mark.parametrize("request_line", ["vigil 1 stop s", "vigil 1 restart s", "vigil 1 start s",
+                                          "vigil 1 signal s KILL", "vigil 1 status"])
+def test_root_in_another_pid_namespace_is_refused(contained, tmp_path, request_line):
+    client = compiled("control_client", tmp_path)
+    before = status_rows(status_inside(contained).stdout.decode())["s"]
+    replies, made = foreign_client(client, channel_name(contained.vigil_pid), 1, request_line)
+    assert replies == {REFUSED_OUTSIDE: 1} and made == 1
+    after = status_rows(status_inside(contained).stdout.decode())["s"]
+    assert (after["STATE"], after["PID"], after["RESTARTS"]) == ("running", before["PID"], "0")
+    wait_for(lambda: "refused a control connection from a client outside this PID namespace (uid 0)"
+             in contained.stderr, what="the refusal logged")
+    assert ", asked by " not in contained.stderr
+
+
+def test_a_client_entered_into_vigils_namespaces_is_served(contained):
+    entered = ["nsenter", "--target", str(contained.vigil_pid), "--pid", "--mount", "--"]
+    before = status_rows(status_inside(contained).stdout.decode())["s"]["PID"]
+    assert subprocess.run(entered + [VIGIL, "restart", "s"], capture_output=True, timeout=60).returncode == 0
+    wait_for(lambda: status_rows(status_inside(contained).stdout.decode())["s"]["PID"] not in ("-", before),
+             what="s restarted")
+    assert subprocess.run(entered + [VIGIL, "stop", "s"], capture_output=True, timeout=60).returncode == 0
+    wait_for(lambda: status_rows(status_inside(contained).stdout.decode())["s"]["STATE"] == "stopped", what="s stopped")
+    assert "refused" not in contained.stderr
+
+
+def test_a_user_other_than_root_inside_the_namespace_is_refused(contained):
+    result = status_inside(contained, "--setuid", "65534", "--setgid", "65534")
+    assert result.returncode == 1
+    assert result.stderr.decode() == "vigil status: permission denied: only root or vigil's own user\n"
+    wait_for(lambda: "refused a control connection from uid 65534 (pid " in contained.stderr, what="the refusal logged")
+
+
+def test_a_flood_of_refused_connections_leaves_vigil_reaping_and_forwarding(launch, tmp_path):
+    """1,000 refused connections, or more while the orphans come: every one is answered, the
+    refusal is logged once, and vigil reaps 1,000 orphans and forwards a signal meanwhile."""
+    client = compiled("control_client", tmp_path)
+    out, ready, done = tmp_path / "signals", tmp_path / "ready", tmp_path / "orphans"
+    recorder_argv = " ".join(recorder(out, ready, "USR1"))
+    run = launch(["--sidecar", "s=sleep 1000", "--", "sh", "-c",
+                  f"while ! [ -e {tmp_path}/go ]; do sleep 0.02; done; "
+                  f"{PYTHON} {workload('orphans.py')} 1000 > {done}.part && mv {done}.part {done}; "
+                  f"exec {recorder_argv}"])
+    wait_for(lambda: status_inside(run).returncode == 0, what="vigil's channel")
+    flood = subprocess.Popen(UNSHARE + [client, channel_name(run.vigil_pid), "1000", "vigil 1 stop s", str(done)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    (tmp_path / "go").touch()
+    output, errors = flood.communicate(timeout=300)
+    assert flood.returncode == 0, errors
+    lines = output.splitlines()
+    made = int(lines[-1].split("=")[1])
+    assert made >= 1000 and lines[:-1] == [f"{made}\t{REFUSED_OUTSIDE}"]
+    assert wait_for(done.exists, what="the orphans")
+    assert "created=1000 zombies=0 " in done.read_text()
+    wait_for(ready.exists, what="the recorder")
+    run.signal(signal.SIGUSR1)
+    assert run.wait() == 0
+    assert received(out) == [signal.SIGUSR1]
+    assert run.stderr.count("refused a control connection") == 1
+    assert ", asked by " not in run.stderr
+
+
+SQUATTER = """
+import socket, sys, time
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind("\\0" + sys.argv[1])
+listener.listen(8)
+open(sys.argv[2], "w").close()
+while True:
+    connection, _ = listener.accept()
+    try:
+        connection.sendall(b"vigil 1 ok\\nphase running pid 1\\n")
+    except OSError:
+        pass
+    connection.close()
+"""
+
+
+def test_a_name_taken_from_outside_is_not_trusted(tmp_path):
+    """Another container could bind the channel's name before vigil starts, to answer in its
+    place. vigil says so, and its clients refuse to believe a listener they cannot see."""
+    go, bound, log = tmp_path / "go", tmp_path / "bound", tmp_path / "stderr"
+    with open(log, "wb") as errors:
+        shell = subprocess.Popen(UNSHARE + ["sh", "-c", f"while [ ! -e {go} ]; do sleep 0.02; done; "
+                                            f"exec {VIGIL} --sidecar 's=sleep 1000' -- sleep 1000"],
+                                 stdout=subprocess.DEVNULL, stderr=errors)
+    squatter = None
+    try:
+        first = wait_for(lambda: next(iter(children_of(shell.pid)), None), what="the namespace's first process")
+        squatter = subprocess.Popen(UNSHARE + [PYTHON, "-c", SQUATTER, channel_name(first), str(bound)])
+        wait_for(bound.exists, what="the squatter to listen")
+        go.touch()
+        # Said once vigil has its signals in hand: a TERM before that would be dropped (PID 1).
+        wait_for(lambda: "vigil: warning: no control channel: its name is held by a process outside this container"
+                 in log.read_text(), what="vigil's warning")
+        entered = ["nsenter", "--target", str(first), "--pid", "--mount", "--"]
+        status = subprocess.run(entered + [VIGIL, "status"], capture_output=True, text=True, timeout=60)
+        assert status.returncode == 1
+        assert status.stderr == ("vigil status: the control channel's name is held by a process outside this "
+                                 "container; not asking it\n")
+        check = subprocess.run(entered + [VIGIL, "check"], capture_output=True, text=True, timeout=60)
+        assert check.returncode == 1 and check.stdout.startswith("unhealthy: the control channel's name is held")
+        os.kill(first, signal.SIGTERM)
+        assert shell.wait(timeout=60) == 143
+    finally:
+        # Each unshare's child is PID 1 of its namespace: killing it ends everything there.
+        for process in (squatter, shell):
+            if process and process.poll() is None:
+                for pid in children_of(process.pid) + [process.pid]:
+                    os.kill(pid, signal.SIGKILL)
+                process.wait()

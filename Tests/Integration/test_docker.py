@@ -379,3 +379,20 @@ def test_healthcheck_reports_zombies_of_a_parent_that_never_waits(docker, out):
              timeout=60, interval=0.1, what="no zombies in the container")
     _, code, _ = wait_health(docker, name, "healthy", lambda line: line.startswith("healthy: "))
     assert code == 0
+
+
+# --- Who may use the control channel -------------------------------------------------------------
+
+def test_the_control_channel_serves_docker_exec_and_nsenter_from_the_node(docker, image, out):
+    """`docker exec` is inside the container; a node's administrator enters its PID, mount and
+    network namespaces with nsenter (docs/security.md). Both are served."""
+    name = start(docker, image, out, "main", "0", options=["--entrypoint", "/vigil"])
+    wait_ready(out, "main")
+    result = docker("exec", name, "/vigil", "status")
+    assert result.stdout.splitlines()[0] == "vigil: running (pid 1)"
+    vigil = docker.init_pid(name)
+    entered = subprocess.run(["nsenter", "--target", str(vigil), "--pid", "--mount", "--net", "--", "/vigil", "status"],
+                             capture_output=True, text=True, timeout=60)
+    assert entered.returncode == 0, entered.stderr
+    assert entered.stdout.splitlines()[0] == "vigil: running (pid 1)"
+    docker("stop", name)

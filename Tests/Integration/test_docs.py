@@ -265,3 +265,17 @@ def test_the_readme_lists_every_option_and_variable_of_help():
     usage = readme[readme.index("\n## Usage\n"):readme.index("\n## Exit status\n")]
     missing = [name for name in options + variables if f"`{name}" not in usage]
     assert not missing, f"README.md, Usage: no row for {missing}"
+
+
+def test_every_test_the_threat_model_names_exists():
+    """docs/security.md names, for each surface, the tests that show it: each must exist."""
+    text = (ROOT / "docs" / "security.md").read_text()
+    tests_dir = ROOT / "Tests" / "Integration"
+    named = re.findall(r"`(test_\w+\.py)::(test_\w+)`", text)
+    # "`test_x.py`: `test_a`, `test_b`" lists several of one file.
+    for module, names in re.findall(r"`(test_\w+\.py)`: ((?:`test_\w+`(?:, )?)+)", text):
+        named += [(module, name) for name in re.findall(r"`(test_\w+)`", names)]
+    assert len(named) >= 20, named
+    missing = [f"{module}::{name}" for module, name in named
+               if not re.search(rf"^def {name}\(", (tests_dir / module).read_text(), re.M)]
+    assert not missing, f"docs/security.md names tests that do not exist: {missing}"

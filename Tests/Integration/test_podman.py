@@ -24,7 +24,7 @@ import pytest
 from engines import (build_example_stage, build_test_image, cmdline, commands, environment,
                      executed_blocks, namespace_pid, namespace_processes, pid_namespace,
                      settled_orphans)
-from helpers import ROOT, require, wait_for
+from helpers import ROOT, compiled, require, wait_for
 
 try:
     import yaml
@@ -274,3 +274,36 @@ def test_the_liveness_probe_in_the_readme_runs_vigil_check(podman, images, tmp_p
     assert podman.inspect(container, "{{.State.Status}}") == "running"
     podman("pod", "stop", "--time", "30", pod)
     assert podman.exit_code(container) == 0
+
+
+# --- Another container of the pod cannot control this one's vigil ----------------------------------
+
+def test_another_container_of_the_pod_cannot_stop_this_ones_sidecars(podman, images, tmp_path):
+    """A pod's containers share one network namespace, so the second one can reach the first
+    one's control channel by name. As root in its own PID namespace it is refused, and the
+    sidecar keeps running; `podman exec` into the first container is served."""
+    client = compiled("control_client", tmp_path, static=True)
+    podman("pod", "create", "--network", "none", "--name", "neighbours")
+    podman("run", "--detach", "--pod", "neighbours", "--name", "guarded", "--entrypoint", "/vigil", images,
+           "--sidecar", "s=sleep 1000", "--", "sleep", "1000")
+
+    def sidecar():
+        result = podman("exec", "guarded", "/vigil", "status", check=False)
+        rows = [line.split() for line in result.stdout.splitlines()[2:]]
+        return {row[0]: row[:5] for row in rows}.get("s")    # name, kind, state, pid, restarts
+    first = wait_for(lambda: (row := sidecar()) and row[2] == "running" and row, timeout=60, interval=0.1,
+                     what="the sidecar running")
+    vigil_pid = podman.init_pid("guarded")
+    name = f"vigil-control:{os.readlink(f'/proc/{vigil_pid}/ns/pid')}:{os.readlink(f'/proc/{vigil_pid}/ns/mnt')}"
+    for request in ("vigil 1 stop s", "vigil 1 signal s KILL", "vigil 1 restart s"):
+        result = podman("run", "--rm", "--pod", "neighbours", "--volume", f"{client}:/client:ro",
+                        "--entrypoint", "/client", images, name, "1", request)
+        assert result.stdout.splitlines()[0].split("\t")[1].startswith(
+            "vigil 1 error permission denied: the client is outside this container's PID namespace"), result.stdout
+    assert sidecar() == first        # same PID, still running, no restart
+    assert "refused a control connection from a client outside this PID namespace" in podman.logs("guarded")[1]
+    # Inside the container, the same request is served.
+    podman("exec", "guarded", "/vigil", "stop", "s")
+    wait_for(lambda: sidecar()[2] == "stopped", timeout=60, interval=0.1, what="the sidecar stopped")
+    podman("pod", "stop", "--time", "30", "neighbours")
+    assert podman.exit_code("guarded") == 143

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from helpers import PYTHON, command_line, descendants, state_of, status_field, vigil, wait_for, workload
+from helpers import PYTHON, VIGIL, command_line, descendants, state_of, status_field, vigil, wait_for, workload
 
 SERVICE = workload("service.py")
 HELP_HINT = "Try 'vigil --help' for more information."
@@ -253,6 +253,44 @@ def test_two_vigils_as_pid_1_in_one_network_namespace_each_have_a_notify_socket(
     assert "log2 notifying" in events(log) and "main2 start" in events(log)
     first.signal(signal.SIGTERM)
     assert first.wait() == 0, first.stderr
+
+
+FORGE_READY = """
+import socket, sys
+name = sys.argv[1]
+sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sender.sendto(b"READY=1\\n", ("\\0" + name[1:]) if name.startswith("@") else name)
+"""
+
+
+def test_a_forged_ready_notification_is_ignored(launch, tmp_path):
+    """The notify socket's name is in the sidecar's environment and in /proc/net/unix. Root in
+    another PID namespace sharing the network namespace, and a process of the container that
+    is not the sidecar, both send READY=1: neither counts. Only the sidecar's own does."""
+    log, go = tmp_path / "log", tmp_path / "go"
+    run = launch(sidecar("s", service("s", log, "after", go, "notify")) + ["--ready", "s=notify", "--"]
+                 + service("main", log))
+    wait_for_event(log, "s start")
+    sidecar_pid = find_descendant(run.vigil_pid, words(service("s", log, "after", go, "notify")))
+    environment = dict(entry.split("=", 1) for entry in
+                       pathlib.Path(f"/proc/{sidecar_pid}/environ").read_text().split("\0") if "=" in entry)
+    name = environment["NOTIFY_SOCKET"]
+    subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", PYTHON, "-c", FORGE_READY, name],
+                   check=True, timeout=60)
+    subprocess.run(["nsenter", "--target", str(run.vigil_pid), "--pid", "--mount", "--", PYTHON, "-c", FORGE_READY,
+                    name], check=True, timeout=60)
+    # Two requests on the control channel: the second is read on a later wake-up than the
+    # datagrams, which were queued before the first.
+    for _ in range(2):
+        status = subprocess.run(["nsenter", "--target", str(run.vigil_pid), "--pid", "--mount", "--", VIGIL, "status"],
+                                capture_output=True, text=True, timeout=60)
+    assert [line.split()[2] for line in status.stdout.splitlines() if line.startswith("s ")] == ["starting"]
+    assert "main start" not in events(log)
+    go.touch()
+    wait_for_event(log, "main start")
+    assert events(log).index("s notifying") < events(log).index("main start")
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 0, run.stderr
 
 
 def test_readiness_checks_run_in_vigils_working_directory(tmp_path, as_pid1):

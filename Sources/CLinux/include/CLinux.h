@@ -145,6 +145,13 @@ int clinux_control_accept(int fd, uid_t *uid, pid_t *pid);
 /// Connects to the abstract address `name`, with sends and receives that give up after
 /// `timeout_ms`. Returns the descriptor or -1.
 int clinux_control_connect(const char *name, int timeout_ms);
+/// The uid and pid of the process at the other end of the connected socket `fd`
+/// (SO_PEERCRED, as this process's namespaces see it: pid 0 when it cannot see the peer).
+/// Returns 0 or -1.
+int clinux_peer_credentials(int fd, uid_t *uid, pid_t *pid);
+/// Who listens on the abstract address `name`: connects without blocking, reads the
+/// listener's credentials and closes. Returns 0, or -1 when nobody could be asked.
+int clinux_control_holder(const char *name, uid_t *uid, pid_t *pid);
 
 /// A pipe whose read end is non-blocking and whose write end blocks (it is a child's stdout):
 /// both close-on-exec.

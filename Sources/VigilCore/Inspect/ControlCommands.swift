@@ -38,6 +38,11 @@ enum ControlClient {
                                     nobodyListens: errno == ECONNREFUSED || errno == ENOENT))
         }
         defer { closeDescriptor(fd) }
+        var uid: uid_t = 0
+        var pid: pid_t = 0
+        guard clinux_peer_credentials(fd, &uid, &pid) == 0, ControlAccess.trusts(listenerPID: pid) else {
+            return .failure(Failure(error: UsageError("\(ControlAccess.untrustedListener)")))
+        }
         // MSG_NOSIGNAL: a vigil that refuses the connection must not end this client.
         let bytes = Array(ControlProtocol.line(request).utf8)
         let sent = bytes.withUnsafeBufferPointer { buffer in

@@ -71,7 +71,14 @@ struct InitProcess {
 
         if configuration.controlChannel {
             control = ControlChannel.open()
-            if control == nil { log.info("no control channel: \(SystemError.last("bind").description)") }
+            if control == nil {
+                let error = SystemError.last("bind")
+                if error.errno == EADDRINUSE && ControlChannel.heldFromOutside {
+                    log.warning("no control channel: its name is held by a process outside this container")
+                } else {
+                    log.info("no control channel: \(error.description)")
+                }
+            }
         }
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
         launcher.prepare(log: log)

@@ -11,14 +11,19 @@ import CLinux
 ///
 /// It never blocks or slows vigil: everything is non-blocking, a request is one short line,
 /// at most `maximumClients` connections are served at once, and a client that has not sent
-/// its request within `clientTimeout` is dropped. Only root, or the user vigil runs as, may
-/// connect. With no client connected it costs nothing: vigil wakes only when one connects.
+/// its request within `clientTimeout` is dropped. Only a client inside the container that is
+/// root or the user vigil runs as may use it (`ControlAccess`); a refused one gets a one-line
+/// error and is logged once. With no client connected it costs nothing: vigil wakes only when
+/// one connects.
 final class ControlChannel {
     static let maximumClients = 8
     static let clientTimeout = 2 * Durations.second
     /// How long accepting pauses after accept4 failed for want of descriptors or memory: the
     /// connection stays queued and the socket readable, so retrying at once would spin.
     static let acceptRetry = Durations.second
+    /// Connections taken from the backlog in one pass: a client that connects as fast as
+    /// vigil accepts cannot keep it from its other work. The rest wait for the next pass.
+    static let acceptsPerPass = 64
 
     private struct Client {
         let fd: Int32
@@ -42,6 +47,8 @@ final class ControlChannel {
     private var acceptPausedUntil: Instant? = nil
     /// The last accept failed: its warning is logged once until one succeeds.
     private var acceptFailing = false
+    /// Which refusals were logged.
+    private var refusals = ControlAccess.Log()
 
     private init(fd: Int32) {
         self.fd = fd
@@ -66,6 +73,14 @@ final class ControlChannel {
         let channel = ControlChannel(fd: fd)
         channel.signalsConnections = clinux_signal_connections(fd, clinux_connection_signal()) == 0
         return channel
+    }
+
+    /// Whether the channel's name, found taken, is held by a process outside this container
+    /// (one that could answer clients in vigil's place, which they refuse).
+    static var heldFromOutside: Bool {
+        var uid: uid_t = 0
+        var pid: pid_t = 0
+        return clinux_control_holder(name, &uid, &pid) == 0 && !ControlAccess.trusts(listenerPID: pid)
     }
 
     /// No client is connected, and a new one raises a signal: vigil can wait for signals
@@ -165,7 +180,8 @@ final class ControlChannel {
             acceptPausedUntil = nil
         }
         backlogged = true
-        while clients.count < ControlChannel.maximumClients {
+        var accepted = 0
+        while clients.count < ControlChannel.maximumClients && accepted < ControlChannel.acceptsPerPass {
             var uid: uid_t = 0
             var pid: pid_t = 0
             let client = clinux_control_accept(fd, &uid, &pid)
@@ -177,17 +193,32 @@ final class ControlChannel {
                 if backlogged { pauseAccepting(SystemError("accept4", errno: errno), now: now, log: log) }
                 return
             }
+            accepted += 1
             acceptFailing = false
-            guard uid == 0 || uid == geteuid() else {
-                log.warning("refused a control connection from uid \(Int64(uid)) (pid \(pid))")
-                discardInput(client)
-                let refusal = Array(ControlProtocol.Reply(error: "permission denied: only root or vigil's own user").text.utf8)
-                _ = refusal.withUnsafeBufferPointer { CLinux.send(client, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
-                closeDescriptor(client)
+            if let refusal = ControlAccess.refusal(uid: uid, pid: pid, ownUID: geteuid()) {
+                refuse(client, refusal, uid: uid, pid: pid, log: log)
                 continue
             }
             clients.append(Client(fd: client, deadline: now + ControlChannel.clientTimeout, uid: uid, pid: pid))
         }
+    }
+
+    /// Answers a refused client with its one-line error, without reading its request, and
+    /// closes it; logs the refusal the first time this peer is refused.
+    private func refuse(_ client: Int32, _ refusal: ControlAccess.Refusal, uid: uid_t, pid: pid_t, log: Log) {
+        switch refusals.refused(uid: uid, pid: pid) {
+        case .skip: break
+        case let entry:
+            let who: LogText = refusal == .outsidePIDNamespace
+                ? "a client outside this PID namespace (uid \(Int64(uid)))" : "uid \(Int64(uid)) (pid \(pid))"
+            log.warning("refused a control connection from \(who)\(entry == .logLast ? "; later refusals are not logged" : "")")
+        }
+        discardInput(client)
+        let reply = Array(ControlProtocol.Reply(error: refusal.message).text.utf8)
+        _ = reply.withUnsafeBufferPointer { buffer in
+            valueOrErrno { CLinux.send(client, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        }
+        closeDescriptor(client)
     }
 
     private func pauseAccepting(_ error: SystemError, now: Instant, log: Log) {
