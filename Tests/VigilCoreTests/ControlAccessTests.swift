@@ -26,16 +26,16 @@ import Testing
     }
 
     @Test func eachPeerIsLoggedOnceAndAFloodOnlyUpToTheBound() {
-        var log = ControlAccess.Log()
+        var log = ControlAccess.RefusalLog()
         #expect(log.refused(uid: 0, pid: 0) == .log)
         for _ in 0..<1000 { #expect(log.refused(uid: 0, pid: 0) == .skip) }
         #expect(log.refused(uid: 65534, pid: 7) == .log)
         #expect(log.refused(uid: 65534, pid: 8) == .log)
-        var entries: [ControlAccess.Log.Entry] = []
+        var entries: [ControlAccess.RefusalLog.Entry] = []
         for pid in Int32(100)..<200 { entries.append(log.refused(uid: 65534, pid: pid)) }
-        #expect(entries.filter { $0 == .log }.count == ControlAccess.Log.maximumPeers - 4)
+        #expect(entries.filter { $0 == .log }.count == ControlAccess.RefusalLog.maximumPeers - 4)
         #expect(entries.filter { $0 == .logLast }.count == 1)
-        #expect(log.logged.count == ControlAccess.Log.maximumPeers)
-        #expect(log.unlogged == 1000 + 100 - (ControlAccess.Log.maximumPeers - 3))
+        #expect(log.logged.count == ControlAccess.RefusalLog.maximumPeers)
+        #expect(log.unlogged == 1000 + 100 - (ControlAccess.RefusalLog.maximumPeers - 3))
     }
 }

@@ -35,8 +35,8 @@ enum ConfigFile {
             } else if table.path.count == 1 && ASCII.equals(table.path[0], "main") {
                 try readProcess(table, kind: .main, name: "main", path: path, into: &builder)
             } else if table.path.count == 2 && (ASCII.equals(table.path[0], "init") || ASCII.equals(table.path[0], "sidecar")) {
-                guard ProcessSettings.isValidName(table.path[1].utf8) else {
-                    throw UsageError("\(place): '\(table.path[1])' is not a process name (letters, digits, . _ -; at most \(ProcessSettings.maximumNameLength) bytes)")
+                guard ProcessName.isValid(table.path[1].utf8) else {
+                    throw UsageError("\(place): '\(table.path[1])' is not a process name (letters, digits, . _ -; at most \(ProcessName.maximumLength) bytes)")
                 }
                 let kind: ProcessSpec.Kind = ASCII.equals(table.path[0], "init") ? .initTask : .sidecar
                 try readProcess(table, kind: kind, name: table.path[1], path: path, into: &builder)

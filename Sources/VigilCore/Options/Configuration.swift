@@ -98,7 +98,7 @@ struct Configuration: Equatable {
     /// 0 errors only, 1 warnings (default), 2 info, 3 and up debug (`-q`, `-v`).
     var verbosity = Verbosity.warnings
     /// How log lines start.
-    var logStyle = Log.Style.named("vigil")
+    var logStyle = LogStyle.named("vigil")
     /// Whose words the log lines use.
     var wording = Wording.vigil
 

@@ -85,11 +85,11 @@ struct ConfigurationBuilder {
         case .initTask: try define(.initTask, text, shown)
         case .sidecar: try define(.sidecar, text, shown)
         case .required:
-            guard ProcessSettings.isValidName(text.utf8) else { throw UsageError("\(shown): expected a process name, got '\(text)'") }
+            guard ProcessName.isValid(text.utf8) else { throw UsageError("\(shown): expected a process name, got '\(text)'") }
             settings.append(("required", text, "true", shown))
         case .prefixOutput:
             if let value {
-                guard ProcessSettings.isValidName(value.utf8) else { throw UsageError("\(shown): expected a process name, got '\(value)'") }
+                guard ProcessName.isValid(value.utf8) else { throw UsageError("\(shown): expected a process name, got '\(value)'") }
                 settings.append(("prefix-output", value, "true", shown))
             } else {
                 prefixEverything = true
@@ -184,7 +184,7 @@ struct ConfigurationBuilder {
     /// `NAME=VALUE` of a per-process `--stop-signal` or `--grace`: signals and durations never
     /// hold `=`.
     private func perProcess(_ text: String) -> (String, String)? {
-        guard let (name, value) = ProcessSettings.splitName(text), ProcessSettings.isValidName(name.utf8) else { return nil }
+        guard let (name, value) = ProcessSettings.splitName(text), ProcessName.isValid(name.utf8) else { return nil }
         return (name, value)
     }
 

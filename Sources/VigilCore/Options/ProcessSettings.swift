@@ -25,27 +25,6 @@ enum ProcessSettings {
         }
     }
 
-    /// The longest process name, in bytes.
-    static let maximumNameLength = 64
-
-    /// A process's name: letters, digits, `.`, `_` and `-`, at most 64 bytes.
-    static func isValidName(_ name: some Collection<UInt8>) -> Bool {
-        name.count <= maximumNameLength && isNameShaped(name)
-    }
-
-    /// Made of a name's characters, whatever its length: text before `=` that is too long
-    /// to be a name was still meant as one, and gets an error rather than being run.
-    private static func isNameShaped(_ name: some Collection<UInt8>) -> Bool {
-        guard !name.isEmpty else { return false }
-        for byte in name {
-            let letter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-            let digit = byte >= 0x30 && byte <= 0x39
-            guard letter || digit || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
-                || byte == UInt8(ascii: "-") else { return false }
-        }
-        return true
-    }
-
     /// `[NAME=]CMD` of `--init` and `--sidecar`: the name, when the text before the first `=`
     /// is one, and the command split into words by shell quoting. Without a name, the
     /// command's program name (its last path component) is the name.
@@ -70,8 +49,8 @@ enum ProcessSettings {
     static func programName(_ program: String) -> String {
         let bytes = Array(program.utf8)
         let start = (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 }) ?? 0
-        var name = bytes[start...].map { isValidName([$0]) ? $0 : UInt8(ascii: "_") }
-        if name.count > maximumNameLength { name.removeLast(name.count - maximumNameLength) }
+        var name = bytes[start...].map { ProcessName.isValid([$0]) ? $0 : UInt8(ascii: "_") }
+        if name.count > ProcessName.maximumLength { name.removeLast(name.count - ProcessName.maximumLength) }
         return name.isEmpty ? "process" : String(decoding: name, as: UTF8.self)
     }
 
@@ -88,13 +67,13 @@ enum ProcessSettings {
     /// length (callers check it); nil otherwise.
     static func splitName(_ text: String) -> (name: String, rest: String)? {
         let bytes = Array(text.utf8)
-        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isNameShaped(bytes[..<equals]) else { return nil }
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), ProcessName.isShaped(bytes[..<equals]) else { return nil }
         return (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
     }
 
     private static func checkLength(_ name: String, option: String) throws(UsageError) {
-        guard name.utf8.count > maximumNameLength else { return }
-        throw UsageError("\(option): process name '\(name)' is longer than \(maximumNameLength) bytes")
+        guard name.utf8.count > ProcessName.maximumLength else { return }
+        throw UsageError("\(option): process name '\(name)' is longer than \(ProcessName.maximumLength) bytes")
     }
 
     /// Sets `setting` of `spec` from `value`; `where` names the flag or the file position in

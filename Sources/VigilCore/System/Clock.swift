@@ -1,8 +1,5 @@
 import CLinux
 
-/// Monotonic time in nanoseconds. Deadlines use it so that wall-clock jumps do not matter.
-typealias Instant = Int64
-
 enum Clock {
     static func now() -> Instant {
         var spec = timespec()

@@ -48,7 +48,7 @@ final class ControlChannel {
     /// The last accept failed: its warning is logged once until one succeeds.
     private var acceptFailing = false
     /// Which refusals were logged.
-    private var refusals = ControlAccess.Log()
+    private var refusals = ControlAccess.RefusalLog()
 
     private init(fd: Int32) {
         self.fd = fd

@@ -8,19 +8,11 @@ import CLinux
 /// and counted, and the count is said once output flows again. stderr itself stays blocking:
 /// the application shares that open file.
 struct Log {
-    /// How a line starts.
-    enum Style: Equatable, Sendable {
-        /// `vigil: warning: text`, with the program name vigil runs under.
-        case named(String)
-        /// `[WARN  tini (PID)] text`, as tini writes them, for log scrapers written for it.
-        case bracketed(String)
-    }
-
     var verbosity: Int
-    var style: Style
+    var style: LogStyle
     let output: LogOutput
 
-    init(verbosity: Int = Verbosity.warnings, style: Style = .named("vigil"), output: LogOutput = LogOutput(fd: 2)) {
+    init(verbosity: Int = Verbosity.warnings, style: LogStyle = .named("vigil"), output: LogOutput = LogOutput(fd: 2)) {
         self.verbosity = verbosity
         self.style = style
         self.output = output

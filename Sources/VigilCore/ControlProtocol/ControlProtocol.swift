@@ -39,7 +39,7 @@ enum ControlProtocol {
         let command = words[2]
         let arguments = Array(words.dropFirst(3))
         func name() throws(RequestError) -> String {
-            guard arguments.count >= 1, ProcessSettings.isValidName(arguments[0]) else {
+            guard arguments.count >= 1, ProcessName.isValid(arguments[0]) else {
                 throw RequestError(message: "expected a process name")
             }
             return String(decoding: arguments[0], as: UTF8.self)

@@ -1,12 +1,5 @@
 import CLinux
 
-/// Whose words vigil's log lines use. Log scrapers and tests written for tini grep for tini's
-/// texts, so under tini's names the lines they look for read as tini's.
-enum Wording: Equatable {
-    case vigil
-    case tini
-}
-
 /// The log lines whose words depend on `Wording`.
 struct Messages {
     let wording: Wording
@@ -89,15 +82,5 @@ struct Messages {
     private func signalText(_ signal: Int32) -> String {
         guard let text = sigdescr_np(signal) else { return SignalNames.name(of: signal) }
         return String(cString: text)
-    }
-}
-
-func describe(_ state: ChildState) -> String {
-    switch state {
-    case .exited(let code): return "exited with code " + decimal(code)
-    case .killed(let signal, let core):
-        return "killed by " + SignalNames.name(of: signal) + (core ? " (core dumped)" : "")
-    case .stopped(let signal): return "stopped by " + SignalNames.name(of: signal)
-    case .continued: return "continued"
     }
 }

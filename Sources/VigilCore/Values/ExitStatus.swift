@@ -53,3 +53,14 @@ struct ExitMap: Equatable, Sendable {
         return codes.contains(UInt8(code)) ? 0 : code
     }
 }
+
+/// "exited with code 3", "killed by SIGTERM (core dumped)": for log lines.
+func describe(_ state: ChildState) -> String {
+    switch state {
+    case .exited(let code): return "exited with code " + decimal(code)
+    case .killed(let signal, let core):
+        return "killed by " + SignalNames.name(of: signal) + (core ? " (core dumped)" : "")
+    case .stopped(let signal): return "stopped by " + SignalNames.name(of: signal)
+    case .continued: return "continued"
+    }
+}

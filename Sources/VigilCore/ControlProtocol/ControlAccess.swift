@@ -44,7 +44,7 @@ enum ControlAccess {
     /// Which refusals are logged: the first from each peer (uid and pid), for at most
     /// `maximumPeers` peers; then one line says that no more are. A flood of refused
     /// connections costs log lines only once.
-    struct Log: Equatable {
+    struct RefusalLog: Equatable {
         static let maximumPeers = 32
 
         struct Peer: Equatable {
@@ -67,12 +67,12 @@ enum ControlAccess {
         /// Whether the refusal of this peer is to be logged.
         mutating func refused(uid: UInt32, pid: Int32) -> Entry {
             let peer = Peer(uid: uid, pid: pid)
-            guard !logged.contains(peer), logged.count < Log.maximumPeers else {
+            guard !logged.contains(peer), logged.count < RefusalLog.maximumPeers else {
                 unlogged += 1
                 return .skip
             }
             logged.append(peer)
-            return logged.count == Log.maximumPeers ? .logLast : .log
+            return logged.count == RefusalLog.maximumPeers ? .logLast : .log
         }
     }
 }
