@@ -15,6 +15,14 @@ func running(_ policy: Policy = policy(), child: Int32 = 40, foreground: Bool = 
     return supervisor
 }
 
+/// Pause mode, reached as production reaches it: no main command, nothing to bring up.
+func pausing(_ policy: Policy = policy()) -> Supervisor {
+    var supervisor = Supervisor(policy: policy, hasMain: false)
+    #expect(supervisor.start(at: 0) == [])
+    #expect(supervisor.phase == .pausing)
+    return supervisor
+}
+
 /// The shutdown a phase holds, if any.
 func shutdown(_ supervisor: Supervisor) -> Supervisor.Shutdown? {
     switch supervisor.phase {
@@ -172,16 +180,14 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
 @Suite struct PauseModeTests {
     @Test func stopRequestsEndPauseModeWithZero() {
         for signal: Int32 in [15, 2, 3] {
-            var supervisor = Supervisor(policy: policy())
-            supervisor.startedPausing()
+            var supervisor = pausing()
             #expect(supervisor.received(signal, at: 0) == [.signalLeftovers(signal: 15), .signalLeftovers(signal: 18)])
             #expect(supervisor.nothingLeft() == [.exit(code: 0)])
         }
     }
 
     @Test func otherSignalsAreIgnored() {
-        var supervisor = Supervisor(policy: policy())
-        supervisor.startedPausing()
+        var supervisor = pausing()
         for signal: Int32 in [1, 10, 12, 28, 34] {
             #expect(supervisor.received(signal, at: 0) == [])
         }
@@ -204,15 +210,14 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
     }
 
     @Test func pauseModeIgnoresOtherSignalsDuringItsShutdownToo() {
-        var supervisor = Supervisor(policy: policy())
-        supervisor.startedPausing()
+        var supervisor = pausing()
         _ = supervisor.received(15, at: 0)
         #expect(supervisor.received(10, at: 1) == [])
         #expect(supervisor.received(28, at: 1) == [])
     }
 
     @Test func tiniAndDumbInitSendNoContinue() {
-        var supervisor = running(policy { $0.mainChildExit = .exitAtOnce })
+        var supervisor = running(policy { $0.mainChildExit = .exitAtOnce; $0.continuesStoppedProcesses = false })
         #expect(supervisor.received(15, at: 0) == [.send(signal: 15, to: .process(40))])
     }
 }

@@ -65,6 +65,9 @@ struct Configuration: Equatable {
     }
 
     var mainChildExit = MainChildExit.stopTheRest
+    /// SIGCONT follows every stop signal vigil sends, as systemd does: a stopped process
+    /// cannot handle the signal until it is continued. tini and dumb-init send none.
+    var continuesStoppedProcesses = true
     /// Child exit codes reported as 0 (`-e`).
     var exitMap = ExitMap()
     /// vigil's own exit codes.

@@ -41,6 +41,7 @@ enum Personality: Equatable {
         case .tini:
             configuration.controlChannel = false
             configuration.mainChildExit = .exitAtOnce
+            configuration.continuesStoppedProcesses = false
             configuration.subreaper = .off(warn: true)
             configuration.shellFallback = true
             configuration.childInheritsSignalMask = true
@@ -50,6 +51,7 @@ enum Personality: Equatable {
         case .dumbInit:
             configuration.controlChannel = false
             configuration.mainChildExit = .forwardTermAndExit
+            configuration.continuesStoppedProcesses = false
             configuration.subreaper = .off(warn: false)
             configuration.shellFallback = true
             configuration.grouping = .newSession

@@ -69,7 +69,10 @@ struct VigilCommandLine {
         try applyEnvironment(to: &builder, environment, only: shutdown)
         configuration = builder.configuration
         for spec in OptionTable.all where shutdown.contains(spec.id) {
-            if let variable = spec.environment, environment(variable) != nil { configuration.mainChildExit = .stopTheRest }
+            if let variable = spec.environment, environment(variable) != nil {
+                configuration.mainChildExit = .stopTheRest
+                configuration.continuesStoppedProcesses = true
+            }
         }
     }
 

@@ -36,21 +36,26 @@ extension InitProcess {
                 log.warning("processes still left \(Durations.format(after)) after SIGKILL\(left.isEmpty ? "" : ": " + list(left, withState: true)); exiting anyway")
             case .start(let index, let spec):
                 guard let launcher else { continue }
-                let result = launcher.spawn(index, spec, argv: nil, words: spec.command)
-                if case .success(let pid) = result { log.info("\(spec.name): started (pid \(pid))") }
-                if let code = handle(.spawned(index, result)) { return code }
+                let event: SupervisorEvent
+                switch launcher.spawn(index, spec, argv: nil, words: spec.command) {
+                case .success(let pid):
+                    log.info("\(spec.name): started (pid \(pid))")
+                    event = .spawned(process: index, pid: pid, errno: 0)
+                case .failure(let error):
+                    event = .spawned(process: index, pid: nil, errno: error.errno)
+                }
+                if let code = handle(event) { return code }
             case .startMain:
-                guard let channel, let errno = spawnMain(channel) else { continue }
-                let code = configuration.exitCodes.forSpawnFailure(errno: errno)
-                // Nothing else runs: exit at once, as before there were supervised processes.
-                if configuration.processes.isEmpty { return code }
-                if let exit = handle(.mainCouldNotStart(code: code)) { return exit }
+                guard let channel else { continue }
+                if let code = handle(spawnMain(channel)) { return code }
             case .check(let index, let readiness):
                 guard let launcher else { continue }
-                let event: Event
+                let event: SupervisorEvent
                 switch readiness {
-                case .exec(let words): event = .checkSpawned(index, launcher.spawnCheck(configuration.processes[index], words))
-                case .tcp(let address, let port): event = .checkResult(index, passed: launcher.probe(index, address: address, port: port))
+                case .exec(let words):
+                    event = .checkSpawned(process: index, pid: launcher.spawnCheck(configuration.processes[index], words))
+                case .tcp(let address, let port):
+                    event = .checkResult(process: index, passed: launcher.probe(index, address: address, port: port))
                 case .notify: continue
                 }
                 if let code = handle(event) { return code }
@@ -58,11 +63,22 @@ extension InitProcess {
                 launcher?.abandonProbe(index)
             case .note(let note):
                 report(note)
+            case .reply(let reply):
+                answer(with: reply)
             case .exit(let code):
                 return code
             }
         }
         return nil
+    }
+
+    /// Sends the reply to the client whose request is being handled. What changes a process
+    /// is logged at the default verbosity, with who asked: the container's log shows it.
+    private func answer(with reply: ControlProtocol.Reply) {
+        guard let control, let (client, request) = replyingTo else { return }
+        control.answer(client.client, reply)
+        guard reply.error == nil, let change = ControlProtocol.describeChange(request) else { return }
+        log.warning("\(change), asked by uid \(Int64(client.uid)) (pid \(client.pid))")
     }
 
     private func report(_ note: ProcessNote) {

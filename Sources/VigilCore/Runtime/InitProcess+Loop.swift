@@ -58,7 +58,7 @@ extension InitProcess {
             return receive(signal)
         }
         var entries = [pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)]
-        entries += notify.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        entries += notify.map { pollfd(fd: $0.socket.fd, events: Int16(POLLIN), revents: 0) }
         let notifyEnd = entries.count
         entries += relay?.pollEntries() ?? []
         let relayEnd = entries.count
@@ -72,7 +72,7 @@ extension InitProcess {
         }
         if woke(1..<notifyEnd) {
             for (process, sender) in launcher?.readyNotifications() ?? [] {
-                if let code = handle(.notified(process, sender: sender)) { return code }
+                if let code = handle(.notified(process: process, sender: sender, senderGroup: Processes.group(of: sender))) { return code }
             }
         }
         if entries[0].revents != 0 {
@@ -102,12 +102,9 @@ extension InitProcess {
             control.answer(received.client, ControlProtocol.Reply(error: error.message))
             return nil
         }
-        let (reply, actions) = supervisor.control(request, at: Clock.now(), ownPID: ownPID)
-        control.answer(received.client, reply)
-        if reply.error == nil, let change = ControlProtocol.describeChange(request) {
-            log.warning("\(change), asked by uid \(Int64(received.uid)) (pid \(received.pid))")
-        }
-        return perform(actions)
+        replyingTo = (received, request)
+        defer { replyingTo = nil }
+        return handle(.control(request, ownPID: ownPID))
     }
 
     /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap"; the
@@ -148,49 +145,15 @@ extension InitProcess {
             } else {
                 messages.reaped(pid, state, name: name)
             }
-            if let code = handle(.reaped(pid, state)) { return (code, true) }
+            if let code = handle(.reaped(pid: pid, state)) { return (code, true) }
         }
-    }
-
-    enum Event {
-        case start(SignalChannel)
-        case signal(Int32)
-        case reaped(pid_t, ChildState)
-        case deadline
-        case nothingLeft
-        case waitFailed
-        case spawned(Int, Result<pid_t, SystemError>)
-        case mainCouldNotStart(code: Int32)
-        case checkSpawned(Int, pid_t?)
-        case checkResult(Int, passed: Bool?)
-        case notified(Int, sender: pid_t)
     }
 
     /// Lets the supervisor decide, then performs its decision. Returns the exit code when the
     /// decision is to exit. Out of line: it is called from many places.
     @inline(never)
-    mutating func handle(_ event: Event) -> Int32? {
-        let now = Clock.now()
-        let actions: [SupervisorAction]
-        switch event {
-        case .start(let channel):
-            self.channel = channel
-            actions = supervisor.start(at: now)
-        case .signal(let number): actions = supervisor.received(number, at: now)
-        case .reaped(let pid, let state): actions = supervisor.reaped(pid, state, at: now)
-        case .deadline: actions = supervisor.timeReached(now)
-        case .nothingLeft: actions = supervisor.nothingLeft()
-        case .waitFailed: actions = supervisor.waitFailed(at: now)
-        case .spawned(let index, .success(let pid)): actions = supervisor.spawned(index, pid: pid, at: now)
-        case .spawned(let index, .failure(let error)):
-            actions = supervisor.spawned(index, pid: nil, errno: error.errno, at: now)
-        case .mainCouldNotStart(let code): actions = supervisor.mainCouldNotStart(code: code, at: now)
-        case .checkSpawned(let index, let pid): actions = supervisor.checkSpawned(index, pid: pid, at: now)
-        case .checkResult(let index, let passed): actions = supervisor.checkResult(index, passed: passed, at: now)
-        case .notified(let index, let sender):
-            actions = supervisor.notified(index, sender: sender, senderGroup: getpgid(sender), at: now)
-        }
-        return perform(actions)
+    mutating func handle(_ event: SupervisorEvent) -> Int32? {
+        perform(supervisor.handle(event, at: Clock.now()))
     }
 }
 

@@ -18,7 +18,7 @@ struct InitProcess {
     let configuration: Configuration
     let log: Log
     let messages: Messages
-    let ownPID = getpid()
+    let ownPID: pid_t
     let parentAtStart: pid_t
     var supervisor: Supervisor
     /// The child's group, when it was made the terminal's foreground group at spawn: after
@@ -38,15 +38,19 @@ struct InitProcess {
     var channel: SignalChannel? = nil
     /// Where `vigil status` and the control commands come from.
     var control: ControlChannel? = nil
+    /// The control request being handled, and who sent it: its `.reply` goes there.
+    var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
         log = Log(verbosity: configuration.verbosity, style: configuration.logStyle)
         messages = Messages(wording: configuration.wording, log: log)
         self.parentAtStart = parentAtStart
-        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: getpid() == 1),
+        let pid = getpid()
+        ownPID = pid
+        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: pid == 1),
                                 processes: configuration.processes, hasMain: hasMain)
-        procIsOwn = ProcessTable.describesOwnNamespace(ownPID: getpid())
+        procIsOwn = ProcessTable.describesOwnNamespace(ownPID: pid)
     }
 
     /// Supervises `command` (nil: none, pause mode) and the configured processes. Returns the
@@ -70,14 +74,12 @@ struct InitProcess {
         }
 
         if configuration.controlChannel {
-            control = ControlChannel.open()
-            if control == nil {
-                let error = SystemError.last("bind")
-                if error.errno == EADDRINUSE && ControlChannel.heldFromOutside {
-                    log.warning("no control channel: its name is held by a process outside this container")
-                } else {
-                    log.info("no control channel: \(error.description)")
-                }
+            switch ControlChannel.open() {
+            case .success(let channel): control = channel
+            case .failure(let error) where error.errno == EADDRINUSE && ControlChannel.heldFromOutside:
+                log.warning("no control channel: its name is held by a process outside this container")
+            case .failure(let error):
+                log.info("no control channel: \(error.description)")
             }
         }
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
@@ -86,7 +88,8 @@ struct InitProcess {
         if command == nil && configuration.processes.isEmpty {
             log.info("pause mode: reaping orphans until TERM, INT or QUIT")
         }
-        if let code = handle(.start(channel)) { return finish(code) }
+        self.channel = channel
+        if let code = handle(.start) { return finish(code) }
         // Only now: the children have exec'd and kept the caller's directory.
         launcher.leaveStartingDirectory(log: log)
 
@@ -137,9 +140,9 @@ struct InitProcess {
         }
     }
 
-    /// Spawns the main child. Returns the errno when it could not be started.
-    mutating func spawnMain(_ channel: SignalChannel) -> Int32? {
-        guard let command, let launcher else { return ENOENT }
+    /// Spawns the main child: what the supervisor is told.
+    mutating func spawnMain(_ channel: SignalChannel) -> SupervisorEvent {
+        guard let command, let launcher else { return .mainCouldNotStart(errno: ENOENT) }
         var mask = channel.inherited.mask
         if !configuration.childInheritsSignalMask { sigemptyset(&mask) }
         var request = Spawner.Request(
@@ -169,13 +172,12 @@ struct InitProcess {
         switch result {
         case .success(let child):
             if configuration.grouping != .callersGroup { childGroup = child }
-            supervisor.started(mainChild: child, foreground: request.takeTerminal, at: Clock.now())
             if request.takeTerminal { terminalGroup = child }
             messages.spawned(command.name, child, foreground: request.takeTerminal)
-            return nil
+            return .mainStarted(pid: child, foreground: request.takeTerminal)
         case .failure(let error):
             messages.cannotRun(command.name, errno: error.errno)
-            return error.errno
+            return .mainCouldNotStart(errno: error.errno)
         }
     }
 }

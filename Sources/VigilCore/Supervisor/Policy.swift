@@ -10,6 +10,8 @@ struct Policy: Equatable {
     var killWait: Int64
     var repeatedStopKills: Bool
     var mainChildExit: Configuration.MainChildExit
+    /// SIGCONT follows a stop signal, so that a stopped process can handle it.
+    var continuesStoppedProcesses: Bool
     var rewrite: SignalRewrite
     var stopsWithTerminalStopSignals: Bool
     var internalFailureExitCode: Int32
@@ -30,6 +32,7 @@ struct Policy: Equatable {
         killWait = configuration.killWait
         repeatedStopKills = configuration.repeatedStopKills
         mainChildExit = configuration.mainChildExit
+        continuesStoppedProcesses = configuration.continuesStoppedProcesses
         rewrite = configuration.rewrite
         stopsWithTerminalStopSignals = configuration.stopsWithTerminalStopSignals
         internalFailureExitCode = configuration.exitCodes.internalFailure

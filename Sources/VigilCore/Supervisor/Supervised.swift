@@ -1,20 +1,22 @@
 import CLinux
 
-/// One init task or sidecar and its own small state machine: waiting, starting (started, not
-/// yet ready), running, backing off, stopping, and at the end exited (done or stopped with the
-/// rest) or failed (down for good). Plain values; the `Supervisor` moves them.
+/// One init task or sidecar and its own state machine: waiting, starting (started, not yet
+/// ready), running, backing off, stopping, and at the end exited (done or stopped with the
+/// rest), failed (down for good) or held (stopped on request). What a state needs is in its
+/// associated values; the transitions below are the only writers of `state`, and each
+/// returns the actions it implies. The `Supervisor` decides which transition to take.
 struct Supervised: Equatable {
     enum State: Equatable {
-        /// Not started yet (later in the start order), or held down on request.
+        /// Not started yet (later in the start order), or about to be started again.
         case waiting
         /// Started; its readiness check has not passed yet.
-        case starting(pid: Int32, since: Instant)
+        case starting(pid: Int32, since: Instant, check: Check)
         /// Running, and ready if it has a check.
         case running(pid: Int32, since: Instant)
         /// Exited; starts again at `until`.
         case backingOff(until: Instant)
         /// Sent its stop signal; SIGKILLed at `deadline` (once `killed`, waited for until it).
-        case stopping(pid: Int32, deadline: Instant, killed: Bool)
+        case stopping(pid: Int32, deadline: Instant, killed: Bool, then: AfterStop)
         /// Done: an init task that succeeded, or a process stopped with the rest.
         case exited
         /// Down for good: an init task that failed, or a sidecar that may not restart.
@@ -23,45 +25,73 @@ struct Supervised: Equatable {
         case held
     }
 
+    /// What follows a stop.
+    enum AfterStop: Equatable {
+        /// The container's stop goes on with the next process.
+        case shutdown
+        /// `vigil stop`: kept down; not a failure.
+        case holdDown
+        /// `vigil restart`: started again at once; not a failure.
+        case restart
+    }
+
+    /// A readiness check under way.
+    struct Check: Equatable {
+        /// When a start that is not ready yet counts as failed; nil once it has.
+        var startDeadline: Instant?
+        /// When the next attempt is due; nil while one is in flight, or for `notify`.
+        var nextAttempt: Instant?
+        /// The attempt in flight, if any.
+        var attempt: Attempt? = nil
+    }
+
+    /// One readiness attempt: given up at `deadline`; an exec check runs as `pid` (nil for tcp,
+    /// or for an exec check whose process has not been reported yet).
+    struct Attempt: Equatable {
+        var deadline: Instant
+        var pid: Int32? = nil
+    }
+
     let spec: ProcessSpec
-    var state = State.waiting
+    /// Its place in the start order: actions name it by this.
+    let index: Int
+    private(set) var state = State.waiting
     /// Restarts in the container's life (for `vigil status`).
-    var restarts = 0
+    private(set) var restarts = 0
     /// Restarts in a row, each after a run shorter than `backoffReset`: `maxRestarts` limits
     /// these, so that a sidecar that fails once a day is not given up on after N days.
-    var restartsInARow = 0
+    private(set) var restartsInARow = 0
     /// The last exit (the shell's code, 128+N for a signal).
-    var lastExit: Int32? = nil
-    /// Exits in a row that came sooner than `backoffReset` after the start: the backoff doubles
-    /// with each.
-    var quickExits = 0
-    /// The process of the exec check in flight.
-    var checkPID: Int32? = nil
-    /// When the attempt in flight (exec or tcp) is given up; nil when none is in flight.
-    var checkDeadline: Instant? = nil
-    /// When the next readiness attempt is due.
-    var nextCheck: Instant? = nil
-    /// When a start that is not ready yet counts as failed.
-    var startDeadline: Instant? = nil
-    /// Being stopped on request: when gone, it is held down (`vigil stop`) or started again
-    /// at once (`vigil restart`), neither counting as a failure.
-    var onRequestedStop: RequestedStop? = nil
+    private(set) var lastExit: Int32? = nil
+    /// Exits in a row that came sooner than `backoffReset` after the start: the backoff
+    /// doubles with each.
+    private(set) var quickExits = 0
 
-    enum RequestedStop: Equatable { case holdDown, restart }
-
-    init(spec: ProcessSpec) {
+    init(spec: ProcessSpec, index: Int) {
         self.spec = spec
+        self.index = index
     }
 
     var pid: Int32? {
         switch state {
-        case .starting(let pid, _), .running(let pid, _), .stopping(let pid, _, _): return pid
+        case .starting(let pid, _, _), .running(let pid, _), .stopping(let pid, _, _, _): return pid
         default: return nil
         }
     }
 
     /// Alive: started and not yet reaped.
     var isAlive: Bool { pid != nil }
+
+    var isStopping: Bool {
+        if case .stopping = state { return true }
+        return false
+    }
+
+    /// The process of the exec check in flight.
+    var checkPID: Int32? {
+        if case .starting(_, _, let check) = state { return check.attempt?.pid }
+        return nil
+    }
 
     /// The state's name for `vigil status`.
     var stateName: String {
@@ -74,6 +104,162 @@ struct Supervised: Equatable {
         case .exited: return "exited"
         case .failed: return "failed"
         case .held: return "stopped"
+        }
+    }
+
+    /// When this process next needs the supervisor without any event.
+    var deadline: Instant? {
+        switch state {
+        case .backingOff(let until): return until
+        case .stopping(_, let deadline, _, _): return deadline
+        case .starting(_, _, let check):
+            var earliest: Instant? = nil
+            for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline] {
+                if let time { earliest = min(earliest ?? time, time) }
+            }
+            return earliest
+        default: return nil
+        }
+    }
+
+    // MARK: Transitions
+
+    /// Its start is asked for: it waits for the runtime's `spawned`.
+    mutating func start() -> [SupervisorAction] {
+        state = .waiting
+        return [.start(process: index, spec)]
+    }
+
+    /// It started as `pid`: starting until ready (a sidecar with a check), else running. The
+    /// first attempt of a polling check is due at once.
+    mutating func started(pid: Int32, at now: Instant) {
+        guard let readiness = spec.readiness, spec.kind == .sidecar else {
+            state = .running(pid: pid, since: now)
+            return
+        }
+        let isPolling: Bool
+        if case .notify = readiness { isPolling = false } else { isPolling = true }
+        state = .starting(pid: pid, since: now, check: Check(startDeadline: now + spec.startTimeout,
+                                                            nextAttempt: isPolling ? now : nil))
+    }
+
+    /// Its readiness check passed (or it has none).
+    mutating func becameReady() {
+        if case .starting(let pid, let since, _) = state { state = .running(pid: pid, since: since) }
+    }
+
+    /// A polling check's attempt is due at `now`: the check to run, or nil.
+    mutating func dueAttempt(at now: Instant) -> ProcessSpec.Readiness? {
+        guard case .starting(let pid, let since, var check) = state, check.attempt?.pid == nil,
+              let due = check.nextAttempt, due <= now, let readiness = spec.readiness
+        else { return nil }
+        check.nextAttempt = nil
+        // A tcp attempt still connecting keeps its deadline across looks.
+        if check.attempt == nil { check.attempt = Attempt(deadline: now + spec.readyTimeout) }
+        state = .starting(pid: pid, since: since, check: check)
+        return readiness
+    }
+
+    /// The exec check's process started.
+    mutating func checkStarted(pid checkPID: Int32) {
+        guard case .starting(let pid, let since, var check) = state else { return }
+        check.attempt?.pid = checkPID
+        state = .starting(pid: pid, since: since, check: check)
+    }
+
+    /// An attempt failed (false) or is still going (nil, a tcp connect under way): look
+    /// again after `interval`.
+    mutating func attemptFailed(stillGoing: Bool, retryAt next: Instant) {
+        guard case .starting(let pid, let since, var check) = state else { return }
+        if !stillGoing { check.attempt = nil } else { check.attempt?.pid = nil }
+        check.nextAttempt = next
+        state = .starting(pid: pid, since: since, check: check)
+    }
+
+    /// Forgets the attempt in flight: an exec check's process group is SIGKILLed, a tcp check
+    /// still connecting is closed. A check goes with the start it was checking, and one that
+    /// never ends would otherwise pile up. With `waiting`, no next attempt is planned either.
+    mutating func dropAttempt(planNext: Bool = true) -> [SupervisorAction] {
+        guard case .starting(let pid, let since, var check) = state, let attempt = check.attempt else {
+            if !planNext, case .starting(let pid, let since, var check) = state {
+                check.nextAttempt = nil
+                state = .starting(pid: pid, since: since, check: check)
+            }
+            return []
+        }
+        var actions: [SupervisorAction] = []
+        if let checkPID = attempt.pid { actions.append(.send(signal: SIGKILL, to: .processGroup(checkPID))) }
+        if case .tcp = spec.readiness { actions.append(.abandonProbe(process: index)) }
+        check.attempt = nil
+        if !planNext { check.nextAttempt = nil }
+        state = .starting(pid: pid, since: since, check: check)
+        return actions
+    }
+
+    /// Not ready by its start deadline: a failed start. It is SIGKILLed, and its exit decides
+    /// what follows.
+    mutating func startTimedOut(at now: Instant) -> [SupervisorAction] {
+        guard case .starting(let pid, _, let check) = state, let deadline = check.startDeadline, deadline <= now else {
+            return []
+        }
+        let actions = dropAttempt(planNext: false)
+        if case .starting(let pid, let since, var check) = state {
+            check.startDeadline = nil
+            state = .starting(pid: pid, since: since, check: check)
+        }
+        return actions + [.note(.startTimedOut(name: spec.name)), .send(signal: SIGKILL, to: .processGroup(pid))]
+    }
+
+    /// The attempt in flight outlived its deadline: it failed, and the next one follows
+    /// after `interval`.
+    mutating func attemptTimedOut(at now: Instant, retryAt next: Instant) -> [SupervisorAction] {
+        guard case .starting(_, _, let check) = state, let attempt = check.attempt, attempt.deadline <= now else { return [] }
+        let actions = dropAttempt()
+        attemptFailed(stillGoing: false, retryAt: next)
+        return actions + [.note(.checkTimedOut(name: spec.name, after: spec.readyTimeout))]
+    }
+
+    /// Sends it `signal`, and SIGKILL at `deadline` unless it is gone; `then` says what
+    /// follows. The one stop sequence of a sidecar, for the container's stop and for `vigil
+    /// stop` and `restart` alike. `continues`: SIGCONT follows, so that a stopped process can
+    /// handle the signal.
+    mutating func stop(with signal: Int32, deadline: Instant, then next: AfterStop, continues: Bool) -> [SupervisorAction] {
+        guard let pid else { return [] }
+        var actions = dropAttempt(planNext: false)
+        state = .stopping(pid: pid, deadline: deadline, killed: false, then: next)
+        actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
+        if continues { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
+        return actions
+    }
+
+    /// A stop under way is now for `next` (a `vigil stop` or `restart` during one).
+    mutating func changeStop(then next: AfterStop) {
+        if case .stopping(let pid, let deadline, let killed, _) = state {
+            state = .stopping(pid: pid, deadline: deadline, killed: killed, then: next)
+        }
+    }
+
+    /// Its stop's deadline came while it is still there: SIGKILL, waited for until
+    /// `waitUntil`.
+    mutating func kill(waitUntil deadline: Instant) -> [SupervisorAction] {
+        guard case .stopping(let pid, _, _, let next) = state else { return [] }
+        state = .stopping(pid: pid, deadline: deadline, killed: true, then: next)
+        return [.note(.killing(name: spec.name)), .send(signal: SIGKILL, to: .processGroup(pid))]
+    }
+
+    /// A stop ended: it exited, or outlived SIGKILL's wait. Returns what was to follow.
+    mutating func stopEnded() -> AfterStop? {
+        guard case .stopping(_, _, _, let next) = state else { return nil }
+        state = next == .shutdown ? .exited : .held
+        return next
+    }
+
+    /// It exited with `code`: the last exit, and how long it ran (nil when it was not running).
+    mutating func recordExit(_ code: Int32, at now: Instant) -> Instant? {
+        lastExit = code
+        switch state {
+        case .starting(_, let since, _), .running(_, let since): return since
+        default: return nil
         }
     }
 
@@ -90,18 +276,38 @@ struct Supervised: Equatable {
         }
     }
 
-    /// The delay before the next restart, after an exit at `now` of a process started at
-    /// `startedAt`: from `backoff`, doubling with each quick exit, up to `backoffMax`. A
-    /// process that ran `backoffReset` or longer starts the doubling over. Returns the delay
-    /// and the new count of quick exits.
-    func backoff(startedAt: Instant, now: Instant) -> (delay: Int64, quickExits: Int) {
-        let quick = now - startedAt < spec.backoffReset ? quickExits : 0
+    /// It exited at `now` after starting at `startedAt` and will be restarted: backs off for
+    /// a delay from `backoff`, doubling with each quick exit, up to `backoffMax`. A process
+    /// that ran `backoffReset` or longer starts the doubling over. Returns the delay.
+    mutating func backOff(startedAt: Instant, at now: Instant) -> Int64 {
+        let ran = now - startedAt
+        let quick = ran < spec.backoffReset ? quickExits : 0
         var delay = spec.backoff
         var doublings = quick
         while doublings > 0 && delay < spec.backoffMax {
             delay = delay > Int64.max / 2 ? Int64.max : delay * 2
             doublings -= 1
         }
-        return (min(delay, max(spec.backoffMax, spec.backoff)), quick + 1)
+        delay = min(delay, max(spec.backoffMax, spec.backoff))
+        quickExits = quick + 1
+        restarts += 1
+        restartsInARow = ran < spec.backoffReset ? restartsInARow + 1 : 1
+        state = .backingOff(until: now + delay)
+        return delay
+    }
+
+    /// Done for good: `exited` (succeeded, or stopped with the rest) or `failed`.
+    mutating func end(failed: Bool) {
+        state = failed ? .failed : .exited
+    }
+
+    /// Held down on request, not running.
+    mutating func hold() {
+        state = .held
+    }
+
+    /// A start that could not happen (the program could not be run): counts as exit 127.
+    mutating func couldNotStart() {
+        lastExit = 127
     }
 }

@@ -1,7 +1,7 @@
 import CLinux
 
 /// What `vigil status`, `vigil check` and the control commands ask of the supervisor, as plain
-/// values: a report, or a decision with its reply.
+/// values: a report, or a decision. The first action is always the `.reply`.
 extension Supervisor {
     /// The phase's name for `vigil status`.
     var phaseName: String {
@@ -14,41 +14,36 @@ extension Supervisor {
         }
     }
 
-    /// `vigil status`'s lines: `phase PHASE`, then one `process NAME KIND STATE PID RESTARTS
-    /// LAST-EXIT UPTIME-MS` for the main command and each supervised process ("-" when there is
-    /// nothing to say).
-    func statusLines(at now: Instant, ownPID: Int32) -> [String] {
-        var lines = ["phase " + phaseName + " pid " + decimal(ownPID)]
+    /// `vigil status`: the main command and each supervised process.
+    func status(at now: Instant, ownPID: Int32) -> StatusRecord {
+        var record = StatusRecord(phase: phaseName, pid: ownPID)
         if hasMain {
-            var state = "starting", pid = "-", uptime = "-"
+            var main = StatusRecord.Process(name: "main", kind: "main", state: "starting", lastExit: mainExit)
             switch phase {
             case .running(let child):
-                state = child.stopRequested ? "stopping" : "running"
-                pid = decimal(child.pid)
-                if let since = mainStartedAt { uptime = decimal((now - since) / Durations.millisecond) }
+                main.state = child.stopRequested ? "stopping" : "running"
+                main.pid = child.pid
+                main.uptimeMilliseconds = mainStartedAt.map { (now - $0) / Durations.millisecond }
             case .stoppingProcesses, .draining, .killing, .exited:
-                state = "exited"
+                main.state = "exited"
             default:
                 break
             }
-            let last = mainExit.map { decimal($0) } ?? "-"
-            lines.append("process main main " + state + " " + pid + " 0 " + last + " " + uptime)
+            record.processes.append(main)
         }
         for process in processes {
-            let kind = process.spec.kind == .initTask ? "init" : "sidecar"
-            var uptime = "-"
+            var entry = StatusRecord.Process(
+                name: process.spec.name, kind: process.spec.kind == .initTask ? "init" : "sidecar",
+                state: process.stateName, pid: process.pid, restarts: process.restarts, lastExit: process.lastExit)
             switch process.state {
-            case .starting(_, let since), .running(_, let since):
-                uptime = decimal((now - since) / Durations.millisecond)
+            case .starting(_, let since, _), .running(_, let since):
+                entry.uptimeMilliseconds = (now - since) / Durations.millisecond
             default:
                 break
             }
-            let pid = process.pid.map { decimal($0) } ?? "-"
-            let last = process.lastExit.map { decimal($0) } ?? "-"
-            lines.append("process " + process.spec.name + " " + kind + " " + process.stateName + " " + pid + " "
-                + decimal(process.restarts) + " " + last + " " + uptime)
+            record.processes.append(entry)
         }
-        return lines
+        return record
     }
 
     /// Why vigil is not healthy, from its own point of view: it is stopping, or a required
@@ -75,74 +70,65 @@ extension Supervisor {
         }
     }
 
-    /// A control request: the reply, and what to do.
-    mutating func control(_ request: ControlProtocol.Request, at now: Instant, ownPID: Int32) -> (ControlProtocol.Reply, [SupervisorAction]) {
+    /// A control request: `.reply` first, then what to do.
+    mutating func controlRequest(_ request: ControlProtocol.Request, at now: Instant, ownPID: Int32) -> [SupervisorAction] {
         switch request {
         case .status:
-            return (ControlProtocol.Reply(lines: statusLines(at: now, ownPID: ownPID)), [])
+            return [.reply(ControlProtocol.Reply(lines: status(at: now, ownPID: ownPID).lines))]
         case .health:
-            return (ControlProtocol.Reply(lines: healthProblems), [])
+            return [.reply(ControlProtocol.Reply(lines: healthProblems))]
         case .signal(let name, let signal):
             if ASCII.equals(name, "main") {
-                guard case .running(let child) = phase else { return (failure("the main process is not running"), []) }
-                return (ControlProtocol.Reply(), [.send(signal: signal, to: policy.forwardToGroup ? .processGroup(child.pid) : .process(child.pid))])
+                guard case .running(let child) = phase else { return refuse("the main process is not running") }
+                return [.reply(ControlProtocol.Reply()), .send(signal: signal, to: target(child))]
             }
-            guard let index = index(of: name) else { return (failure("no process named '" + name + "'"), []) }
-            guard let pid = processes[index].pid else { return (failure(name + " is not running"), []) }
-            return (ControlProtocol.Reply(), [.send(signal: signal, to: .processGroup(pid))])
+            guard let index = index(of: name) else { return refuse("no process named '" + name + "'") }
+            guard let pid = processes[index].pid else { return refuse(name + " is not running") }
+            return [.reply(ControlProtocol.Reply()), .send(signal: signal, to: .processGroup(pid))]
         case .stop(let name), .start(let name), .restart(let name):
             if ASCII.equals(name, "main") {
-                return (failure("the main process is not stopped or started on its own; stop the container instead"), [])
+                return refuse("the main process is not stopped or started on its own; stop the container instead")
             }
-            guard let index = index(of: name) else { return (failure("no process named '" + name + "'"), []) }
-            guard processes[index].spec.kind == .sidecar else { return (failure(name + " is an init task; it runs once"), []) }
-            guard !ending else { return (failure("vigil is stopping"), []) }
+            guard let index = index(of: name) else { return refuse("no process named '" + name + "'") }
+            guard processes[index].spec.kind == .sidecar else { return refuse(name + " is an init task; it runs once") }
+            guard !ending else { return refuse("vigil is stopping") }
             switch request {
-            case .stop: return stop(index, then: .holdDown, at: now)
-            case .restart: return stop(index, then: .restart, at: now)
-            default: return startOnRequest(index, at: now)
+            case .stop: return [.reply(ControlProtocol.Reply())] + stopOnRequest(index, then: .holdDown, at: now)
+            case .restart: return [.reply(ControlProtocol.Reply())] + stopOnRequest(index, then: .restart, at: now)
+            default: return startOnRequest(index)
             }
         }
     }
 
-    private func failure(_ message: String) -> ControlProtocol.Reply {
-        ControlProtocol.Reply(error: message)
+    private func refuse(_ message: String) -> [SupervisorAction] {
+        [.reply(ControlProtocol.Reply(error: message))]
     }
 
     private func index(of name: String) -> Int? {
         processes.firstIndex { ASCII.equals($0.spec.name, name) }
     }
 
-    /// Stops sidecar `index` with its stop signal and grace; then holds it down or restarts it.
-    private mutating func stop(_ index: Int, then next: Supervised.RequestedStop, at now: Instant) -> (ControlProtocol.Reply, [SupervisorAction]) {
-        guard let pid = processes[index].pid else {
-            if next == .restart { return startOnRequest(index, at: now) }
-            processes[index].state = .held
-            return (ControlProtocol.Reply(), [])
+    /// Stops sidecar `index` with its stop signal and grace, as the container's stop does;
+    /// then holds it down or restarts it.
+    private mutating func stopOnRequest(_ index: Int, then next: Supervised.AfterStop, at now: Instant) -> [SupervisorAction] {
+        guard processes[index].isAlive else {
+            if next == .restart { return processes[index].start() }
+            processes[index].hold()
+            return []
         }
-        if case .stopping = processes[index].state {
-            processes[index].onRequestedStop = next
-            return (ControlProtocol.Reply(), [])
+        if processes[index].isStopping {
+            processes[index].changeStop(then: next)
+            return []
         }
-        let spec = processes[index].spec
-        let signal = spec.stopSignal ?? policy.stopSignal
-        processes[index].onRequestedStop = next
-        var actions = dropCheck(index)
-        processes[index].nextCheck = nil
-        processes[index].startDeadline = nil
-        processes[index].state = .stopping(pid: pid, deadline: now + (spec.grace ?? policy.grace), killed: false)
-        actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
-        if signal != SIGKILL && signal != SIGCONT { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
-        return (ControlProtocol.Reply(), actions)
+        return stop(index, then: next, deadline: stopDeadline(now, index, afterKill: false))
     }
 
-    private mutating func startOnRequest(_ index: Int, at now: Instant) -> (ControlProtocol.Reply, [SupervisorAction]) {
+    private mutating func startOnRequest(_ index: Int) -> [SupervisorAction] {
         switch processes[index].state {
         case .starting, .running, .stopping:
-            return (failure(processes[index].spec.name + " is already running"), [])
+            return refuse(processes[index].spec.name + " is already running")
         default:
-            processes[index].state = .waiting
-            return (ControlProtocol.Reply(), [.start(process: index, processes[index].spec)])
+            return [.reply(ControlProtocol.Reply())] + processes[index].start()
         }
     }
 }

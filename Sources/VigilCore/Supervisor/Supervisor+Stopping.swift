@@ -8,12 +8,12 @@ extension Supervisor {
     ) -> [SupervisorAction] {
         let shutdown = Shutdown(deadline: now + policy.grace, exitCode: exitCode, stopRequested: stopRequested)
         if hurry {
-            for index in processes.indices where processes[index].isAlive { processes[index].state = .exited }
+            endAliveProcesses()
             return kill(.repeatedStopRequest, shutdown, at: now)
         }
         for index in processes.indices {
             switch processes[index].state {
-            case .backingOff, .waiting: processes[index].state = .exited
+            case .backingOff, .waiting: processes[index].end(failed: false)
             default: break
             }
         }
@@ -26,22 +26,26 @@ extension Supervisor {
     mutating func stopNextProcess(at now: Instant) -> [SupervisorAction] {
         guard case .stoppingProcesses(let shutdown) = phase else { return [] }
         // One at a time: wait while one is stopping.
-        if processes.contains(where: { if case .stopping = $0.state { return true }; return false }) { return [] }
-        guard let index = processes.lastIndex(where: { $0.isAlive }), let pid = processes[index].pid else {
+        if processes.contains(where: { $0.isStopping }) { return [] }
+        guard let index = processes.lastIndex(where: { $0.isAlive }) else {
             return startDraining(shutdown, at: now)
         }
+        return stop(index, then: .shutdown, deadline: stopDeadline(now, index, afterKill: false))
+    }
+
+    /// Stops processes[index] with its own stop signal; SIGKILL at `deadline`.
+    mutating func stop(_ index: Int, then next: Supervised.AfterStop, deadline: Instant) -> [SupervisorAction] {
         let signal = processes[index].spec.stopSignal ?? policy.stopSignal
-        processes[index].state = .stopping(pid: pid, deadline: stopDeadline(now, index, afterKill: false), killed: false)
-        var actions: [SupervisorAction] = dropCheck(index)
-        actions += [.note(.stopping(name: processes[index].spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
-        if continuesAfterStopping(signal) { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
-        return actions
+        return processes[index].stop(with: signal, deadline: deadline, then: next, continues: continuesAfterStopping(signal))
     }
 
     /// When processes[index] is SIGKILLed: after its own grace, within the whole grace period.
-    /// After SIGKILL it has the kill wait, still within the grace period.
+    /// After SIGKILL it has the kill wait, still within the grace period. Outside the
+    /// container's stop (`vigil stop`), its own grace alone, and no wait after SIGKILL.
     func stopDeadline(_ now: Instant, _ index: Int, afterKill: Bool) -> Instant {
-        guard case .stoppingProcesses(let shutdown) = phase else { return now }
+        guard case .stoppingProcesses(let shutdown) = phase else {
+            return afterKill ? now : now + (processes[index].spec.grace ?? policy.grace)
+        }
         let share = afterKill ? policy.killWait : processes[index].spec.grace ?? policy.grace
         return min(now + share, shutdown.deadline)
     }
@@ -59,15 +63,5 @@ extension Supervisor {
         shutdown.deadline = now + policy.killWait
         phase = .killing(shutdown)
         return [.killLeftovers(reason: reason)]
-    }
-
-    /// A stopped process cannot handle a stop signal until it is continued: in vigil's own
-    /// stop, CONT follows it at once, as systemd does. tini and dumb-init send none.
-    func continuesAfterStopping(_ signal: Int32) -> Bool {
-        policy.mainChildExit == .stopTheRest && signal != SIGKILL && signal != SIGCONT && signal != SIGSTOP
-    }
-
-    func target(_ child: MainChild) -> SignalTarget {
-        policy.forwardToGroup ? .processGroup(child.pid) : .process(child.pid)
     }
 }

@@ -41,8 +41,7 @@ enum SupervisorAction: Equatable {
     case reportStragglers(after: Int64)
     /// Start this init task or sidecar; the runtime answers with `spawned`.
     case start(process: Int, ProcessSpec)
-    /// Start the main command; the runtime answers with `started(mainChild:)` or
-    /// `mainCouldNotStart`.
+    /// Start the main command; the runtime answers with `mainStarted` or `mainCouldNotStart`.
     case startMain
     /// Try a sidecar's readiness check once; the runtime answers with `checkSpawned` (exec)
     /// or `checkResult` (tcp).
@@ -50,5 +49,7 @@ enum SupervisorAction: Equatable {
     /// Close the tcp check of process `process` that is still connecting.
     case abandonProbe(process: Int)
     case note(ProcessNote)
+    /// Answer the control request being handled.
+    case reply(ControlProtocol.Reply)
     case exit(code: Int32)
 }

@@ -1,0 +1,66 @@
+/// `vigil status`: the supervised processes of the running vigil.
+enum StatusCommand {
+    static let help = """
+        Usage: vigil status
+
+        Shows the processes the running vigil supervises (asked through its control channel):
+        name, kind, state (starting, ready, running, backing-off, stopping, exited, failed,
+        stopped), PID, restarts, last exit status and uptime, and vigil's own phase.
+
+        Exit status: 0 shown; 1 the running vigil could not be reached; 2 usage error.
+
+        """
+
+    static func run(_ arguments: [String]) -> Int32 {
+        if let first = arguments.first {
+            if ASCII.equals(first, "-h") || ASCII.equals(first, "--help") { return Output.write(help, to: 1) ? 0 : 1 }
+            return fail("status", UsageError("unexpected argument '\(first)'"), code: 2)
+        }
+        switch ControlClient.ask(.status) {
+        case .failure(let failure): return fail("status", failure.error, code: 1)
+        case .success(let reply):
+            if let error = reply.error { return fail("status", UsageError("\(error)"), code: 1) }
+            return Output.write(table(reply.lines), to: 1) ? 0 : 1
+        }
+    }
+
+    /// The reply's status record as a table.
+    static func table(_ lines: [String]) -> String {
+        var rows: [[String]] = [["NAME", "KIND", "STATE", "PID", "RESTARTS", "LAST-EXIT", "UPTIME"]]
+        var head = ""
+        if let record = StatusRecord(lines: lines) {
+            head = "vigil: " + record.phase + " (pid " + decimal(record.pid) + ")\n"
+            for process in record.processes {
+                rows.append([process.name, process.kind, process.state, dash(process.pid.map { Int64($0) }),
+                             decimal(process.restarts), dash(process.lastExit.map { Int64($0) }),
+                             process.uptimeMilliseconds.map { human($0 * Durations.millisecond) } ?? "-"])
+            }
+        }
+        var widths = [Int](repeating: 0, count: 7)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.utf8.count) } }
+        var text = head
+        for row in rows {
+            var line = ""
+            for (index, cell) in row.enumerated() {
+                line += cell
+                if index < row.count - 1 { line += String(repeating: " ", count: widths[index] - cell.utf8.count + 2) }
+            }
+            text += line + "\n"
+        }
+        return text
+    }
+
+    private static func dash(_ value: Int64?) -> String { value.map { decimal($0) } ?? "-" }
+
+    /// 45s, 3m12s, 2h05m, 3d04h.
+    static func human(_ nanoseconds: Int64) -> String {
+        let seconds = nanoseconds / Durations.second
+        if seconds < 60 { return decimal(seconds) + "s" }
+        if seconds < 3600 { return decimal(seconds / 60) + "m" + two(seconds % 60) + "s" }
+        if seconds < 86400 { return decimal(seconds / 3600) + "h" + two(seconds % 3600 / 60) + "m" }
+        return decimal(seconds / 86400) + "d" + two(seconds % 86400 / 3600) + "h"
+    }
+
+    private static func two(_ value: Int64) -> String { (value < 10 ? "0" : "") + decimal(value) }
+}
+

@@ -1,0 +1,82 @@
+/// What `vigil status` shows, as it travels over the control channel: the body of a status
+/// reply. One encoder (`lines`, used by vigil) and one decoder (`init(lines:)`, used by the
+/// client), so that the two sides cannot read the fields in different places.
+///
+///     phase PHASE pid PID
+///     process NAME KIND STATE PID RESTARTS LAST-EXIT UPTIME-MS
+///
+/// "-" stands for a field with nothing to say. A decoder reads the fields it knows and
+/// ignores any that a later vigil appends.
+struct StatusRecord: Equatable {
+    struct Process: Equatable {
+        var name: String
+        /// `main`, `init` or `sidecar`.
+        var kind: String
+        /// `starting`, `ready`, `running`, `backing-off`, `stopping`, `exited`, `failed`,
+        /// `stopped`, `waiting`.
+        var state: String
+        var pid: Int32? = nil
+        var restarts = 0
+        var lastExit: Int32? = nil
+        var uptimeMilliseconds: Int64? = nil
+    }
+
+    /// vigil's own phase: `starting`, `running`, `paused`, `stopping`, `exited`.
+    var phase: String
+    var pid: Int32
+    var processes: [Process] = []
+
+    var lines: [String] {
+        var lines = ["phase " + phase + " pid " + decimal(pid)]
+        for process in processes {
+            lines.append("process " + process.name + " " + process.kind + " " + process.state + " "
+                + optional(process.pid.map { Int64($0) }) + " " + decimal(process.restarts) + " "
+                + optional(process.lastExit.map { Int64($0) }) + " " + optional(process.uptimeMilliseconds))
+        }
+        return lines
+    }
+
+    /// Reads a status reply's body; nil when it has no phase line.
+    init?(lines: [String]) {
+        var phase: (String, Int32)? = nil
+        var processes: [Process] = []
+        for line in lines {
+            let words = line.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+            if words.count >= 4, ASCII.equals(words[0], "phase"), let pid = ASCII.parseInteger(words[3]),
+               pid >= 0, pid <= Int64(Int32.max) {
+                phase = (words[1], Int32(pid))
+            } else if words.count >= 8, ASCII.equals(words[0], "process") {
+                processes.append(Process(
+                    name: words[1], kind: words[2], state: words[3], pid: StatusRecord.int32(words[4]),
+                    restarts: Int(ASCII.parseInteger(words[5]) ?? 0), lastExit: StatusRecord.int32(words[6]),
+                    uptimeMilliseconds: StatusRecord.milliseconds(words[7])))
+            }
+        }
+        guard let (name, pid) = phase else { return nil }
+        self.init(phase: name, pid: pid, processes: processes)
+    }
+
+    init(phase: String, pid: Int32, processes: [Process] = []) {
+        self.phase = phase
+        self.pid = pid
+        self.processes = processes
+    }
+
+    private static func int32(_ word: String) -> Int32? {
+        guard let value = ASCII.parseInteger(word), value >= Int64(Int32.min), value <= Int64(Int32.max) else { return nil }
+        return Int32(value)
+    }
+
+    /// Up to 18 digits: an uptime passes `ASCII.parseInteger`'s bound of 10^9 after 11 days.
+    private static func milliseconds(_ word: String) -> Int64? {
+        guard !word.isEmpty, word.utf8.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in word.utf8 {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return value
+    }
+
+    private func optional(_ value: Int64?) -> String { value.map { decimal($0) } ?? "-" }
+}
