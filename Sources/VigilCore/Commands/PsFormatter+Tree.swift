@@ -11,16 +11,11 @@ extension PsFormatter {
         var byParent = processes.indices.map { KeySort.key(processes[$0].parent, $0) }
         KeySort.sort(&byParent)
         func children(of pid: Int32) -> [Int] {
-            var low = 0
-            var high = byParent.count
-            while low < high {
-                let middle = (low + high) / 2
-                if KeySort.major(byParent[middle]) < pid { low = middle + 1 } else { high = middle }
-            }
             var kids: [Int] = []
-            while low < byParent.count, KeySort.major(byParent[low]) == pid {
-                kids.append(KeySort.minor(byParent[low]))
-                low += 1
+            guard var next = KeySort.first(major: pid, in: byParent) else { return kids }
+            while next < byParent.count, KeySort.major(byParent[next]) == pid {
+                kids.append(KeySort.minor(byParent[next]))
+                next += 1
             }
             return kids
         }

@@ -46,7 +46,7 @@ struct ProcessRecord: Equatable, Sendable {
         self.commandLineTruncated = false
     }
 
-    var isZombie: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
+    var isZombie: Bool { ProcessState.isZombie(state) }
 }
 
 /// Which namespace a `--target` snapshot shows.
@@ -114,12 +114,7 @@ struct ProcessSnapshot: Equatable, Sendable {
 
     /// Binary search in `processes` (sorted by pid).
     func index(of pid: Int32) -> Int? {
-        var low = 0
-        var high = processes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if processes[middle].pid < pid { low = middle + 1 } else { high = middle }
-        }
+        let low = KeySort.firstIndex(count: processes.count) { processes[$0].pid >= pid }
         return low < processes.count && processes[low].pid == pid ? low : nil
     }
 

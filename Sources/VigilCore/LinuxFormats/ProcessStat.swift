@@ -47,8 +47,7 @@ struct ProcessStat: Equatable, Sendable {
         self.residentPages = residentPages
     }
 
-    /// Exited and not yet reaped (Z), or being torn down (X).
-    var isZombie: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
+    var isZombie: Bool { ProcessState.isZombie(state) }
 
     /// Parses the contents of /proc/PID/stat; nil when it is not that format.
     ///
@@ -107,4 +106,13 @@ struct ProcessStat: Equatable, Sendable {
             userTicks: ticks(kept.user), systemTicks: ticks(kept.system), threads: kept.threads,
             startTicks: ticks(kept.start), residentPages: kept.rss)
     }
+}
+
+/// What the state letter of /proc/PID/stat says.
+enum ProcessState {
+    /// Exited and not yet reaped (Z), or being torn down (X).
+    static func isZombie(_ state: UInt8) -> Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
+
+    /// Stopped (SIGSTOP, T) or stopped under a tracer (t).
+    static func isStopped(_ state: UInt8) -> Bool { state == UInt8(ascii: "T") || state == UInt8(ascii: "t") }
 }

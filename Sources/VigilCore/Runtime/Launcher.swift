@@ -11,7 +11,7 @@ final class Launcher {
     /// Output pipes, for processes whose output is relayed.
     let relay = OutputRelay()
     /// The notify socket of each sidecar that has a `notify` check, by process index.
-    private(set) var notifySockets: [(process: Int, fd: Int32, name: String)] = []
+    private(set) var notifySockets: [(process: Int, socket: NotifySocket)] = []
     /// Output pipes by process index (`mainIndex` for the main command).
     private var pipes: [(process: Int, stdout: Int32, stderr: Int32)] = []
     /// TCP connections under way, by process index.
@@ -34,12 +34,9 @@ final class Launcher {
     func prepare(log: Log) {
         for (index, spec) in configuration.processes.enumerated() {
             if case .notify = spec.readiness {
-                var bound = [CChar](repeating: 0, count: 108)
-                let fd = clinux_notify_socket("vigil-" + decimal(ownPID) + "-" + spec.name, &bound, bound.count)
-                if fd >= 0 {
-                    notifySockets.append((index, fd, Launcher.string(bound)))
-                } else {
-                    log.warning("\(spec.name): cannot make its notify socket: \(SystemError.last("bind").description)")
+                switch NotifySocket.open("vigil-" + decimal(ownPID) + "-" + spec.name) {
+                case .success(let socket): notifySockets.append((index, socket))
+                case .failure(let error): log.warning("\(spec.name): cannot make its notify socket: \(error.description)")
                 }
             }
             if spec.prefixOutput { addPipes(index, spec.name, log) }
@@ -48,10 +45,9 @@ final class Launcher {
     }
 
     private func addPipes(_ index: Int, _ name: String, _ log: Log) {
-        if let (stdout, stderr) = relay.add(name: name) {
-            pipes.append((index, stdout, stderr))
-        } else {
-            log.warning("\(name): cannot make pipes for its output: \(SystemError.last("pipe2").description)")
+        switch relay.add(name: name) {
+        case .success(let (stdout, stderr)): pipes.append((index, stdout, stderr))
+        case .failure(let error): log.warning("\(name): cannot make pipes for its output: \(error.description)")
         }
     }
 
@@ -60,23 +56,19 @@ final class Launcher {
     /// and the children started later still begin where vigil was started. A directory with
     /// no path (deleted, or outside a chroot) is kept as it is.
     func leaveStartingDirectory(log: Log) {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil, buffer[0] == CChar(UInt8(ascii: "/")) else {
-            log.debug("\(SystemError.last("getcwd").description): staying in the working directory")
+        let path: String
+        switch ProcessSetup.workingDirectory() {
+        case .success(let directory): path = directory
+        case .failure(let error):
+            log.debug("\(error.description): staying in the working directory")
             return
         }
-        let path = Launcher.string(buffer)
         if ASCII.equals(path, "/") { return }
-        guard chdir("/") == 0 else {
-            log.debug("\(SystemError.last("chdir /").description)")
+        if let error = ProcessSetup.changeDirectory("/") {
+            log.debug("\(error.description)")
             return
         }
         startingDirectory = path
-    }
-
-    /// A NUL-terminated buffer that C filled in.
-    private static func string(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether a child that names no directory can simply inherit vigil's own.
@@ -96,7 +88,7 @@ final class Launcher {
     func spawn(_ index: Int, _ spec: ProcessSpec, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
                words: [String], base: Spawner.Request? = nil) -> Result<pid_t, SystemError> {
         var extra = spec.environment
-        if let socket = notifySockets.first(where: { $0.process == index }) { extra.append("NOTIFY_SOCKET=@" + socket.name) }
+        if let entry = notifySockets.first(where: { $0.process == index }) { extra.append("NOTIFY_SOCKET=@" + entry.socket.name) }
         let pipe = pipes.first(where: { $0.process == index })
         return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,
                       identity: spec.identity, stdout: pipe?.stdout, stderr: pipe?.stderr)
@@ -106,7 +98,7 @@ final class Launcher {
     /// and directory, as a probe runs inside its container), in its own group, output to
     /// /dev/null.
     func spawnCheck(_ spec: ProcessSpec, _ words: [String]) -> pid_t? {
-        if null < 0 { null = clinux_open_read("/dev/null") }
+        if null < 0, case .success(let fd) = Processes.open("/dev/null") { null = fd }
         let output: Int32? = null >= 0 ? null : nil
         if case .success(let pid) = launch(argv: nil, words: words, extra: spec.environment, base: nil,
                                            directory: spec.workingDirectory, identity: spec.identity,
@@ -142,19 +134,16 @@ final class Launcher {
     /// is still under way (looked at again on the next attempt).
     func probe(_ index: Int, address: UInt32, port: UInt16) -> Bool? {
         if let pending = probes.firstIndex(where: { $0.process == index }) {
-            let fd = probes[pending].fd
-            let outcome = clinux_tcp_probe_finish(fd)
-            if outcome == 0 { return nil }
+            guard let outcome = TCPProbe.finish(probes[pending].fd) else { return nil }
             probes.remove(at: pending)
-            return outcome == 1
+            return outcome
         }
-        var fd: Int32 = -1
-        switch clinux_tcp_probe(address, port, &fd) {
-        case 1: return true
-        case 0:
+        switch TCPProbe.start(address: address, port: port) {
+        case .connected: return true
+        case .failed: return false
+        case .pending(let fd):
             probes.append((index, fd))
             return nil
-        default: return false
         }
     }
 
@@ -168,20 +157,8 @@ final class Launcher {
     /// Datagrams on the notify sockets that say `READY=1`: which process, and who sent it.
     func readyNotifications() -> [(process: Int, sender: pid_t)] {
         var ready: [(process: Int, sender: pid_t)] = []
-        var buffer = [CChar](repeating: 0, count: 4096)
-        for socket in notifySockets {
-            while true {
-                var sender: pid_t = 0
-                let length = buffer.withUnsafeMutableBufferPointer {
-                    clinux_notify_receive(socket.fd, $0.baseAddress, $0.count, &sender)
-                }
-                guard length >= 0 else { break }
-                // sd_notify: newline-separated assignments; READY=1 is the one vigil reads.
-                let bytes = buffer[0..<length].map { UInt8(bitPattern: $0) }
-                for line in bytes.split(separator: 0x0A) where ASCII.equals(line, "READY=1") {
-                    ready.append((socket.process, sender))
-                }
-            }
+        for entry in notifySockets {
+            for sender in entry.socket.readySenders() { ready.append((entry.process, sender)) }
         }
         return ready
     }

@@ -66,13 +66,16 @@ final class ControlChannel {
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Listens; nil (with errno set) when the name is taken or sockets cannot be made.
-    static func open() -> ControlChannel? {
-        let fd = clinux_control_listen(name, Int32(maximumClients))
-        guard fd >= 0 else { return nil }
-        let channel = ControlChannel(fd: fd)
-        channel.signalsConnections = clinux_signal_connections(fd, clinux_connection_signal()) == 0
-        return channel
+    /// Listens; fails when the name is taken (EADDRINUSE) or sockets cannot be made.
+    static func open() -> Result<ControlChannel, SystemError> {
+        switch systemCall("bind", { clinux_control_listen(name, Int32(maximumClients)) }) {
+        case .success(let fd):
+            let channel = ControlChannel(fd: fd)
+            channel.signalsConnections = systemCallError("fcntl", { clinux_signal_connections(fd, clinux_connection_signal()) }) == nil
+            return .success(channel)
+        case .failure(let error):
+            return .failure(error)
+        }
     }
 
     /// Whether the channel's name, found taken, is held by a process outside this container
@@ -80,7 +83,8 @@ final class ControlChannel {
     static var heldFromOutside: Bool {
         var uid: uid_t = 0
         var pid: pid_t = 0
-        return clinux_control_holder(name, &uid, &pid) == 0 && !ControlAccess.trusts(listenerPID: pid)
+        guard case .success = valueOrErrno({ clinux_control_holder(name, &uid, &pid) }) else { return false }
+        return !ControlAccess.trusts(listenerPID: pid)
     }
 
     /// No client is connected, and a new one raises a signal: vigil can wait for signals
@@ -184,9 +188,11 @@ final class ControlChannel {
         while clients.count < ControlChannel.maximumClients && accepted < ControlChannel.acceptsPerPass {
             var uid: uid_t = 0
             var pid: pid_t = 0
-            let client = clinux_control_accept(fd, &uid, &pid)
-            guard client >= 0 else {
-                let errno = clinux_errno()
+            let client: Int32
+            switch valueOrErrno(retryOnInterrupt: false, { clinux_control_accept(fd, &uid, &pid) }) {
+            case .success(let accepted): client = accepted
+            case .failure(let failure):
+                let errno = failure.rawValue
                 // A client that gave up while queued: take the next one.
                 if errno == ECONNABORTED || errno == EINTR { continue }
                 backlogged = errno != EAGAIN

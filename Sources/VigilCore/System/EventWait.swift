@@ -20,13 +20,10 @@ enum EventWait {
         }
         var until = deadline
         for pid in pids {
-            let pidfd = clinux_pidfd_open(pid)
-            if pidfd >= 0 {
-                entries.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0))
-            } else if clinux_errno() == ESRCH {
-                return
-            } else {
-                until = min(until ?? Int64.max, Clock.now() + recheckInterval)
+            switch valueOrErrno({ clinux_pidfd_open(pid) }) {
+            case .success(let pidfd): entries.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0))
+            case .failure(let errno) where errno.rawValue == ESRCH: return
+            case .failure: until = min(until ?? Int64.max, Clock.now() + recheckInterval)
             }
         }
         var timeout = until.map { EventWait.remaining(until: $0) } ?? CLinux.timespec()

@@ -28,7 +28,7 @@ struct Leftovers {
     func signalAll(_ signal: Int32, describe: Bool) -> [ProcessEntry] {
         if isNamespaceInit {
             let table = describe ? live(ProcessTable.read()) : []
-            _ = kill(-1, signal)
+            Processes.signal(-1, signal)
             return table
         }
         // A subreaper's descendants all hang below a living child of its own (orphans are
@@ -39,7 +39,7 @@ struct Leftovers {
             return []
         }
         var signalled: [ProcessEntry] = []
-        for entry in table.descendants(of: ownPID) where Leftovers.signal(entry, signal) {
+        for entry in table.descendants(of: ownPID) where Processes.signal(entry, signal) {
             signalled.append(entry)
         }
         return signalled
@@ -54,7 +54,7 @@ struct Leftovers {
             // The kernel's kill(-1) reaches every process at once; one forking meanwhile has
             // the SIGKILL pending and cannot finish the fork.
             let table = live(ProcessTable.read())
-            _ = kill(-1, SIGKILL)
+            Processes.signal(-1, SIGKILL)
             return table
         }
         guard Processes.peek() != .noChildren else { return [] }
@@ -69,10 +69,10 @@ struct Leftovers {
             guard let table = ownTable() else { break }
             let running = table.descendants(of: ownPID).filter { !$0.isStopped }
             if running.isEmpty { break }
-            for entry in running { _ = Leftovers.signal(entry, SIGSTOP) }
+            for entry in running { _ = Processes.signal(entry, SIGSTOP) }
         }
         var killed: [ProcessEntry] = []
-        for entry in ownTable()?.descendants(of: ownPID) ?? [] where Leftovers.signal(entry, SIGKILL) {
+        for entry in ownTable()?.descendants(of: ownPID) ?? [] where Processes.signal(entry, SIGKILL) {
             killed.append(entry)
         }
         return killed
@@ -82,17 +82,6 @@ struct Leftovers {
     func stillAlive() -> [ProcessEntry] {
         guard let table = ownTable() else { return [] }
         return isNamespaceInit ? live(table) : table.descendants(of: ownPID)
-    }
-
-    /// Signals one process through a pidfd, after checking that the PID still names the
-    /// process seen in /proc (same start time), so that a recycled PID is never hit. Its parent
-    /// may have changed meanwhile: an orphan re-parented to vigil is still the same process.
-    private static func signal(_ entry: ProcessEntry, _ signal: Int32) -> Bool {
-        let pidfd = clinux_pidfd_open(entry.pid)
-        guard pidfd >= 0 else { return false }
-        defer { closeDescriptor(pidfd) }
-        guard let now = ProcessTable.entry(entry.pid), now.startTicks == entry.startTicks else { return false }
-        return clinux_pidfd_send_signal(pidfd, signal) == 0
     }
 
     /// /proc, read whole, when it is this namespace's.
@@ -125,7 +114,7 @@ struct Leftovers {
         guard isNamespaceInit else { return .nothing }
         guard let table = ownTable() else {
             // Without /proc, kill(-1, 0) still tells whether anyone else is there.
-            return kill(-1, 0) == 0 ? .unwatchable : .nothing
+            return Processes.anyoneElse() ? .unwatchable : .nothing
         }
         let live = live(table)
         if live.isEmpty { return .nothing }

@@ -30,21 +30,20 @@ final class OutputRelay {
 
     init() {}
 
-    /// Pipes for a process named `name`: the descriptors to give it as stdout and stderr, or
-    /// nil when pipes cannot be made.
-    func add(name: String) -> (stdout: Int32, stderr: Int32)? {
+    /// Pipes for a process named `name`: the descriptors to give it as stdout and stderr.
+    func add(name: String) -> Result<(stdout: Int32, stderr: Int32), SystemError> {
         var out: [Int32] = [0, 0]
         var err: [Int32] = [0, 0]
-        guard clinux_output_pipe(&out) == 0 else { return nil }
-        guard clinux_output_pipe(&err) == 0 else {
+        if let error = systemCallError("pipe2", { clinux_output_pipe(&out) }) { return .failure(error) }
+        if let error = systemCallError("pipe2", { clinux_output_pipe(&err) }) {
             closeDescriptor(out[0])
             closeDescriptor(out[1])
-            return nil
+            return .failure(error)
         }
         let prefix = Array(name.utf8) + Array(" | ".utf8)
         sources.append(Source(prefix: prefix, readEnd: out[0], writeEnd: out[1], sink: 1))
         sources.append(Source(prefix: prefix, readEnd: err[0], writeEnd: err[1], sink: 2))
-        return (out[1], err[1])
+        return .success((out[1], err[1]))
     }
 
     var isEmpty: Bool { sources.isEmpty }

@@ -10,10 +10,23 @@ struct ProcessEntry: Equatable {
     /// (a recycled PID starts later).
     var startTicks: UInt64 = 0
 
+    init(_ pid: pid_t, _ stat: ProcessStat) {
+        self.init(pid: pid, parent: stat.parent, state: stat.state, name: String(decoding: stat.comm, as: UTF8.self),
+                  startTicks: stat.startTicks)
+    }
+
+    init(pid: pid_t, parent: pid_t, state: UInt8, name: String, startTicks: UInt64 = 0) {
+        self.pid = pid
+        self.parent = parent
+        self.state = state
+        self.name = name
+        self.startTicks = startTicks
+    }
+
     /// Exited and waiting to be reaped: already gone as far as stopping is concerned.
-    var isZombie: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
+    var isZombie: Bool { ProcessState.isZombie(state) }
     /// Stopped (SIGSTOP) or stopped under a tracer.
-    var isStopped: Bool { state == UInt8(ascii: "T") || state == UInt8(ascii: "t") }
+    var isStopped: Bool { ProcessState.isStopped(state) }
 }
 
 /// A snapshot of the processes visible in vigil's /proc.
@@ -33,13 +46,13 @@ struct ProcessTable {
     var isComplete: Bool
 
     static func read() -> ProcessTable {
-        guard let directory = opendir("/proc") else { return ProcessTable(entries: [], isComplete: false) }
-        defer { closedir(directory) }
+        guard case .success(let proc) = ProcDirectory.open() else { return ProcessTable(entries: [], isComplete: false) }
+        defer { proc.close() }
         var entries: [ProcessEntry] = []
-        while true {
-            let pid = clinux_next_pid_entry(directory)
-            if pid == 0 { break }
-            if let entry = entry(pid) { entries.append(entry) }
+        var buffer = ReadBuffer(capacity: 1024)
+        proc.forEachProcess { pid, directory in
+            guard let count = buffer.read(directory, "stat"), let stat = ProcessStat.parse(buffer[count]) else { return }
+            entries.append(ProcessEntry(pid, stat))
         }
         return ProcessTable(entries: entries, isComplete: true)
     }
@@ -47,9 +60,7 @@ struct ProcessTable {
     /// Reads /proc/PID/stat; nil when the process is gone.
     static func entry(_ pid: pid_t) -> ProcessEntry? {
         guard let bytes = Processes.readProcFile(pid, "stat"), let stat = ProcessStat.parse(bytes) else { return nil }
-        return ProcessEntry(
-            pid: pid, parent: stat.parent, state: stat.state, name: String(decoding: stat.comm, as: UTF8.self),
-            startTicks: stat.startTicks)
+        return ProcessEntry(pid, stat)
     }
 
     /// Every live descendant of `ancestor`, parents before their children.

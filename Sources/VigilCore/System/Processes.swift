@@ -51,9 +51,25 @@ enum Processes {
     /// Sends a signal. A target that no longer exists is not an error.
     @discardableResult
     static func signal(_ pid: pid_t, _ signal: Int32) -> SystemError? {
-        if kill(pid, signal) == 0 { return nil }
-        let error = SystemError.last("kill")
-        return error.errno == ESRCH ? nil : error
+        guard case .failure(let errno) = valueOrErrno({ kill(pid, signal) }), errno.rawValue != ESRCH else { return nil }
+        return SystemError("kill", errno)
+    }
+
+    /// Signals one process through a pidfd, after checking that the PID still names the
+    /// process seen in /proc (same start time), so that a recycled PID is never hit. Its parent
+    /// may have changed meanwhile: an orphan re-parented to vigil is still the same process.
+    static func signal(_ entry: ProcessEntry, _ signal: Int32) -> Bool {
+        guard case .success(let pidfd) = valueOrErrno({ clinux_pidfd_open(entry.pid) }) else { return false }
+        defer { closeDescriptor(pidfd) }
+        guard let now = ProcessTable.entry(entry.pid), now.startTicks == entry.startTicks else { return false }
+        if case .success = valueOrErrno({ clinux_pidfd_send_signal(pidfd, signal) }) { return true }
+        return false
+    }
+
+    /// Whether any process besides vigil is there for `kill(-1)` to reach (PID 1 without /proc).
+    static func anyoneElse() -> Bool {
+        if case .success = valueOrErrno({ kill(-1, 0) }) { return true }
+        return false
     }
 
     /// Signals the process group that `leader` started, and the leader itself wherever it
@@ -61,10 +77,16 @@ enum Processes {
     /// group is not "gone" while the leader lives.
     @discardableResult
     static func signalGroup(of leader: pid_t, _ signal: Int32) -> SystemError? {
-        let group = getpgid(leader)
+        let group = Processes.group(of: leader)
         let groupError = Processes.signal(-leader, signal)
         guard group != leader, group > 0 else { return groupError }
         return Processes.signal(leader, signal)
+    }
+
+    /// The process group of `pid` (0 when it cannot be told: gone, or not visible).
+    static func group(of pid: pid_t) -> pid_t {
+        guard case .success(let group) = valueOrErrno({ getpgid(pid) }) else { return 0 }
+        return group
     }
 
     /// Reads a small /proc/PID file whole.
@@ -72,10 +94,14 @@ enum Processes {
         readFile("/proc/" + decimal(pid) + "/" + name)
     }
 
+    /// Opens `path` for reading (close-on-exec).
+    static func open(_ path: String) -> Result<Int32, SystemError> {
+        systemCall("open " + path) { path.withCString { clinux_open_read($0) } }
+    }
+
     /// A small file's whole contents (at most `limit` bytes), or nil when it cannot be opened.
     static func readFile(_ path: String, limit: Int = Int.max) -> [UInt8]? {
-        let fd = path.withCString { clinux_open_read($0) }
-        guard fd >= 0 else { return nil }
+        guard case .success(let fd) = valueOrErrno({ path.withCString { clinux_open_read($0) } }) else { return nil }
         defer { closeDescriptor(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 512)

@@ -51,7 +51,7 @@ struct SignalChannel {
         sigfillset(&mask)
         for signal in SignalChannel.glibcSignals { clinux_sigset_add(&mask, signal) }
         var original = sigset_t()
-        guard clinux_set_signal_mask(&mask, &original) == 0 else { throw .last("rt_sigprocmask") }
+        if let error = systemCallError("rt_sigprocmask", { clinux_set_signal_mask(&mask, &original) }) { throw error }
         var changed = sigset_t()
         sigemptyset(&changed)
         for signal in [SIGTTIN, SIGTTOU] {
@@ -62,8 +62,11 @@ struct SignalChannel {
         for signal in SignalChannel.glibcSignals where clinux_signal_is_ignored(signal) == 0 {
             clinux_sigset_add(&changed, signal)
         }
-        let fd = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
-        guard fd >= 0 else { throw .last("signalfd") }
+        let fd: Int32
+        switch valueOrErrno({ signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK)) }) {
+        case .success(let descriptor): fd = descriptor
+        case .failure(let errno): throw SystemError("signalfd", errno)
+        }
         return SignalChannel(fd: fd, mask: mask, inherited: InheritedSignals(mask: original, changed: changed))
     }
 
@@ -97,11 +100,10 @@ struct SignalChannel {
         for signal in signals { sigaddset(&set, signal) }
         var none = timespec()
         var taken: [Int32] = []
-        while true {
-            let number = sigtimedwait(&set, nil, &none)
-            if number <= 0 { return taken }
+        while case .success(let number) = valueOrErrno({ sigtimedwait(&set, nil, &none) }), number > 0 {
             taken.append(number)
         }
+        return taken
     }
 
     /// Everything queued right now; empty when nothing is. Never blocks.

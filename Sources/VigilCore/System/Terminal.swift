@@ -13,7 +13,7 @@ enum Terminal {
     static func giveUp(_ signals: SignalChannel, ownPID: pid_t) -> Result<[Int32], SystemError> {
         guard isatty(0) == 1 else { return .success([]) }
         let wasLeader = getsid(0) == ownPID
-        if clinux_detach_terminal(0) != 0 { return .failure(.last("TIOCNOTTY")) }
+        if let error = systemCallError("TIOCNOTTY", { clinux_detach_terminal(0) }) { return .failure(error) }
         guard wasLeader else { return .success([]) }
         return .success(signals.discardPending([SIGHUP, SIGCONT]))
     }
@@ -22,6 +22,6 @@ enum Terminal {
     /// again; the child's `group` needs it back before it continues.
     static func giveBack(to group: pid_t) -> SystemError? {
         guard tcgetpgrp(0) == getpgrp() else { return nil }
-        return tcsetpgrp(0, group) == 0 ? nil : .last("tcsetpgrp")
+        return systemCallError("tcsetpgrp") { tcsetpgrp(0, group) }
     }
 }

@@ -98,6 +98,24 @@ enum KeySort {
     static func major(_ key: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32) ^ 0x8000_0000) }
     static func minor(_ key: UInt64) -> Int { Int(key & 0xFFFF_FFFF) }
 
+    /// The first index in `0..<count` for which `reached` holds, when it holds for every index
+    /// after the first that does (binary search); `count` when none. The one binary search.
+    static func firstIndex(count: Int, where reached: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if reached(middle) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
+    /// The index of the first of `keys` (sorted) whose major part is `major`, or nil.
+    static func first(major: Int32, in keys: [UInt64]) -> Int? {
+        let low = firstIndex(count: keys.count) { KeySort.major(keys[$0]) >= major }
+        return low < keys.count && KeySort.major(keys[low]) == major ? low : nil
+    }
+
     /// Heapsort: O(n log n), no allocation, no recursion.
     static func sort(_ keys: inout [UInt64]) {
         let count = keys.count
