@@ -58,8 +58,8 @@ enum ConfigFile {
                   spec.environment != nil || isFileOption(spec.id)
             else { throw UsageError("\(place): not an option the file can set") }
             switch entry.value.kind {
-            case .boolean(let all) where spec.id == .prefixOutput:
-                if all { try builder.set(.prefixOutput, nil, shown: place) }
+            case .boolean(let all) where ASCII.equals(spec.long, "prefix-output"):
+                if all { try builder.set(spec.id, nil, shown: place) }
             case .array(let items):
                 guard spec.id == .exitMap || spec.id == .rewrite else {
                     throw UsageError("\(place): expected \(kindName(spec)), got an array")
@@ -73,7 +73,7 @@ enum ConfigFile {
 
     /// Options that only the file and the command line set (no environment variable).
     private static func isFileOption(_ id: OptionID) -> Bool {
-        id == .quiet || id == .prefixOutput
+        id == .quiet || id == OptionTable.spec(long: "prefix-output".utf8)?.id
     }
 
     /// `[init.NAME]`, `[sidecar.NAME]` or `[main]`.

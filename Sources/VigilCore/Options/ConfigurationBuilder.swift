@@ -64,18 +64,7 @@ struct ConfigurationBuilder {
             if !exitMapTouched { configuration.exitMap = ExitMap() }
             exitMapTouched = true
             configuration.exitMap.insert(try exitCode(text, shown))
-        case .verbose:
-            if let value {
-                // A level (the file's `verbose = 2`); above 3 means 3.
-                guard let level = ASCII.parseInteger(value) else {
-                    throw UsageError("\(shown): expected a level from 0 to 3, got '\(value)'")
-                }
-                configuration.verbosity = Int(min(level, Int64(Verbosity.debug)))
-            } else {
-                if verbosityCount == 0 { throw UsageError("-q and -v cannot be combined") }
-                verbosityCount = (verbosityCount ?? Verbosity.warnings) + 1
-                configuration.verbosity = verbosityCount!
-            }
+        case .verbose: try setVerbosity(value, shown)
         case .quiet:
             if let count = verbosityCount, count > 0 { throw UsageError("-q and -v cannot be combined") }
             if try flag(value, shown) {
@@ -84,19 +73,41 @@ struct ConfigurationBuilder {
             }
         case .initTask: try define(.initTask, text, shown)
         case .sidecar: try define(.sidecar, text, shown)
-        case .required:
+        case .setting(let index): try setProcessSetting(ProcessSettings.table[index], value, shown)
+        }
+    }
+
+    /// A per-process setting's own flag: kept by process name until every process is defined.
+    private mutating func setProcessSetting(_ setting: ProcessSetting, _ value: String?, _ shown: String) throws(UsageError) {
+        let text = value ?? ""
+        switch setting.flag {
+        case .naming:
             guard ProcessName.isValid(text.utf8) else { throw UsageError("\(shown): expected a process name, got '\(text)'") }
-            settings.append(("required", text, "true", shown))
-        case .prefixOutput:
-            if let value {
-                guard ProcessName.isValid(value.utf8) else { throw UsageError("\(shown): expected a process name, got '\(value)'") }
-                settings.append(("prefix-output", value, "true", shown))
-            } else {
+            settings.append((setting.name, text, "true", shown))
+        case .optionalNaming:
+            guard let value else {
                 prefixEverything = true
+                return
             }
-        case .ready, .restart, .backoff, .backoffMax, .backoffReset, .maxRestarts, .startTimeout, .readyTimeout, .env, .workdir, .user:
-            let (name, setting) = try ProcessSettings.target(text, option: shown)
-            settings.append((OptionTable.spec(id).long, name, setting, shown))
+            guard ProcessName.isValid(value.utf8) else { throw UsageError("\(shown): expected a process name, got '\(value)'") }
+            settings.append((setting.name, value, "true", shown))
+        case .valued, .sharedWithOption:
+            let (name, settingValue) = try NamedCommand.target(text, option: shown)
+            settings.append((setting.name, name, settingValue, shown))
+        }
+    }
+
+    /// `-v` (one more level), or a level (the file's `verbose = 2`; above 3 means 3).
+    private mutating func setVerbosity(_ value: String?, _ shown: String) throws(UsageError) {
+        if let value {
+            guard let level = ASCII.parseInteger(value) else {
+                throw UsageError("\(shown): expected a level from 0 to 3, got '\(value)'")
+            }
+            configuration.verbosity = Int(min(level, Int64(Verbosity.debug)))
+        } else {
+            if verbosityCount == 0 { throw UsageError("-q and -v cannot be combined") }
+            verbosityCount = (verbosityCount ?? Verbosity.warnings) + 1
+            configuration.verbosity = verbosityCount!
         }
     }
 
@@ -126,7 +137,7 @@ struct ConfigurationBuilder {
 
     /// `--init` or `--sidecar`: a new process at the end of the start order.
     mutating func define(_ kind: ProcessSpec.Kind, _ text: String, _ shown: String) throws(UsageError) {
-        let (name, command) = try ProcessSettings.namedCommand(text, option: shown)
+        let (name, command) = try NamedCommand.namedCommand(text, option: shown)
         try add(ProcessSpec(name: name, kind: kind, command: command))
     }
 
@@ -184,7 +195,7 @@ struct ConfigurationBuilder {
     /// `NAME=VALUE` of a per-process `--stop-signal` or `--grace`: signals and durations never
     /// hold `=`.
     private func perProcess(_ text: String) -> (String, String)? {
-        guard let (name, value) = ProcessSettings.splitName(text), ProcessName.isValid(name.utf8) else { return nil }
+        guard let (name, value) = NamedCommand.splitName(text), ProcessName.isValid(name.utf8) else { return nil }
         return (name, value)
     }
 

@@ -4,8 +4,9 @@ enum OptionID: Equatable {
     case help, version, group, subreaper, parentDeathSignal, exitMap, verbose, quiet, warnReap
     case stopSignal, grace, killAfter, repeatStopKills, pause, rewrite, session
     // Several processes.
-    case initTask, sidecar, config, ready, restart, required, backoff, backoffMax, backoffReset, maxRestarts
-    case startTimeout, readyTimeout, env, workdir, user, prefixOutput
+    case initTask, sidecar, config
+    /// A per-process setting's own flag: `ProcessSettings.table[index]`.
+    case setting(Int)
 }
 
 struct OptionSpec {
@@ -71,37 +72,32 @@ enum OptionTable {
                    summary: "keep CMD running beside the command, restarted (repeatable, in order)"),
         OptionSpec(id: .config, short: nil, long: "config", valueName: "FILE", environment: "VIGIL_CONFIG",
                    summary: "read options and processes from FILE (a TOML subset)"),
-        OptionSpec(id: .ready, short: nil, long: "ready", valueName: "NAME=CHECK", environment: nil,
-                   summary: "NAME is ready when CHECK passes: exec:CMD, tcp:PORT, tcp:IP:PORT, notify"),
-        OptionSpec(id: .restart, short: nil, long: "restart", valueName: "NAME=POLICY", environment: nil,
-                   summary: "restart NAME always (default), on-failure or never"),
-        OptionSpec(id: .required, short: nil, long: "required", valueName: "NAME", environment: nil,
-                   summary: "when NAME stops for good, stop everything with its status"),
-        OptionSpec(id: .backoff, short: nil, long: "backoff", valueName: "NAME=DURATION", environment: nil,
-                   summary: "first restart delay of NAME (default 1s), doubling"),
-        OptionSpec(id: .backoffMax, short: nil, long: "backoff-max", valueName: "NAME=DURATION", environment: nil,
-                   summary: "longest restart delay of NAME (default 30s)"),
-        OptionSpec(id: .backoffReset, short: nil, long: "backoff-reset", valueName: "NAME=DURATION",
-                   environment: nil, summary: "NAME's delay starts over after it ran this long (default 60s)"),
-        OptionSpec(id: .maxRestarts, short: nil, long: "max-restarts", valueName: "NAME=N", environment: nil,
-                   summary: "NAME stays down after N restarts (default: no limit)"),
-        OptionSpec(id: .startTimeout, short: nil, long: "start-timeout", valueName: "NAME=DURATION",
-                   environment: nil, summary: "NAME's readiness check must pass within this (default 60s)"),
-        OptionSpec(id: .readyTimeout, short: nil, long: "ready-timeout", valueName: "NAME=DURATION",
-                   environment: nil, summary: "one attempt of NAME's check is given up after this (default 10s)"),
-        OptionSpec(id: .env, short: nil, long: "env", valueName: "NAME=KEY=VALUE", environment: nil,
-                   summary: "set KEY in NAME's environment (repeatable)"),
-        OptionSpec(id: .workdir, short: nil, long: "workdir", valueName: "NAME=DIR", environment: nil,
-                   summary: "run NAME in DIR"),
-        OptionSpec(id: .user, short: nil, long: "user", valueName: "NAME=USER[:GROUP]", environment: nil,
-                   summary: "run NAME as USER (from /etc/passwd and /etc/group)"),
-        OptionSpec(id: .prefixOutput, short: nil, long: "prefix-output", valueName: "NAME", optionalValue: true,
-                   environment: nil, summary: "relay output line by line as 'name | line' (=NAME: one process)"),
+    ] + settingFlags + [
         OptionSpec(id: .help, short: UInt8(ascii: "h"), long: "help", valueName: nil,
                    environment: nil, summary: "print this help and exit"),
         OptionSpec(id: .version, short: nil, long: "version", valueName: nil,
                    environment: nil, summary: "print the version and exit"),
     ]
+
+    /// The per-process settings that have flags of their own, in the table's order.
+    private static var settingFlags: [OptionSpec] {
+        ProcessSettings.table.indices.compactMap { index in
+            let setting = ProcessSettings.table[index]
+            switch setting.flag {
+            case .valued(let valueName):
+                return OptionSpec(id: .setting(index), short: nil, long: setting.name, valueName: valueName,
+                                  environment: nil, summary: setting.summary)
+            case .naming:
+                return OptionSpec(id: .setting(index), short: nil, long: setting.name, valueName: "NAME",
+                                  environment: nil, summary: setting.summary)
+            case .optionalNaming:
+                return OptionSpec(id: .setting(index), short: nil, long: setting.name, valueName: "NAME",
+                                  optionalValue: true, environment: nil, summary: setting.summary)
+            case .sharedWithOption:
+                return nil
+            }
+        }
+    }
 
     static func spec(_ id: OptionID) -> OptionSpec {
         for spec in all where spec.id == id { return spec }
