@@ -34,3 +34,26 @@ import Testing
         #expect(text.string == "€ and ü")
     }
 }
+
+@Suite struct LogTextEscapesWhatPsEscapesTests {
+    @Test func invisibleFormatCharactersCannotReorderALine() {
+        let name = "a\u{202E}b\u{2066}c\u{85}d"
+        let text: LogText = "reaped \(name)"
+        #expect(text.string == "reaped a\\u{202e}b\\u{2066}c\\u{0085}d")
+        var ps: [UInt8] = []
+        TerminalText.append(Array(name.utf8), to: &ps)
+        #expect(String(decoding: ps, as: UTF8.self) == "a\\u{202e}b\\u{2066}c\\u{0085}d")
+    }
+
+    @Test func aValueIsCutAtACharactersBoundary() {
+        let value = String(repeating: "x", count: LogText.longestValue - 1) + "€€"
+        let text: LogText = "\(value)"
+        #expect(text.string == String(repeating: "x", count: LogText.longestValue - 1) + "...")
+    }
+
+    @Test func invalidBytesAreShownAsHex() {
+        let text: LogText = "\(String(decoding: [0x61, 0xFF, 0x62], as: UTF8.self))"
+        // String(decoding:) repairs invalid UTF-8 into U+FFFD, which is printable.
+        #expect(text.string == "a\u{FFFD}b")
+    }
+}

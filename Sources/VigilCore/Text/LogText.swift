@@ -4,8 +4,9 @@
 /// Two reasons not to use String for it. Each interpolated piece is one call to a small
 /// function here, where String's interpolation inlines its generic machinery at every site;
 /// in the Embedded binary that is kilobytes per log line. And every interpolated string is
-/// made safe to print: control bytes are escaped (`\n`, `\x1b`), and very
-/// long values cut, so that a process cannot forge a log line with the name it gives itself,
+/// made safe to print as `vigil ps` makes names safe (`TerminalText`: control bytes as `\n` or
+/// `\x1b`, invisible format characters such as U+202E as `\u{202e}`), and very long values
+/// cut, so that a process cannot forge or reorder a log line with the name it gives itself,
 /// and a 100 KB option value is not echoed whole.
 struct LogText: ExpressibleByStringInterpolation, Equatable {
     /// UTF-8 (or whatever bytes the pieces held), ready to write.
@@ -69,26 +70,19 @@ struct LogText: ExpressibleByStringInterpolation, Equatable {
         mutating func appendInterpolation(_ value: Int32) { appendInterpolation(Int64(value)) }
         mutating func appendInterpolation(_ value: Int) { appendInterpolation(Int64(value)) }
 
-        /// Escaped and cut to `longestValue` bytes.
+        /// Escaped as `vigil ps` escapes names (`TerminalText`), and cut after `longestValue`
+        /// bytes of the value, at a character's boundary.
         @inline(never)
         mutating func appendInterpolation(_ value: String) {
-            var count = 0
-            for byte in value.utf8 {
-                if count == LogText.longestValue {
-                    bytes.append(contentsOf: [0x2E, 0x2E, 0x2E])  // "..."
-                    return
-                }
-                count += 1
-                switch byte {
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0..<0x20, 0x7F:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                default: bytes.append(byte)
-                }
+            let utf8 = Array(value.utf8)
+            guard utf8.count > LogText.longestValue else {
+                TerminalText.append(utf8, to: &bytes, backslashes: false)
+                return
             }
+            var end = LogText.longestValue
+            while end > 0 && utf8[end] & 0xC0 == 0x80 { end -= 1 }
+            TerminalText.append(utf8[..<end], to: &bytes, backslashes: false)
+            bytes.append(contentsOf: [0x2E, 0x2E, 0x2E])  // "..."
         }
 
         /// Text built elsewhere (already made safe), as it is.

@@ -70,11 +70,16 @@ enum UTF8Scan {
 }
 
 /// Text for a terminal: printable UTF-8 as it is; `\n`, `\t`, `\r`, `\\`; other control
-/// bytes and invalid bytes as `\xHH`; invisible format controls as `\u{HHHH}`.
+/// bytes and invalid bytes as `\xHH`; invisible format controls as `\u{HHHH}`. The one
+/// escaper of bytes anyone can choose, for `vigil ps` and for log lines alike.
 enum TerminalText {
-    static func append(_ bytes: [UInt8], to out: inout [UInt8]) { append(bytes[...], to: &out) }
+    static func append(_ bytes: [UInt8], to out: inout [UInt8], backslashes: Bool = true) {
+        append(bytes[...], to: &out, backslashes: backslashes)
+    }
 
-    static func append(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+    /// `backslashes`: double them, so that every escape is unambiguous (`vigil ps`). Log lines
+    /// keep them single: their messages quote escapes as written, such as TOML's `\n`.
+    static func append(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8], backslashes: Bool = true) {
         var index = bytes.startIndex
         while index < bytes.endIndex {
             guard let (scalar, length) = UTF8Scan.scalar(bytes, at: index) else {
@@ -86,7 +91,7 @@ enum TerminalText {
             case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
             case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
             case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x5C: out.append(0x5C); if backslashes { out.append(0x5C) }
             case 0x00..<0x20, 0x7F: appendHexByte(UInt8(scalar), to: &out)
             default:
                 if UTF8Scan.isFormatControl(scalar) {
