@@ -18,11 +18,23 @@ enum PsFormatter {
             append("; PIDs as that namespace sees them\n", to: &out)
         }
         summary(snapshot, to: &out)
-
+        let widths = columnWidths(snapshot)
+        appendHeader(widths, withHost: snapshot.target != nil, to: &out)
         let order = tree ? treeOrder(snapshot) : snapshot.processes.indices.map { (index: $0, prefix: [UInt8]()) }
-        // Column widths: the widest cell of each column, header included.
+        for (index, prefix) in order {
+            appendRow(snapshot.processes[index], snapshot, widths, prefix: prefix, tree: tree, to: &out)
+        }
+        return out
+    }
+
+    struct Widths {
+        var pid = 3, host = 7, parent = 4, user = 4, rss = 3, time = 4, age = 7
+    }
+
+    /// The widest cell of each column, header included.
+    static func columnWidths(_ snapshot: ProcessSnapshot) -> Widths {
+        var widths = Widths()
         var scratch: [UInt8] = []
-        var widths = (pid: 3, host: 7, parent: 4, user: 4, rss: 3, time: 4, age: 7)
         for record in snapshot.processes {
             widths.pid = max(widths.pid, signedWidth(Int64(record.pid)))
             widths.host = max(widths.host, signedWidth(Int64(record.hostPID)))
@@ -38,7 +50,10 @@ enum PsFormatter {
             appendElapsed(snapshot.ageHundredths(record), to: &scratch)
             widths.age = max(widths.age, scratch.count)
         }
-        let withHost = snapshot.target != nil
+        return widths
+    }
+
+    static func appendHeader(_ widths: Widths, withHost: Bool, to out: inout [UInt8]) {
         pad("PID", widths.pid, right: true, to: &out)
         if withHost {
             put(0x20, to: &out)
@@ -55,66 +70,88 @@ enum PsFormatter {
         put(0x20, to: &out)
         pad("ELAPSED", widths.age, right: true, to: &out)
         append(" COMMAND\n", to: &out)
+    }
 
-        for (index, prefix) in order {
-            let record = snapshot.processes[index]
-            padSigned(Int64(record.pid), widths.pid, to: &out)
-            if withHost {
-                put(0x20, to: &out)
-                padSigned(Int64(record.hostPID), widths.host, to: &out)
-            }
+    static func appendRow(
+        _ record: ProcessRecord, _ snapshot: ProcessSnapshot, _ widths: Widths, prefix: [UInt8], tree: Bool,
+        to out: inout [UInt8]
+    ) {
+        var scratch: [UInt8] = []
+        padSigned(Int64(record.pid), widths.pid, to: &out)
+        if snapshot.target != nil {
             put(0x20, to: &out)
-            padSigned(Int64(record.parent), widths.parent, to: &out)
-            put(0x20, to: &out)
-            TerminalText.append([record.state], to: &out)
-            put(0x20, to: &out)
-            clear(&scratch)
-            appendUser(record, snapshot, to: &scratch)
-            TerminalText.append(scratch, to: &out)
-            spaces(widths.user - TerminalText.width(scratch), to: &out)
-            put(0x20, to: &out)
-            padDecimal(record.residentKiB, widths.rss, to: &out)
-            put(0x20, to: &out)
-            clear(&scratch)
-            appendCPUTime(snapshot.cpuHundredths(record), to: &scratch)
-            spaces(widths.time - scratch.count, to: &out)
-            out.append(contentsOf: scratch)
-            put(0x20, to: &out)
-            clear(&scratch)
-            appendElapsed(snapshot.ageHundredths(record), to: &scratch)
-            spaces(widths.age - scratch.count, to: &out)
-            out.append(contentsOf: scratch)
-            put(0x20, to: &out)
-            out.append(contentsOf: prefix)
-            appendCommand(record, snapshot, to: &out)
-            if tree, snapshot.isReparented(record) {
-                append(" <re-parented, group ", to: &out)
-                appendSigned(Int64(record.processGroup), to: &out)
-                put(UInt8(ascii: ">"), to: &out)
-            }
-            put(0x0A, to: &out)
+            padSigned(Int64(record.hostPID), widths.host, to: &out)
         }
-        return out
+        put(0x20, to: &out)
+        padSigned(Int64(record.parent), widths.parent, to: &out)
+        put(0x20, to: &out)
+        TerminalText.append([record.state], to: &out)
+        put(0x20, to: &out)
+        appendUser(record, snapshot, to: &scratch)
+        TerminalText.append(scratch, to: &out)
+        spaces(widths.user - TerminalText.width(scratch), to: &out)
+        put(0x20, to: &out)
+        padDecimal(record.residentKiB, widths.rss, to: &out)
+        put(0x20, to: &out)
+        clear(&scratch)
+        appendCPUTime(snapshot.cpuHundredths(record), to: &scratch)
+        spaces(widths.time - scratch.count, to: &out)
+        out.append(contentsOf: scratch)
+        put(0x20, to: &out)
+        clear(&scratch)
+        appendElapsed(snapshot.ageHundredths(record), to: &scratch)
+        spaces(widths.age - scratch.count, to: &out)
+        out.append(contentsOf: scratch)
+        put(0x20, to: &out)
+        out.append(contentsOf: prefix)
+        appendCommand(record, snapshot, to: &out)
+        if tree, snapshot.isReparented(record) {
+            append(" <re-parented, group ", to: &out)
+            appendSigned(Int64(record.processGroup), to: &out)
+            put(UInt8(ascii: ">"), to: &out)
+        }
+        put(0x0A, to: &out)
+    }
+
+    /// What the summary says, for the text and the JSON alike.
+    struct Summary {
+        let processes: UInt64
+        let zombies: UInt64
+        let pids: PidsUsage?
+        let pidMax: UInt64?
+
+        init(_ snapshot: ProcessSnapshot) {
+            processes = UInt64(snapshot.processes.count)
+            zombies = UInt64(snapshot.zombieCount)
+            pids = snapshot.pids
+            pidMax = snapshot.pidMax
+        }
+
+        /// PID use in percent of the limit (100 for a limit of 0); nil without a limit.
+        var percent: UInt64? {
+            guard let pids, case .limit(let limit) = pids.limit else { return nil }
+            return limit == 0 ? 100 : pids.current.multipliedReportingOverflow(by: 100).partialValue / limit
+        }
     }
 
     /// `processes: 6  zombies: 1  pids: 7 of 100 (7%, cgroup v1 /ps)  pid_max: 32768`
     static func summary(_ snapshot: ProcessSnapshot, to out: inout [UInt8]) {
+        let summary = Summary(snapshot)
         append("processes: ", to: &out)
-        appendDecimal(UInt64(snapshot.processes.count), to: &out)
+        appendDecimal(summary.processes, to: &out)
         append("  zombies: ", to: &out)
-        appendDecimal(UInt64(snapshot.zombieCount), to: &out)
+        appendDecimal(summary.zombies, to: &out)
         append("  pids: ", to: &out)
-        if let pids = snapshot.pids {
+        if let pids = summary.pids {
             appendDecimal(pids.current, to: &out)
             append(" of ", to: &out)
-            switch pids.limit {
-            case .unlimited:
-                append("max (no limit, ", to: &out)
-            case .limit(let limit):
+            if case .limit(let limit) = pids.limit, let percent = summary.percent {
                 appendDecimal(limit, to: &out)
                 append(" (", to: &out)
-                appendDecimal(limit == 0 ? 100 : pids.current.multipliedReportingOverflow(by: 100).partialValue / limit, to: &out)
+                appendDecimal(percent, to: &out)
                 append("%, ", to: &out)
+            } else {
+                append("max (no limit, ", to: &out)
             }
             append("cgroup v", to: &out)
             appendSigned(Int64(pids.version), to: &out)
@@ -125,7 +162,7 @@ enum PsFormatter {
             append("unknown (no pids cgroup found)", to: &out)
         }
         append("  pid_max: ", to: &out)
-        if let pidMax = snapshot.pidMax {
+        if let pidMax = summary.pidMax {
             appendDecimal(pidMax, to: &out)
         } else {
             append("unknown", to: &out)
@@ -146,27 +183,28 @@ enum PsFormatter {
     }
 
     /// The command line, arguments joined by spaces; `[name]` when it is empty (kernel
-    /// threads, zombies), and `[name] <defunct>` for zombies, as ps shows them. Escaped.
+    /// threads, zombies), and `[name] <defunct>` for zombies, as ps shows them. Escaped, and
+    /// `...` when it was cut.
     static func appendCommand(_ record: ProcessRecord, _ snapshot: ProcessSnapshot, to out: inout [UInt8]) {
+        var command: [UInt8] = []
+        appendRawCommand(record, snapshot, to: &command)
+        TerminalText.append(command, to: &out)
+        if record.commandLineTruncated && !record.isZombie && !snapshot.commandLine(of: record).isEmpty {
+            append("...", to: &out)
+        }
+    }
+
+    /// The command as `appendCommand` shows it, before escaping (arguments never hold NUL).
+    static func appendRawCommand(_ record: ProcessRecord, _ snapshot: ProcessSnapshot, to out: inout [UInt8]) {
         let line = snapshot.commandLine(of: record)
         if record.isZombie || line.isEmpty {
             put(UInt8(ascii: "["), to: &out)
-            TerminalText.append(snapshot.name(of: record), to: &out)
+            out.append(contentsOf: snapshot.name(of: record))
             put(UInt8(ascii: "]"), to: &out)
             if record.isZombie { append(" <defunct>", to: &out) }
             return
         }
-        var start = line.startIndex
-        var index = start
-        while index <= line.endIndex {
-            if index == line.endIndex || line[index] == 0 {
-                TerminalText.append(line[start..<index], to: &out)
-                if index < line.endIndex { put(0x20, to: &out) }
-                start = index + 1
-            }
-            index += 1
-        }
-        if record.commandLineTruncated { append("...", to: &out) }
+        for byte in line { out.append(byte == 0 ? 0x20 : byte) }
     }
 
     /// ps's TIME: `[DD-]HH:MM:SS`.
