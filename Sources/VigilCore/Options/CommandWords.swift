@@ -42,40 +42,11 @@ enum CommandWords {
                 }
                 index += 2
             case UInt8(ascii: "'"):
-                let opening = index
-                index += 1
-                while index < bytes.count && bytes[index] != UInt8(ascii: "'") {
-                    word.append(bytes[index])
-                    index += 1
-                }
-                guard index < bytes.count else {
-                    throw CommandWordsError(opening, in: bytes, "unterminated single quote opened", "")
-                }
+                index = try singleQuoted(bytes, from: index, into: &word)
                 inWord = true
-                index += 1
             case UInt8(ascii: "\""):
-                let opening = index
-                index += 1
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count {
-                        let next = bytes[index + 1]
-                        switch next {
-                        case UInt8(ascii: "$"), UInt8(ascii: "`"), UInt8(ascii: "\""), UInt8(ascii: "\\"): word.append(next)
-                        case 0x0A: break
-                        default: word.append(contentsOf: [UInt8(ascii: "\\"), next])
-                        }
-                        index += 2
-                        continue
-                    }
-                    try checkSubstitution(at: index, in: bytes)
-                    word.append(bytes[index])
-                    index += 1
-                }
-                guard index < bytes.count else {
-                    throw CommandWordsError(opening, in: bytes, "unterminated double quote opened", "")
-                }
+                index = try doubleQuoted(bytes, from: index, into: &word)
                 inWord = true
-                index += 1
             case UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"),
                 UInt8(ascii: "("), UInt8(ascii: ")"):
                 throw CommandWordsError(index, in: bytes, "shell operator '" + string([byte]) + "'",
@@ -90,6 +61,44 @@ enum CommandWords {
         if inWord { words.append(string(word)) }
         guard !words.isEmpty else { throw CommandWordsError(column: 1, message: "empty command") }
         return words
+    }
+
+    /// `'...'` opened at `opening`: its bytes as they are. Returns the index after the close.
+    private static func singleQuoted(_ bytes: [UInt8], from opening: Int, into word: inout [UInt8]) throws(CommandWordsError) -> Int {
+        var index = opening + 1
+        while index < bytes.count && bytes[index] != UInt8(ascii: "'") {
+            word.append(bytes[index])
+            index += 1
+        }
+        guard index < bytes.count else {
+            throw CommandWordsError(opening, in: bytes, "unterminated single quote opened", "")
+        }
+        return index + 1
+    }
+
+    /// `"..."` opened at `opening`: a backslash escapes `$`, `` ` ``, `"`, `\` and a newline.
+    /// Returns the index after the close.
+    private static func doubleQuoted(_ bytes: [UInt8], from opening: Int, into word: inout [UInt8]) throws(CommandWordsError) -> Int {
+        var index = opening + 1
+        while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+            if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count {
+                let next = bytes[index + 1]
+                switch next {
+                case UInt8(ascii: "$"), UInt8(ascii: "`"), UInt8(ascii: "\""), UInt8(ascii: "\\"): word.append(next)
+                case 0x0A: break
+                default: word.append(contentsOf: [UInt8(ascii: "\\"), next])
+                }
+                index += 2
+                continue
+            }
+            try checkSubstitution(at: index, in: bytes)
+            word.append(bytes[index])
+            index += 1
+        }
+        guard index < bytes.count else {
+            throw CommandWordsError(opening, in: bytes, "unterminated double quote opened", "")
+        }
+        return index + 1
     }
 
     @inline(never)  // one copy of String's UTF-8 decoding, not one per caller

@@ -7,21 +7,7 @@ extension InitProcess {
         for action in actions {
             switch action {
             case .send(let signal, let target):
-                if signal == SIGCONT, let group = terminalGroup, let error = Terminal.giveBack(to: group) {
-                    log.debug("cannot give the terminal back: \(error.description)")
-                }
-                let error: SystemError?
-                switch target {
-                case .process(let pid):
-                    if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
-                    error = Processes.signal(pid, signal)
-                case .processGroup(let leader):
-                    if signal == SIGKILL { log.info("sending SIGKILL to the process group of \(leader)") }
-                    error = Processes.signalGroup(of: leader, signal)
-                }
-                if let error {
-                    log.warning("cannot forward \(SignalNames.name(of: signal)): \(error.description)")
-                }
+                send(signal, to: target)
             case .signalLeftovers(let signal):
                 let signalled = leftovers.signalAll(signal, describe: log.verbosity >= Verbosity.info)
                 if !signalled.isEmpty { log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))") }
@@ -35,30 +21,12 @@ extension InitProcess {
                 let left = leftovers.stillAlive()
                 log.warning("processes still left \(Durations.format(after)) after SIGKILL\(left.isEmpty ? "" : ": " + list(left, withState: true)); exiting anyway")
             case .start(let index, let spec):
-                guard let launcher else { continue }
-                let event: SupervisorEvent
-                switch launcher.spawn(index, spec, argv: nil, words: spec.command) {
-                case .success(let pid):
-                    log.info("\(spec.name): started (pid \(pid))")
-                    event = .spawned(process: index, pid: pid, errno: 0)
-                case .failure(let error):
-                    event = .spawned(process: index, pid: nil, errno: error.errno)
-                }
-                if let code = handle(event) { return code }
+                if let code = handle(start(index, spec)) { return code }
             case .startMain:
                 guard let channel else { continue }
                 if let code = handle(spawnMain(channel)) { return code }
             case .check(let index, let readiness):
-                guard let launcher else { continue }
-                let event: SupervisorEvent
-                switch readiness {
-                case .exec(let words):
-                    event = .checkSpawned(process: index, pid: launcher.spawnCheck(configuration.processes[index], words))
-                case .tcp(let address, let port):
-                    event = .checkResult(process: index, passed: launcher.probe(index, address: address, port: port))
-                case .notify: continue
-                }
-                if let code = handle(event) { return code }
+                if let event = check(index, readiness), let code = handle(event) { return code }
             case .abandonProbe(let index):
                 launcher?.abandonProbe(index)
             case .note(let note):
@@ -70,6 +38,50 @@ extension InitProcess {
             }
         }
         return nil
+    }
+
+    private func send(_ signal: Int32, to target: SignalTarget) {
+        if signal == SIGCONT, let group = terminalGroup, let error = Terminal.giveBack(to: group) {
+            log.debug("cannot give the terminal back: \(error.description)")
+        }
+        let error: SystemError?
+        switch target {
+        case .process(let pid):
+            if signal == SIGKILL { log.info("sending SIGKILL to \(pid)") }
+            error = Processes.signal(pid, signal)
+        case .processGroup(let leader):
+            if signal == SIGKILL { log.info("sending SIGKILL to the process group of \(leader)") }
+            error = Processes.signalGroup(of: leader, signal)
+        }
+        if let error {
+            log.warning("cannot forward \(SignalNames.name(of: signal)): \(error.description)")
+        }
+    }
+
+    /// Starts an init task or sidecar: what the supervisor is told.
+    private func start(_ index: Int, _ spec: ProcessSpec) -> SupervisorEvent {
+        guard let launcher else { return .spawned(process: index, pid: nil, errno: ENOENT) }
+        switch launcher.spawn(index, spec, argv: nil, words: spec.command) {
+        case .success(let pid):
+            log.info("\(spec.name): started (pid \(pid))")
+            return .spawned(process: index, pid: pid, errno: 0)
+        case .failure(let error):
+            return .spawned(process: index, pid: nil, errno: error.errno)
+        }
+    }
+
+    /// One readiness attempt: what the supervisor is told (nil for `notify`, which comes by
+    /// itself).
+    private func check(_ index: Int, _ readiness: ProcessSpec.Readiness) -> SupervisorEvent? {
+        guard let launcher else { return nil }
+        switch readiness {
+        case .exec(let words):
+            return .checkSpawned(process: index, pid: launcher.spawnCheck(configuration.processes[index], words))
+        case .tcp(let address, let port):
+            return .checkResult(process: index, passed: launcher.probe(index, address: address, port: port))
+        case .notify:
+            return nil
+        }
     }
 
     /// Sends the reply to the client whose request is being handled. What changes a process

@@ -3,7 +3,8 @@ import CLinux
 /// Starts what the supervisor asks for (the main command, init tasks, sidecars, exec
 /// readiness checks) with what each is given: its argv and environment, its working
 /// directory and user, its notify socket, its output pipes. It owns those descriptors for
-/// vigil's lifetime. `spawn` is the one place a child is started.
+/// vigil's lifetime. Every child but a plain main command (nothing to add to what vigil was
+/// given, which `InitProcess.spawnMain` hands to `Spawner` directly) starts through `launch`.
 final class Launcher {
     let configuration: Configuration
     let signals: InheritedSignals
@@ -108,7 +109,7 @@ final class Launcher {
         return nil
     }
 
-    /// The one place a child starts: its argv and environment made into C vectors for the call.
+    /// Starts a child with its argv and environment made into C vectors for the call.
     @inline(never)
     private func launch(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?, words: [String], extra: [String],
                         base: Spawner.Request?, directory: String?, identity: ProcessSpec.Identity?,

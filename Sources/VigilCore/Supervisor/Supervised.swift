@@ -124,6 +124,15 @@ struct Supervised: Equatable {
 
     // MARK: Transitions
 
+    /// Changes the readiness check of a starting process; nil when it is not starting.
+    @discardableResult
+    mutating func withCheck<Result>(_ change: (inout Check) -> Result) -> Result? {
+        guard case .starting(let pid, let since, var check) = state else { return nil }
+        let result = change(&check)
+        state = .starting(pid: pid, since: since, check: check)
+        return result
+    }
+
     /// Its start is asked for: it waits for the runtime's `spawned`.
     mutating func start() -> [SupervisorAction] {
         state = .waiting
@@ -146,77 +155,6 @@ struct Supervised: Equatable {
     /// Its readiness check passed (or it has none).
     mutating func becameReady() {
         if case .starting(let pid, let since, _) = state { state = .running(pid: pid, since: since) }
-    }
-
-    /// A polling check's attempt is due at `now`: the check to run, or nil.
-    mutating func dueAttempt(at now: Instant) -> ProcessSpec.Readiness? {
-        guard case .starting(let pid, let since, var check) = state, check.attempt?.pid == nil,
-              let due = check.nextAttempt, due <= now, let readiness = spec.readiness
-        else { return nil }
-        check.nextAttempt = nil
-        // A tcp attempt still connecting keeps its deadline across looks.
-        if check.attempt == nil { check.attempt = Attempt(deadline: now + spec.readyTimeout) }
-        state = .starting(pid: pid, since: since, check: check)
-        return readiness
-    }
-
-    /// The exec check's process started.
-    mutating func checkStarted(pid checkPID: Int32) {
-        guard case .starting(let pid, let since, var check) = state else { return }
-        check.attempt?.pid = checkPID
-        state = .starting(pid: pid, since: since, check: check)
-    }
-
-    /// An attempt failed (false) or is still going (nil, a tcp connect under way): look
-    /// again after `interval`.
-    mutating func attemptFailed(stillGoing: Bool, retryAt next: Instant) {
-        guard case .starting(let pid, let since, var check) = state else { return }
-        if !stillGoing { check.attempt = nil } else { check.attempt?.pid = nil }
-        check.nextAttempt = next
-        state = .starting(pid: pid, since: since, check: check)
-    }
-
-    /// Forgets the attempt in flight: an exec check's process group is SIGKILLed, a tcp check
-    /// still connecting is closed. A check goes with the start it was checking, and one that
-    /// never ends would otherwise pile up. With `waiting`, no next attempt is planned either.
-    mutating func dropAttempt(planNext: Bool = true) -> [SupervisorAction] {
-        guard case .starting(let pid, let since, var check) = state, let attempt = check.attempt else {
-            if !planNext, case .starting(let pid, let since, var check) = state {
-                check.nextAttempt = nil
-                state = .starting(pid: pid, since: since, check: check)
-            }
-            return []
-        }
-        var actions: [SupervisorAction] = []
-        if let checkPID = attempt.pid { actions.append(.send(signal: SIGKILL, to: .processGroup(checkPID))) }
-        if case .tcp = spec.readiness { actions.append(.abandonProbe(process: index)) }
-        check.attempt = nil
-        if !planNext { check.nextAttempt = nil }
-        state = .starting(pid: pid, since: since, check: check)
-        return actions
-    }
-
-    /// Not ready by its start deadline: a failed start. It is SIGKILLed, and its exit decides
-    /// what follows.
-    mutating func startTimedOut(at now: Instant) -> [SupervisorAction] {
-        guard case .starting(let pid, _, let check) = state, let deadline = check.startDeadline, deadline <= now else {
-            return []
-        }
-        let actions = dropAttempt(planNext: false)
-        if case .starting(let pid, let since, var check) = state {
-            check.startDeadline = nil
-            state = .starting(pid: pid, since: since, check: check)
-        }
-        return actions + [.note(.startTimedOut(name: spec.name)), .send(signal: SIGKILL, to: .processGroup(pid))]
-    }
-
-    /// The attempt in flight outlived its deadline: it failed, and the next one follows
-    /// after `interval`.
-    mutating func attemptTimedOut(at now: Instant, retryAt next: Instant) -> [SupervisorAction] {
-        guard case .starting(_, _, let check) = state, let attempt = check.attempt, attempt.deadline <= now else { return [] }
-        let actions = dropAttempt()
-        attemptFailed(stillGoing: false, retryAt: next)
-        return actions + [.note(.checkTimedOut(name: spec.name, after: spec.readyTimeout))]
     }
 
     /// Sends it `signal`, and SIGKILL at `deadline` unless it is gone; `then` says what

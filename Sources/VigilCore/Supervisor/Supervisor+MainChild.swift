@@ -10,8 +10,7 @@ extension Supervisor {
     }
 
     /// The main command could not be started: with nothing else running, vigil exits at once
-    /// with the code for `errno` (as before there were supervised processes); otherwise what
-    /// runs is stopped first.
+    /// with the code for `errno`, as tini does; otherwise what runs is stopped first.
     mutating func mainCouldNotStart(errno: Int32, at now: Instant) -> [SupervisorAction] {
         let code = policy.exitCodes.forSpawnFailure(errno: errno)
         exitOverride = code

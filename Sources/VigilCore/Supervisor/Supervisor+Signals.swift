@@ -14,28 +14,8 @@ extension Supervisor {
             let code = hasMain ? 128 + signal : 0
             exitOverride = code
             return beginShutdown(exitCode: code, stopRequested: true, hurry: false, at: now)
-        case .running(var child):
-            let repeated = isStop && child.stopRequested
-            if isStop && !repeated {
-                child.stopRequested = true
-                ending = true
-                if let killAfter = policy.killAfter { child.killDeadline = now + killAfter }
-            }
-            if repeated && policy.repeatedStopKills {
-                child.hurry = true
-                phase = .running(child)
-                return [.send(signal: SIGKILL, to: target(child))]
-            }
-            phase = .running(child)
-            var actions: [SupervisorAction] = []
-            if let forwarded = policy.rewrite.apply(signal) {
-                actions.append(.send(signal: forwarded, to: target(child)))
-                if isStop && continuesAfterStopping(forwarded) { actions.append(.send(signal: SIGCONT, to: target(child))) }
-            }
-            if policy.stopsWithTerminalStopSignals && (signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU) {
-                actions.append(.stopSelf)
-            }
-            return actions
+        case .running(let child):
+            return forwardToMain(signal, child, at: now)
         case .pausing:
             if isStop {
                 ending = true
@@ -62,6 +42,34 @@ extension Supervisor {
             return [.signalLeftovers(signal: forwarded)]
                 + (isStop && continuesAfterStopping(forwarded) ? [.signalLeftovers(signal: SIGCONT)] : [])
         }
+    }
+
+    /// While the main child runs: forwarded to it (rewritten), a stop request noted, and a
+    /// repeated one turned into SIGKILL when asked.
+    private mutating func forwardToMain(_ signal: Int32, _ running: MainChild, at now: Instant) -> [SupervisorAction] {
+        var child = running
+        let isStop = Supervisor.isStopRequest(signal)
+        let repeated = isStop && child.stopRequested
+        if isStop && !repeated {
+            child.stopRequested = true
+            ending = true
+            if let killAfter = policy.killAfter { child.killDeadline = now + killAfter }
+        }
+        if repeated && policy.repeatedStopKills {
+            child.hurry = true
+            phase = .running(child)
+            return [.send(signal: SIGKILL, to: target(child))]
+        }
+        phase = .running(child)
+        var actions: [SupervisorAction] = []
+        if let forwarded = policy.rewrite.apply(signal) {
+            actions.append(.send(signal: forwarded, to: target(child)))
+            if isStop && continuesAfterStopping(forwarded) { actions.append(.send(signal: SIGCONT, to: target(child))) }
+        }
+        if policy.stopsWithTerminalStopSignals && (signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU) {
+            actions.append(.stopSelf)
+        }
+        return actions
     }
 
     /// A stopped process cannot handle a stop signal until it is continued: in vigil's own

@@ -18,28 +18,12 @@ struct SnapshotRequest: Equatable, Sendable {
     }
 }
 
-/// Takes a `ProcessSnapshot` in one pass over /proc: one directory listing, then for each
-/// process its stat, status and (if asked) cmdline, all read through one handle on its
-/// /proc/PID directory, so that a reused PID cannot mix two processes. Every file goes
-/// through one reused buffer; what grows with the process count is the snapshot itself.
-///
-/// PID pressure comes from the pids cgroup of the reader (as `docker exec` and `kubectl exec`
-/// place it) or, when that has no pids figures (entered with nsenter from the node), of the
-/// namespace's PID 1; with a target, of the target. See `PidsReader.usage` for which level.
-///
-/// With a target (`vigil ps --target HOSTPID`), only the processes of the target's PID
-/// namespace are kept, with the PIDs that namespace sees:
-/// - A process belongs when the PID namespace it is in (/proc/PID/ns/pid: device and inode)
-///   is the target's, or when a namespace nested below the target's holds it: a process
-///   whose NSpid has more levels than the target's is followed up through its namespace's
-///   parents (ioctl NS_GET_PARENT) to the target's level, and compared there. Such
-///   processes are visible inside the target's namespace too, so they are listed.
-/// - Its PID, process group and session in that namespace are the entries of NSpid, NSpgid
-///   and NSsid at the target's level (the target's own NSpid has that many entries). A
-///   parent outside the namespace is shown as 0, as the kernel does inside.
-/// - Not covered: pid_max and uptime are the reader's (the node's), user names come from the
-///   target's /etc/passwd (via /proc/HOSTPID/root) but ids are as the node sees them, so a
-///   container in its own user namespace shows the node's ids.
+/// Takes a `ProcessSnapshot` in one pass over /proc (`ProcDirectory`): each process's stat,
+/// status and (if asked) cmdline through one reused buffer; what grows with the process count
+/// is the snapshot itself. PID pressure comes from the reader's pids cgroup, or, entered with
+/// nsenter from the node, from the namespace's PID 1 (`PidsReader`). With a target (`vigil ps
+/// --target HOSTPID`), only the target's PID namespace, with the PIDs it sees (`TargetView`;
+/// what that does and does not cover is in the README, "From the node").
 enum SnapshotReader {
     static func read(_ request: SnapshotRequest) throws(InspectError) -> ProcessSnapshot {
         var snapshot = ProcessSnapshot()

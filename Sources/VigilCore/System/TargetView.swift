@@ -1,6 +1,10 @@
 import CLinux
 
-/// The namespace a `--target` snapshot shows.
+/// The namespace a `--target` snapshot shows. A process belongs when its PID namespace
+/// (device and inode of /proc/PID/ns/pid) is the target's, or is nested below it: one whose
+/// NSpid has more levels is followed up through its namespace's parents (NS_GET_PARENT) to
+/// the target's level and compared there. Its PID, group and session there are NSpid's,
+/// NSpgid's and NSsid's entries at that level.
 struct TargetView {
     /// Index into NSpid (and NSpgid, NSsid) of the target's namespace.
     let level: Int
