@@ -29,9 +29,10 @@ struct StatusRecord: Equatable {
     var lines: [String] {
         var lines = ["phase " + phase + " pid " + decimal(pid)]
         for process in processes {
-            lines.append("process " + process.name + " " + process.kind + " " + process.state + " "
-                + optional(process.pid.map { Int64($0) }) + " " + decimal(process.restarts) + " "
-                + optional(process.lastExit.map { Int64($0) }) + " " + optional(process.uptimeMilliseconds))
+            var words = ["process", process.name, process.kind, process.state]
+            words += [optional(process.pid.map { Int64($0) }), decimal(process.restarts)]
+            words += [optional(process.lastExit.map { Int64($0) }), optional(process.uptimeMilliseconds)]
+            lines.append(words.joined(separator: " "))
         }
         return lines
     }
@@ -41,15 +42,17 @@ struct StatusRecord: Equatable {
         var phase: (String, Int32)? = nil
         var processes: [Process] = []
         for line in lines {
-            let words = line.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
-            if words.count >= 4, ASCII.equals(words[0], "phase"), let pid = ASCII.parseInteger(words[3]),
-               pid >= 0, pid <= Int64(Int32.max) {
-                phase = (words[1], Int32(pid))
+            let words = ByteFields.fields(Array(line.utf8)[...], separator: UInt8(ascii: " "))
+            if words.count >= 4, ASCII.equals(words[0], "phase"), let pid = StatusRecord.number(words[3]),
+               pid <= Int64(Int32.max) {
+                phase = (StatusRecord.text(words[1]), Int32(pid))
             } else if words.count >= 8, ASCII.equals(words[0], "process") {
                 processes.append(Process(
-                    name: words[1], kind: words[2], state: words[3], pid: StatusRecord.int32(words[4]),
-                    restarts: Int(ASCII.parseInteger(words[5]) ?? 0), lastExit: StatusRecord.int32(words[6]),
-                    uptimeMilliseconds: StatusRecord.milliseconds(words[7])))
+                    name: StatusRecord.text(words[1]), kind: StatusRecord.text(words[2]), state: StatusRecord.text(words[3]),
+                    pid: StatusRecord.number(words[4]).flatMap { $0 <= Int64(Int32.max) ? Int32($0) : nil },
+                    restarts: Int(StatusRecord.number(words[5]) ?? 0),
+                    lastExit: StatusRecord.number(words[6]).flatMap { $0 <= 255 + 128 ? Int32($0) : nil },
+                    uptimeMilliseconds: StatusRecord.number(words[7])))
             }
         }
         guard let (name, pid) = phase else { return nil }
@@ -62,21 +65,20 @@ struct StatusRecord: Equatable {
         self.processes = processes
     }
 
-    private static func int32(_ word: String) -> Int32? {
-        guard let value = ASCII.parseInteger(word), value >= Int64(Int32.min), value <= Int64(Int32.max) else { return nil }
-        return Int32(value)
-    }
-
-    /// Up to 18 digits: an uptime passes `ASCII.parseInteger`'s bound of 10^9 after 11 days.
-    private static func milliseconds(_ word: String) -> Int64? {
-        guard !word.isEmpty, word.utf8.count <= 18 else { return nil }
+    /// A decimal of up to 18 digits: an uptime passes `ASCII.parseInteger`'s bound of 10^9
+    /// after 11 days. Nil for "-" or anything else.
+    private static func number(_ word: ArraySlice<UInt8>) -> Int64? {
+        guard !word.isEmpty, word.count <= 18 else { return nil }
         var value: Int64 = 0
-        for byte in word.utf8 {
+        for byte in word {
             guard byte >= 0x30 && byte <= 0x39 else { return nil }
             value = value * 10 + Int64(byte - 0x30)
         }
         return value
     }
+
+    @inline(never)
+    private static func text(_ word: ArraySlice<UInt8>) -> String { String(decoding: word, as: UTF8.self) }
 
     private func optional(_ value: Int64?) -> String { value.map { decimal($0) } ?? "-" }
 }

@@ -58,7 +58,7 @@ enum ConfigFile {
                   spec.environment != nil || isFileOption(spec.id)
             else { throw UsageError("\(place): not an option the file can set") }
             switch entry.value.kind {
-            case .boolean(let all) where ASCII.equals(spec.long, "prefix-output"):
+            case .boolean(let all) where spec.id == .prefixOutput:
                 if all { try builder.set(spec.id, nil, shown: place) }
             case .array(let items):
                 guard spec.id == .exitMap || spec.id == .rewrite else {
@@ -73,7 +73,7 @@ enum ConfigFile {
 
     /// Options that only the file and the command line set (no environment variable).
     private static func isFileOption(_ id: OptionID) -> Bool {
-        id == .quiet || id == OptionTable.spec(long: "prefix-output".utf8)?.id
+        id == .quiet || id == .prefixOutput
     }
 
     /// `[init.NAME]`, `[sidecar.NAME]` or `[main]`.

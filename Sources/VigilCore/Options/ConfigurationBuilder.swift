@@ -73,7 +73,10 @@ struct ConfigurationBuilder {
             }
         case .initTask: try define(.initTask, text, shown)
         case .sidecar: try define(.sidecar, text, shown)
-        case .setting(let index): try setProcessSetting(ProcessSettings.table[index], value, shown)
+        case .ready, .restart, .required, .backoff, .backoffMax, .backoffReset, .maxRestarts, .startTimeout, .readyTimeout,
+             .env, .workdir, .user, .prefixOutput:
+            guard let setting = ProcessSettings.setting(flag: id) else { return }
+            try setProcessSetting(setting, value, shown)
         }
     }
 

@@ -5,8 +5,9 @@ enum OptionID: Equatable {
     case stopSignal, grace, killAfter, repeatStopKills, pause, rewrite, session
     // Several processes.
     case initTask, sidecar, config
-    /// A per-process setting's own flag: `ProcessSettings.table[index]`.
-    case setting(Int)
+    // The per-process settings' own flags (`ProcessSettings.table`).
+    case ready, restart, required, backoff, backoffMax, backoffReset, maxRestarts, startTimeout, readyTimeout
+    case env, workdir, user, prefixOutput
 }
 
 struct OptionSpec {
@@ -81,17 +82,16 @@ enum OptionTable {
 
     /// The per-process settings that have flags of their own, in the table's order.
     private static var settingFlags: [OptionSpec] {
-        ProcessSettings.table.indices.compactMap { index in
-            let setting = ProcessSettings.table[index]
+        ProcessSettings.table.compactMap { setting in
             switch setting.flag {
-            case .valued(let valueName):
-                return OptionSpec(id: .setting(index), short: nil, long: setting.name, valueName: valueName,
+            case .valued(let id, let valueName):
+                return OptionSpec(id: id, short: nil, long: setting.name, valueName: valueName,
                                   environment: nil, summary: setting.summary)
-            case .naming:
-                return OptionSpec(id: .setting(index), short: nil, long: setting.name, valueName: "NAME",
+            case .naming(let id):
+                return OptionSpec(id: id, short: nil, long: setting.name, valueName: "NAME",
                                   environment: nil, summary: setting.summary)
-            case .optionalNaming:
-                return OptionSpec(id: .setting(index), short: nil, long: setting.name, valueName: "NAME",
+            case .optionalNaming(let id):
+                return OptionSpec(id: id, short: nil, long: setting.name, valueName: "NAME",
                                   optionalValue: true, environment: nil, summary: setting.summary)
             case .sharedWithOption:
                 return nil

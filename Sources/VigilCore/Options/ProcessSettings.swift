@@ -10,14 +10,14 @@ struct ProcessSetting: Sendable {
         case everyone
     }
 
-    /// How the command line gives it.
+    /// How the command line gives it, with the option's id.
     enum Flag: Equatable {
         /// `--NAME PROCESS=VALUE`; `--help` shows the value as named here.
-        case valued(String)
+        case valued(OptionID, String)
         /// `--NAME PROCESS`: sets it to true.
-        case naming
+        case naming(OptionID)
         /// `--NAME[=PROCESS]`: one process, or every process when no name is given.
-        case optionalNaming
+        case optionalNaming(OptionID)
         /// No flag of its own: vigil's option of the same name takes `PROCESS=VALUE` too.
         case sharedWithOption
     }
@@ -36,31 +36,31 @@ struct ProcessSetting: Sendable {
 /// The per-process settings and the rules that apply them.
 enum ProcessSettings {
     static let table: [ProcessSetting] = [
-        ProcessSetting(name: "ready", takers: .sidecars, flag: .valued("NAME=CHECK"),
+        ProcessSetting(name: "ready", takers: .sidecars, flag: .valued(.ready, "NAME=CHECK"),
                        summary: "NAME is ready when CHECK passes: exec:CMD, tcp:PORT, tcp:IP:PORT, notify") {
             value, spec, place, _ throws(UsageError) in spec.readiness = try ReadinessCheck.parse(value, place: place)
         },
-        ProcessSetting(name: "restart", takers: .sidecars, flag: .valued("NAME=POLICY"),
+        ProcessSetting(name: "restart", takers: .sidecars, flag: .valued(.restart, "NAME=POLICY"),
                        summary: "restart NAME always (default), on-failure or never") {
             value, spec, place, _ throws(UsageError) in spec.restart = try restartPolicy(value, place)
         },
-        ProcessSetting(name: "required", takers: .sidecars, flag: .naming,
+        ProcessSetting(name: "required", takers: .sidecars, flag: .naming(.required),
                        summary: "when NAME stops for good, stop everything with its status") {
             value, spec, place, _ throws(UsageError) in spec.required = try flag(value, place)
         },
-        ProcessSetting(name: "backoff", takers: .sidecars, flag: .valued("NAME=DURATION"),
+        ProcessSetting(name: "backoff", takers: .sidecars, flag: .valued(.backoff, "NAME=DURATION"),
                        summary: "first restart delay of NAME (default 1s), doubling") {
             value, spec, place, _ throws(UsageError) in spec.backoff = try duration(value, place)
         },
-        ProcessSetting(name: "backoff-max", takers: .sidecars, flag: .valued("NAME=DURATION"),
+        ProcessSetting(name: "backoff-max", takers: .sidecars, flag: .valued(.backoffMax, "NAME=DURATION"),
                        summary: "longest restart delay of NAME (default 30s)") {
             value, spec, place, _ throws(UsageError) in spec.backoffMax = try duration(value, place)
         },
-        ProcessSetting(name: "backoff-reset", takers: .sidecars, flag: .valued("NAME=DURATION"),
+        ProcessSetting(name: "backoff-reset", takers: .sidecars, flag: .valued(.backoffReset, "NAME=DURATION"),
                        summary: "NAME's delay starts over after it ran this long (default 60s)") {
             value, spec, place, _ throws(UsageError) in spec.backoffReset = try duration(value, place)
         },
-        ProcessSetting(name: "max-restarts", takers: .sidecars, flag: .valued("NAME=N"),
+        ProcessSetting(name: "max-restarts", takers: .sidecars, flag: .valued(.maxRestarts, "NAME=N"),
                        summary: "NAME stays down after N restarts (default: no limit)") {
             value, spec, place, _ throws(UsageError) in
             guard let count = ASCII.parseInteger(value) else {
@@ -68,11 +68,11 @@ enum ProcessSettings {
             }
             spec.maxRestarts = Int(count)
         },
-        ProcessSetting(name: "start-timeout", takers: .sidecars, flag: .valued("NAME=DURATION"),
+        ProcessSetting(name: "start-timeout", takers: .sidecars, flag: .valued(.startTimeout, "NAME=DURATION"),
                        summary: "NAME's readiness check must pass within this (default 60s)") {
             value, spec, place, _ throws(UsageError) in spec.startTimeout = try duration(value, place)
         },
-        ProcessSetting(name: "ready-timeout", takers: .sidecars, flag: .valued("NAME=DURATION"),
+        ProcessSetting(name: "ready-timeout", takers: .sidecars, flag: .valued(.readyTimeout, "NAME=DURATION"),
                        summary: "one attempt of NAME's check is given up after this (default 10s)") {
             value, spec, place, _ throws(UsageError) in
             spec.readyTimeout = try duration(value, place)
@@ -88,7 +88,7 @@ enum ProcessSettings {
         ProcessSetting(name: "grace", takers: .supervised, flag: .sharedWithOption, summary: "") {
             value, spec, place, _ throws(UsageError) in spec.grace = try duration(value, place)
         },
-        ProcessSetting(name: "env", takers: .everyone, flag: .valued("NAME=KEY=VALUE"),
+        ProcessSetting(name: "env", takers: .everyone, flag: .valued(.env, "NAME=KEY=VALUE"),
                        summary: "set KEY in NAME's environment (repeatable)") {
             value, spec, place, _ throws(UsageError) in
             guard let equals = value.utf8.firstIndex(of: UInt8(ascii: "=")), equals != value.utf8.startIndex,
@@ -96,14 +96,14 @@ enum ProcessSettings {
             else { throw UsageError("\(place): expected KEY=VALUE, got '\(value)'") }
             spec.environment.append(value)
         },
-        ProcessSetting(name: "workdir", takers: .everyone, flag: .valued("NAME=DIR"), summary: "run NAME in DIR") {
+        ProcessSetting(name: "workdir", takers: .everyone, flag: .valued(.workdir, "NAME=DIR"), summary: "run NAME in DIR") {
             value, spec, place, _ throws(UsageError) in
             guard value.utf8.first == UInt8(ascii: "/"), !value.utf8.contains(0) else {
                 throw UsageError("\(place): expected an absolute directory, got '\(value)'")
             }
             spec.workingDirectory = value
         },
-        ProcessSetting(name: "user", takers: .everyone, flag: .valued("NAME=USER[:GROUP]"),
+        ProcessSetting(name: "user", takers: .everyone, flag: .valued(.user, "NAME=USER[:GROUP]"),
                        summary: "run NAME as USER (from /etc/passwd and /etc/group)") {
             value, spec, place, _ throws(UsageError) in
             guard !value.isEmpty, !value.utf8.contains(0) else {
@@ -112,11 +112,22 @@ enum ProcessSettings {
             spec.user = value
             spec.userPlace = place
         },
-        ProcessSetting(name: "prefix-output", takers: .everyone, flag: .optionalNaming,
+        ProcessSetting(name: "prefix-output", takers: .everyone, flag: .optionalNaming(.prefixOutput),
                        summary: "relay output line by line as 'name | line' (=NAME: one process)") {
             value, spec, place, _ throws(UsageError) in spec.prefixOutput = try flag(value, place)
         },
     ]
+
+    /// The setting whose own flag is `id`.
+    static func setting(flag id: OptionID) -> ProcessSetting? {
+        for setting in table {
+            switch setting.flag {
+            case .valued(let flag, _), .naming(let flag), .optionalNaming(let flag): if flag == id { return setting }
+            case .sharedWithOption: continue
+            }
+        }
+        return nil
+    }
 
     /// The setting named `name`, as an index into `table`.
     static func index(named name: some Collection<UInt8>) -> Int? {
@@ -124,6 +135,7 @@ enum ProcessSettings {
     }
 
     /// Refuses a setting that does not apply to that kind of process.
+    @inline(never)  // called from many places: one copy in the Embedded binary
     static func check(_ setting: String, allowedFor kind: ProcessSpec.Kind, place: String) throws(UsageError) {
         guard let index = index(named: setting.utf8) else { throw UsageError("\(place): unknown setting '\(setting)'") }
         switch (table[index].takers, kind) {
@@ -138,6 +150,7 @@ enum ProcessSettings {
 
     /// Sets `setting` of `spec` from `value`; `place` names the flag or the file position in
     /// errors. `realtime`: the signal range.
+    @inline(never)
     static func apply(
         _ setting: String, _ value: String, to spec: inout ProcessSpec, where place: String, realtime: RealtimeSignals
     ) throws(UsageError) {
@@ -145,6 +158,8 @@ enum ProcessSettings {
         try table[index].apply(value, &spec, place, realtime)
     }
 
+    // Out of line, like `flag` and `restartPolicy`: each closure of the table calls them.
+    @inline(never)
     private static func duration(_ value: String, _ place: String) throws(UsageError) -> Int64 {
         guard let nanoseconds = Durations.parse(value) else {
             throw UsageError("\(place): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
@@ -152,6 +167,7 @@ enum ProcessSettings {
         return nanoseconds
     }
 
+    @inline(never)
     private static func flag(_ value: String, _ place: String) throws(UsageError) -> Bool {
         if ASCII.equals(value, "true") || value.isEmpty { return true }
         if ASCII.equals(value, "false") { return false }

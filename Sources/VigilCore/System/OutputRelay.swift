@@ -32,8 +32,8 @@ final class OutputRelay {
 
     /// Pipes for a process named `name`: the descriptors to give it as stdout and stderr.
     func add(name: String) -> Result<(stdout: Int32, stderr: Int32), SystemError> {
-        var out: [Int32] = [0, 0]
-        var err: [Int32] = [0, 0]
+        var out = [Int32](repeating: 0, count: 2)
+        var err = [Int32](repeating: 0, count: 2)
         if let error = systemCallError("pipe2", { clinux_output_pipe(&out) }) { return .failure(error) }
         if let error = systemCallError("pipe2", { clinux_output_pipe(&err) }) {
             closeDescriptor(out[0])
