@@ -20,13 +20,22 @@ struct ProcDirectory {
         return .success(ProcDirectory(listing: listing!, fd: dirfd(listing!)))
     }
 
-    /// Calls `body` with each process's PID and an open descriptor of its /proc/PID directory,
-    /// closed when `body` returns. A process that exits meanwhile is skipped.
-    func forEachProcess(_ body: (pid_t, Int32) -> Void) {
+    /// Calls `body` with each PID listed. Its files are read relative to `fd` ("PID/stat"):
+    /// one open per file, for when one file per process is read.
+    func forEachPID(_ body: (pid_t) -> Void) {
         while true {
             let pid = clinux_next_pid_entry(listing)
             if pid == 0 { return }
-            guard case .success(let directory) = valueOrErrno({ clinux_open_pid_directory(fd, pid) }) else { continue }
+            body(pid)
+        }
+    }
+
+    /// Calls `body` with each process's PID and an open descriptor of its /proc/PID directory,
+    /// closed when `body` returns, for reading several of its files as one process's. A process
+    /// that exits meanwhile is skipped.
+    func forEachProcess(_ body: (pid_t, Int32) -> Void) {
+        forEachPID { pid in
+            guard case .success(let directory) = valueOrErrno({ clinux_open_pid_directory(fd, pid) }) else { return }
             body(pid, directory)
             closeDescriptor(directory)
         }

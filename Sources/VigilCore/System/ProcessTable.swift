@@ -50,8 +50,11 @@ struct ProcessTable {
         defer { proc.close() }
         var entries: [ProcessEntry] = []
         var buffer = ReadBuffer(capacity: 1024)
-        proc.forEachProcess { pid, directory in
-            guard let count = buffer.read(directory, "stat"), let stat = ProcessStat.parse(buffer[count]) else { return }
+        // Only stat is read: it is read relative to /proc, without opening each directory.
+        proc.forEachPID { pid in
+            guard let count = buffer.read(proc.fd, decimal(pid) + "/stat"), let stat = ProcessStat.parse(buffer[count]) else {
+                return
+            }
             entries.append(ProcessEntry(pid, stat))
         }
         return ProcessTable(entries: entries, isComplete: true)
