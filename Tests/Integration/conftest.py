@@ -1,6 +1,6 @@
 """Fixtures for vigil's integration tests: `launch` starts vigil (as PID 1 of a fresh PID
-namespace, or directly) and kills every run at the end of the test; the engines' fixtures
-come from engines.py. Shared helpers are in helpers.py.
+namespace, or directly) and kills every run at the end of the test. The engines' fixtures come
+from engines.py. Shared helpers are in helpers.py, readers of /proc in procfs.py.
 """
 import os
 import signal
@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from helpers import IN_CI, UNSHARE, VIGIL, children_of, descendants, wait_for
+from helpers import IN_CI, UNSHARE, VIGIL, wait_for
+from procfs import children_of, descendants
 
 # The engines' fixtures (docker, podman and their daemons), for every module.
 pytest_plugins = ["engines"]

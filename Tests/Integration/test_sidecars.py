@@ -20,7 +20,9 @@ import time
 
 import pytest
 
-from helpers import PYTHON, VIGIL, command_line, descendants, state_of, status_field, vigil, wait_for, workload
+from helpers import PYTHON, VIGIL, vigil, wait_for, workload
+from procfs import (command_line, descendants, environment, state_of, status_field, status_ids, syscall_number,
+                    wchan)
 
 SERVICE = workload("service.py")
 HELP_HINT = "Try 'vigil --help' for more information."
@@ -89,13 +91,6 @@ def find_descendant(pid, text):
     def look():
         return next((child for child in descendants(pid) if command_line(child).strip() == text), None)
     return wait_for(look, what=f"a process running {text!r}")
-
-
-def status_ids(pid):
-    """(Uid, Gid, Groups) lines of /proc/PID/status, as lists of ints."""
-    fields = dict(line.split(":", 1) for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines())
-    return ([int(value) for value in fields["Uid"].split()], [int(value) for value in fields["Gid"].split()],
-            [int(value) for value in fields["Groups"].split()])
 
 
 def delays_announced(stderr, name, code):
@@ -272,9 +267,7 @@ def test_a_forged_ready_notification_is_ignored(launch, tmp_path):
                  + service("main", log))
     wait_for_event(log, "s start")
     sidecar_pid = find_descendant(run.vigil_pid, words(service("s", log, "after", go, "notify")))
-    environment = dict(entry.split("=", 1) for entry in
-                       pathlib.Path(f"/proc/{sidecar_pid}/environ").read_text().split("\0") if "=" in entry)
-    name = environment["NOTIFY_SOCKET"]
+    name = environment(sidecar_pid)["NOTIFY_SOCKET"]
     subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", PYTHON, "-c", FORGE_READY, name],
                    check=True, timeout=60)
     subprocess.run(["nsenter", "--target", str(run.vigil_pid), "--pid", "--mount", "--", PYTHON, "-c", FORGE_READY,
@@ -638,13 +631,12 @@ while True:
 
 def blocked_in_pipe_write(pid):
     """Asleep in write(2) to a pipe (or, where the kernel hides wchan, asleep in write(2))."""
-    try:
-        wchan = pathlib.Path(f"/proc/{pid}/wchan").read_text()
-        if wchan not in ("", "0"):
-            return "pipe_write" in wchan
-        return state_of(pid) == "S" and pathlib.Path(f"/proc/{pid}/syscall").read_text().split()[0] == "1"
-    except (OSError, IndexError):
+    where = wchan(pid)
+    if where is None:
         return False
+    if where not in ("", "0"):
+        return "pipe_write" in where
+    return state_of(pid) == "S" and syscall_number(pid) == "1"
 
 
 def read_what_is_there(pipe):
