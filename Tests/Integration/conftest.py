@@ -1,6 +1,7 @@
 """Fixtures for vigil's integration tests: `launch` starts vigil (as PID 1 of a fresh PID
-namespace, or directly) and kills every run at the end of the test; the engines' fixtures
-come from engines.py. Shared helpers are in helpers.py.
+namespace, or directly) and kills every run at the end of the test; `as_pid1` runs a test both
+ways. The engines' fixtures come from engines.py. Shared helpers are in helpers.py, readers of
+/proc in procfs.py.
 """
 import os
 import signal
@@ -8,7 +9,8 @@ import subprocess
 
 import pytest
 
-from helpers import IN_CI, UNSHARE, VIGIL, children_of, descendants, wait_for
+from helpers import IN_CI, UNSHARE, VIGIL, wait_for
+from procfs import children_of, descendants
 
 # The engines' fixtures (docker, podman and their daemons), for every module.
 pytest_plugins = ["engines"]
@@ -108,6 +110,12 @@ def launch(tmp_path):
     yield start
     for run in runs:
         run.kill()
+
+
+@pytest.fixture(params=["pid1", "subreaper"])
+def as_pid1(request):
+    """Each test as PID 1 of a new PID namespace, and as a subreaper (not PID 1)."""
+    return request.param == "pid1"
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -32,7 +32,8 @@ import time
 
 import pytest
 
-from helpers import ROOT, VIGIL, proc_stat, require, wait_for
+from helpers import ROOT, VIGIL, require, wait_for
+from procfs import all_pids, cmdline_bytes, mount_points, namespace_processes, proc_stat
 
 BUSYBOX = shutil.which("busybox") or "/bin/busybox"
 CONTAINER_WORKLOADS = pathlib.Path(__file__).resolve().parent / "workloads" / "container"
@@ -209,54 +210,7 @@ def build_example_stage(engine, tag, stage=None):
     return build_image(engine, tag, text, files)
 
 
-# --- Processes on the host --------------------------------------------------------------------
-
-def _read(path):
-    try:
-        return pathlib.Path(path).read_bytes()
-    except OSError:  # the process is gone, or a kernel thread
-        return None
-
-
-def cmdline(pid):
-    data = _read(f"/proc/{pid}/cmdline")
-    return [part.decode(errors="replace") for part in data.split(b"\0")[:-1]] if data else []
-
-
-def environment(pid):
-    data = _read(f"/proc/{pid}/environ") or b""
-    pairs = (item.decode(errors="replace").partition("=") for item in data.split(b"\0") if item)
-    return {key: value for key, _, value in pairs}
-
-
-def pid_namespace(pid):
-    try:
-        return os.readlink(f"/proc/{pid}/ns/pid")
-    except OSError:
-        return None
-
-
-def namespace_pid(pid):
-    """The PID that `pid` (a host PID) has in its own PID namespace."""
-    for line in (_read(f"/proc/{pid}/status") or b"").decode().splitlines():
-        if line.startswith("NSpid:"):
-            return int(line.split()[-1])
-    raise AssertionError(f"process {pid} is gone")
-
-
-def namespace_processes(pid):
-    """/proc stat dicts (host PIDs) of the processes in the PID namespace of host PID `pid`."""
-    namespace = pid_namespace(pid)
-    assert namespace, f"process {pid} is gone"
-    result = []
-    for other in (int(n) for n in os.listdir("/proc") if n.isdigit()):
-        if pid_namespace(other) == namespace:
-            stat = proc_stat(other)
-            if stat:
-                stat["cmdline"] = cmdline(other)
-                result.append(stat)
-    return result
-
+# --- Processes of the containers and of the engines, on the host ------------------------------
 
 def settled_orphans(pid):
     """The `sleep 1000` processes in the PID namespace of host PID `pid` once what
@@ -269,17 +223,13 @@ def settled_orphans(pid):
     return kept if kept and not unsettled else None
 
 
-def zombies_in_namespace(pid):
-    return [p for p in namespace_processes(pid) if p["state"] == "Z"]
-
-
 def _kill_processes_naming(directory):
     """SIGKILLs, by PID, every process whose command line names `directory` (containerd, its
     shims, conmon, podman's cleanup processes): nothing else refers to our temporary directory."""
     marker = str(directory).encode()
     victims = []
-    for pid in (int(n) for n in os.listdir("/proc") if n.isdigit()):
-        if pid != os.getpid() and marker in (_read(f"/proc/{pid}/cmdline") or b""):
+    for pid in all_pids():
+        if pid != os.getpid() and marker in (cmdline_bytes(pid) or b""):
             try:
                 os.kill(pid, signal.SIGKILL)
                 victims.append(pid)
@@ -295,11 +245,7 @@ def _kill_processes_naming(directory):
 def _unmount_under(directory):
     """Lazily unmounts whatever is still mounted under `directory`, deepest first."""
     prefix = str(directory).rstrip("/") + "/"
-    points = []
-    for line in pathlib.Path("/proc/self/mountinfo").read_text().splitlines():
-        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
-        if point.startswith(prefix) or point == prefix.rstrip("/"):
-            points.append(point)
+    points = [point for point in mount_points() if point.startswith(prefix) or point == prefix.rstrip("/")]
     for point in sorted(set(points), key=len, reverse=True):
         subprocess.run(["umount", "-l", point], capture_output=True)
 

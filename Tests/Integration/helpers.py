@@ -1,6 +1,8 @@
-"""What vigil's integration tests share: where things are, bounded waits, /proc readers, signal
-recorders, leftovers, and a pseudo-terminal driver. Test modules import from here (fixtures come
-from conftest.py); no test module imports another.
+"""What vigil's integration tests share: where things are, bounded waits, the control channel's
+name, signal recorders, leftovers, a pseudo-terminal driver, cgroups and compiled workloads.
+Test modules import from here; no test module imports another. Fixtures are not here: they
+come from conftest.py and, for the container engines, engines.py. Readers of /proc are in
+procfs.py.
 
 Waits are bounded polls with generous limits; nothing here asserts on speed.
 """
@@ -16,6 +18,8 @@ import termios
 import time
 
 import pytest
+
+from procfs import command_line, namespace, processes, state_of
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORKLOADS = pathlib.Path(__file__).resolve().parent / "workloads"
@@ -50,6 +54,11 @@ def wait_for(predicate, timeout=30.0, interval=0.01, what="condition"):
         time.sleep(interval)
 
 
+def control_channel_name(pid="self"):
+    """The control channel's abstract name, as vigil computes it from the namespaces of `pid`."""
+    return f"vigil-control:{namespace(pid, 'pid')}:{namespace(pid, 'mnt')}"
+
+
 def vigil(args, timeout=60, pid1=False, binary=None, **options):
     """Runs vigil to completion and returns the CompletedProcess (bytes output)."""
     command = [binary or VIGIL] + list(args)
@@ -57,82 +66,6 @@ def vigil(args, timeout=60, pid1=False, binary=None, **options):
         command = UNSHARE + command
     return subprocess.run(command, capture_output=True, timeout=timeout,
                           stdin=options.pop("stdin", subprocess.DEVNULL), **options)
-
-
-# --- /proc ------------------------------------------------------------------------------------
-
-def parse_stat(data):
-    """Fields of a /proc/PID/stat text (bytes). The name is everything between the first '('
-    and the last ')': a process may put spaces and parentheses in it."""
-    close = data.rindex(b")")
-    fields = data[close + 2:].split()
-    return {
-        "pid": int(data[:data.index(b" ")]),
-        "comm": data[data.index(b"(") + 1:close].decode(errors="replace"),
-        "state": fields[0].decode(),
-        "ppid": int(fields[1]),
-        "pgrp": int(fields[2]),
-        "session": int(fields[3]),
-        "tpgid": int(fields[5]),
-    }
-
-
-def proc_stat(pid):
-    """/proc/PID/stat as a dict, or None when the process is gone."""
-    try:
-        return parse_stat(pathlib.Path(f"/proc/{pid}/stat").read_bytes())
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-
-
-def all_pids():
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-
-
-def processes():
-    """Every process's stat dict."""
-    return [stat for stat in map(proc_stat, all_pids()) if stat]
-
-
-def children_of(pid):
-    return [stat["pid"] for stat in processes() if stat["ppid"] == pid]
-
-
-def descendants(pid):
-    """Every PID below `pid`: its children, theirs, and so on."""
-    table = processes()
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [stat["pid"] for stat in table if stat["ppid"] == parent]
-        found += children
-        frontier += children
-    return found
-
-
-def state_of(pid):
-    return (proc_stat(pid) or {}).get("state")
-
-
-def command_line(pid):
-    try:
-        return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def status_field(pid, field):
-    """A numeric field of /proc/PID/status (VmRSS in kB, voluntary_ctxt_switches, ...)."""
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise KeyError(field)
-
-
-def signal_masks(status_text):
-    """(SigBlk, SigIgn) of a /proc/PID/status text, as integers."""
-    fields = dict(line.split(":", 1) for line in status_text.splitlines() if ":" in line)
-    return int(fields["SigBlk"], 16), int(fields["SigIgn"], 16)
 
 
 # --- signals ----------------------------------------------------------------------------------

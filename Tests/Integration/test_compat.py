@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from helpers import (FORWARDED, PYTHON, VIGIL, UNSHARE, Terminal, leftovers, markers, proc_stat,
+from helpers import (FORWARDED, PYTHON, VIGIL, UNSHARE, Terminal, leftovers, markers,
                      send_one_by_one, wait_for, workload)
+from procfs import proc_stat
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import pytest
 
 from helpers import wait_for
 from oci import Bundle, require_runc
+from procfs import namespace_path
 
 COUNT_ZOMBIES = "grep -l ') Z ' /proc/[0-9]*/stat 2>/dev/null | wc -l"
 # Waits (up to 10 s) until no orphan is still running and none is left unreaped, then records
@@ -74,7 +75,7 @@ def test_on_stop_a_flushing_process_finishes_before_the_container_exits(bundle):
 
 def test_pod_pause_container_reaps_orphans_of_a_container_sharing_its_pid_namespace(bundle):
     pause = bundle(["/vigil", "--pause"], name="pause").start()
-    namespace = f"/proc/{pause.init_pid()}/ns/pid"
+    namespace = namespace_path(pause.init_pid())
     script = ("for i in $(seq 50); do sh -c 'sleep 0.01 &'; done; " + SETTLE +
               "; cat /proc/1/comm > /out/init; cat /proc/1/cmdline | tr '\\0' ' ' > /out/cmdline")
     app = bundle(["sh", "-c", script], name="app", pid_namespace=namespace)

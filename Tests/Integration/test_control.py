@@ -9,22 +9,16 @@ import time
 
 import pytest
 
-from helpers import (PYTHON, UNSHARE, VIGIL, PidsCgroup, children_of, command_line, compiled, proc_stat, received, recorder, require,
-                     vigil, wait_for, workload)
-
-
-def channel_name(pid="self"):
-    """The control channel's abstract name, as vigil computes it in its namespaces."""
-    pid_ns = os.readlink(f"/proc/{pid}/ns/pid")
-    mnt_ns = os.readlink(f"/proc/{pid}/ns/mnt")
-    return f"vigil-control:{pid_ns}:{mnt_ns}"
+from helpers import (PYTHON, UNSHARE, VIGIL, PidsCgroup, compiled, control_channel_name, received, recorder,
+                     require, vigil, wait_for, workload)
+from procfs import children_of, cpu_seconds, proc_stat
 
 
 def raw_request(data, close_write=True, name=None):
     """Sends raw bytes to the channel; returns what vigil answers before it closes."""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.settimeout(30)
-    client.connect("\0" + (name or channel_name()))
+    client.connect("\0" + (name or control_channel_name()))
     try:
         client.sendall(data)
         if close_write:
@@ -132,7 +126,7 @@ def test_bad_clients_cannot_disturb_vigil(supervised):
     for _ in range(20):
         client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            client.connect("\0" + channel_name())
+            client.connect("\0" + control_channel_name())
             client.sendall(b"vigil 1 sta")   # never finished
         except OSError:
             pass
@@ -262,12 +256,6 @@ def test_the_connection_signal_sent_by_a_user_is_forwarded(launch, tmp_path):
     assert got.read_text().count("RTMAX") == 1
 
 
-def cpu_seconds(pid):
-    """CPU time the process has used, in seconds (/proc/PID/schedstat, nanoseconds)."""
-    with open(f"/proc/{pid}/schedstat") as schedstat:
-        return int(schedstat.read().split()[0]) / 1e9
-
-
 def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
     """A connection vigil cannot accept (EMFILE) stays queued and keeps the socket readable:
     retrying at once would spin PID 1. vigil says so once, retries every second, and answers
@@ -281,7 +269,7 @@ def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.settimeout(60)
     try:
-        client.connect("\0" + channel_name())
+        client.connect("\0" + control_channel_name())
         client.sendall(b"vigil 1 status\n")
         wait_for(lambda: "cannot accept control connections: accept4: Too many open files; retrying every second"
                  in run.stderr, what="the accept failure logged")
@@ -345,7 +333,7 @@ def contained(launch):
 def test_root_in_another_pid_namespace_is_refused(contained, tmp_path, request_line):
     client = compiled("control_client", tmp_path)
     before = status_rows(status_inside(contained).stdout.decode())["s"]
-    replies, made = foreign_client(client, channel_name(contained.vigil_pid), 1, request_line)
+    replies, made = foreign_client(client, control_channel_name(contained.vigil_pid), 1, request_line)
     assert replies == {REFUSED_OUTSIDE: 1} and made == 1
     after = status_rows(status_inside(contained).stdout.decode())["s"]
     assert (after["STATE"], after["PID"], after["RESTARTS"]) == ("running", before["PID"], "0")
@@ -383,7 +371,8 @@ def test_a_flood_of_refused_connections_leaves_vigil_reaping_and_forwarding(laun
                   f"{PYTHON} {workload('orphans.py')} 1000 > {done}.part && mv {done}.part {done}; "
                   f"exec {recorder_argv}"])
     wait_for(lambda: status_inside(run).returncode == 0, what="vigil's channel")
-    flood = subprocess.Popen(UNSHARE + [client, channel_name(run.vigil_pid), "1000", "vigil 1 stop s", str(done)],
+    name = control_channel_name(run.vigil_pid)
+    flood = subprocess.Popen(UNSHARE + [client, name, "1000", "vigil 1 stop s", str(done)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     (tmp_path / "go").touch()
     output, errors = flood.communicate(timeout=300)
@@ -428,7 +417,7 @@ def test_a_name_taken_from_outside_is_not_trusted(tmp_path):
     squatter = None
     try:
         first = wait_for(lambda: next(iter(children_of(shell.pid)), None), what="the namespace's first process")
-        squatter = subprocess.Popen(UNSHARE + [PYTHON, "-c", SQUATTER, channel_name(first), str(bound)])
+        squatter = subprocess.Popen(UNSHARE + [PYTHON, "-c", SQUATTER, control_channel_name(first), str(bound)])
         wait_for(bound.exists, what="the squatter to listen")
         go.touch()
         # Said once vigil has its signals in hand: a TERM before that would be dropped (PID 1).

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from helpers import (FORWARDED, PYTHON, VIGIL, nsenter, proc_stat, received, recorder, require,
-                     send_one_by_one, signal_number, state_of, status_field, vigil, wait_for, workload)
+from helpers import (FORWARDED, PYTHON, VIGIL, nsenter, received, recorder, require,
+                     send_one_by_one, signal_number, vigil, wait_for, workload)
+from procfs import executable, proc_stat, state_of, status_field, syscall_number, working_directory
 
 
 def parse_report(text):
@@ -169,8 +170,8 @@ def test_working_directories(launch, tmp_path):
     run = launch(["sleep", "30"], cwd=workdir)
     child = run.child_pid()
     wait_for(lambda: (proc_stat(child) or {}).get("comm") == "sleep", what="sleep to start")
-    assert os.readlink(f"/proc/{run.vigil_pid}/cwd") == "/"
-    assert os.readlink(f"/proc/{child}/cwd") == str(workdir)
+    assert working_directory(run.vigil_pid) == "/"
+    assert working_directory(child) == str(workdir)
 
 
 def test_the_child_never_sees_root_as_its_directory(tmp_path):
@@ -258,12 +259,8 @@ def test_parent_already_dead_when_the_option_is_set(tmp_path):
         prctl = {"x86_64": "157", "aarch64": "167"}[os.uname().machine]
 
         def held_at_prctl():
-            try:
-                syscall = open(f"/proc/{pid}/syscall").read().split()
-            except OSError:
-                return False
-            return (os.path.realpath(f"/proc/{pid}/exe") == os.path.realpath(VIGIL)
-                    and (proc_stat(pid) or {}).get("state") == "t" and syscall[:1] == [prctl])
+            return (syscall_number(pid) == prctl and executable(pid) == os.path.realpath(VIGIL)
+                    and (proc_stat(pid) or {}).get("state") == "t")
 
         wait_for(held_at_prctl, what="vigil held at prctl")
         parent.stdin.close()

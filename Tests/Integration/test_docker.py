@@ -19,8 +19,9 @@ import subprocess
 import pytest
 
 from engines import (EXAMPLE_DOCKERFILE, TEST_DOCKERFILE, TEST_FILES, build_example_stage, build_image,
-                     build_test_image, commands, executed_blocks, namespace_processes, settled_orphans)
+                     build_test_image, commands, executed_blocks, settled_orphans)
 from helpers import ROOT, wait_for
+from procfs import namespace_processes
 
 DOC = ROOT / "docs" / "docker.md"
 BLOCKS = executed_blocks(DOC, "Tests/Integration/test_docker.py")

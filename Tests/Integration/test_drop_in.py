@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from helpers import PYTHON, UNSHARE, VIGIL, proc_stat, signal_masks, wait_for, workload
+from helpers import PYTHON, UNSHARE, VIGIL, wait_for, workload
+from procfs import proc_stat, signal_masks
 
 NAMES = ["vigil", "tini", "dumb-init"]
 

@@ -11,8 +11,9 @@ import subprocess
 
 import pytest
 
-from helpers import (PYTHON, ROOT, UNSHARE, VIGIL, PidsCgroup, compiled, leftovers, markers, nsenter,
-                     proc_stat, require, shell_leftovers, state_of, vigil, wait_for, workload)
+from helpers import (PYTHON, ROOT, UNSHARE, VIGIL, PidsCgroup, compiled, leftovers, markers,
+                     nsenter, require, shell_leftovers, vigil, wait_for, workload)
+from procfs import proc_stat, state_of
 
 RUNS = int(os.environ.get("VIGIL_RACE_RUNS", "20"))
 

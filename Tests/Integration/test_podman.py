@@ -21,10 +21,9 @@ import signal
 
 import pytest
 
-from engines import (build_example_stage, build_test_image, cmdline, commands, environment,
-                     executed_blocks, namespace_pid, namespace_processes, pid_namespace,
-                     settled_orphans)
-from helpers import ROOT, compiled, require, wait_for
+from engines import build_example_stage, build_test_image, commands, executed_blocks, settled_orphans
+from helpers import ROOT, compiled, control_channel_name, require, wait_for
+from procfs import argv_of, environment, namespace, namespace_pid, namespace_processes
 
 try:
     import yaml
@@ -113,7 +112,7 @@ def test_the_pod_in_the_docs_runs_with_vigil_as_pid_1(podman, images, tmp_path):
     container = f"{pod}-{spec['name']}"
     vigil = podman.init_pid(container)
     # The image's ENTRYPOINT ["/vigil", "--"] followed by the manifest's args.
-    assert cmdline(vigil) == ["/vigil", "--"] + spec["args"]
+    assert argv_of(vigil) == ["/vigil", "--"] + spec["args"]
     assert namespace_pid(vigil) == 1
     settings = {v["name"]: v["value"] for v in spec["env"]}
     assert {k: environment(vigil).get(k) for k in settings} == settings
@@ -136,7 +135,7 @@ def test_the_deployment_in_the_docs_runs_vigil_with_its_options(podman, images, 
     for pod in pods:
         container = f"{pod}-{spec['name']}"
         vigil = podman.init_pid(container)
-        assert cmdline(vigil) == spec["command"] + spec["args"]
+        assert argv_of(vigil) == spec["command"] + spec["args"]
         assert namespace_pid(vigil) == 1
         wait_logged(podman, container, "api: ready")
     grace = pod_spec(document)["terminationGracePeriodSeconds"]
@@ -160,7 +159,7 @@ def test_the_pod_sharing_its_pid_namespace(podman, images, tmp_path):
     infra, _ = infra_pid(podman, pod)
     app_vigil, shipper_vigil = podman.init_pid(app), podman.init_pid(shipper)
     assert namespace_pid(infra) == 1
-    assert pid_namespace(app_vigil) == pid_namespace(shipper_vigil) == pid_namespace(infra)
+    assert namespace(app_vigil) == namespace(shipper_vigil) == namespace(infra)
     assert namespace_pid(app_vigil) != 1 and namespace_pid(shipper_vigil) != 1
     # The shipper's orphans came back to its vigil, not to the pod's PID 1, and were reaped.
     kept = wait_for(lambda: settled_orphans(infra), timeout=60, interval=0.1, what="the orphans to exit and be reaped")
@@ -200,10 +199,10 @@ def test_a_pod_whose_infra_container_is_vigil_pause(podman, images):
     wait_logged(podman, "plain", "plain: ready")
 
     pause, infra = infra_pid(podman, pod)
-    assert cmdline(pause) == ["/vigil", "--pause"]
+    assert argv_of(pause) == ["/vigil", "--pause"]
     assert namespace_pid(pause) == 1
     app_vigil = podman.init_pid(app)
-    assert pid_namespace(app_vigil) == pid_namespace(pause) and namespace_pid(app_vigil) != 1
+    assert namespace(app_vigil) == namespace(pause) and namespace_pid(app_vigil) != 1
     kept = wait_for(lambda: settled_orphans(pause), timeout=60, interval=0.1, what="the orphans to exit and be reaped")
     assert [p["ppid"] for p in kept] == [pause]
 
@@ -294,7 +293,7 @@ def test_another_container_of_the_pod_cannot_stop_this_ones_sidecars(podman, ima
     first = wait_for(lambda: (row := sidecar()) and row[2] == "running" and row, timeout=60, interval=0.1,
                      what="the sidecar running")
     vigil_pid = podman.init_pid("guarded")
-    name = f"vigil-control:{os.readlink(f'/proc/{vigil_pid}/ns/pid')}:{os.readlink(f'/proc/{vigil_pid}/ns/mnt')}"
+    name = control_channel_name(vigil_pid)
     for request in ("vigil 1 stop s", "vigil 1 signal s KILL", "vigil 1 restart s"):
         result = podman("run", "--rm", "--pod", "neighbours", "--volume", f"{client}:/client:ro",
                         "--entrypoint", "/client", images, name, "1", request)

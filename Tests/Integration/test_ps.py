@@ -17,6 +17,7 @@ import subprocess
 import pytest
 
 from helpers import PYTHON, ROOT, VIGIL, require, wait_for, workload
+from procfs import namespace_inode, namespace_snapshot, snapshot, status
 
 spec = importlib.util.spec_from_file_location("incident", ROOT / "scripts" / "incident.py")
 incident = importlib.util.module_from_spec(spec)
@@ -40,42 +41,6 @@ def namespace(launch, tmp_path):
     return run
 
 
-def read(path):
-    try:
-        return pathlib.Path(path).read_bytes()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-
-
-def truth(proc):
-    """Every process in the /proc at `proc`: pid -> fields, read like a user would."""
-    processes = {}
-    for name in os.listdir(proc):
-        if not name.isdigit():
-            continue
-        stat, status, cmdline = (read(f"{proc}/{name}/{file}") for file in ("stat", "status", "cmdline"))
-        if stat is None or status is None or cmdline is None:
-            continue
-        close = stat.rindex(b")")
-        fields = stat[close + 2:].split()
-        lines = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
-        processes[int(name)] = {
-            "comm": stat[stat.index(b"(") + 1:close],
-            "state": fields[0].decode(),
-            "ppid": int(fields[1]),
-            "pgrp": int(fields[2]),
-            "uid": int(lines[b"Uid"].split()[1]),
-            "rss": int(lines[b"VmRSS"].split()[0]) if b"VmRSS" in lines else 0,
-            "nspid": [int(pid) for pid in lines[b"NSpid"].split()],
-            "cmdline": cmdline,
-        }
-    return processes
-
-
-def namespace_truth(run):
-    return truth(f"/proc/{run.vigil_pid}/root/proc")
-
-
 def escape(data):
     """The escaping vigil ps applies to names and command lines on a terminal."""
     out = []
@@ -96,11 +61,11 @@ def escape(data):
 
 
 def expected_command(process):
-    args = process["cmdline"].rstrip(b"\0")
+    args = process["cmdline_bytes"].rstrip(b"\0")
     if process["state"] in ("Z", "X"):
-        return f"[{escape(process['comm'])}] <defunct>"
+        return f"[{escape(process['comm_bytes'])}] <defunct>"
     if not args:
-        return f"[{escape(process['comm'])}]"
+        return f"[{escape(process['comm_bytes'])}]"
     return " ".join(escape(arg) for arg in args.split(b"\0"))
 
 
@@ -156,7 +121,7 @@ def test_ps_lists_the_namespace_as_proc_shows_it(namespace):
     result = ps(namespace)
     summary, rows = parse_table(result.stdout)
     rows = [row for row in rows if not is_ps_itself(row["COMMAND"])]
-    expected = namespace_truth(namespace)
+    expected = namespace_snapshot(namespace.vigil_pid)
     assert sorted(int(row["PID"]) for row in rows) == sorted(expected)
     for row in rows:
         process = expected[int(row["PID"])]
@@ -166,7 +131,7 @@ def test_ps_lists_the_namespace_as_proc_shows_it(namespace):
         assert row["COMMAND"] == expected_command(process), row
         assert abs(int(row["RSS"]) - process["rss"]) <= max(512, process["rss"] // 5), row
     # vigil itself, its main child, the zombie and the orphan.
-    assert expected[1]["comm"] == b"vigil"
+    assert expected[1]["comm_bytes"] == b"vigil"
     zombies = [row for row in rows if row["S"] == "Z"]
     assert len(zombies) == 1 and zombies[0]["COMMAND"].endswith("] <defunct>")
     assert summary[0].startswith(f"processes: {len(rows) + 1}  zombies: 1  pids: ")
@@ -181,13 +146,13 @@ def test_ps_json_matches_proc(namespace):
     data = json.loads(ps(namespace, "--json").stdout)
     assert data["version"] == 1 and data["target"] is None
     processes = [p for p in data["processes"] if not is_ps_itself(p["command"])]
-    expected = namespace_truth(namespace)
+    expected = namespace_snapshot(namespace.vigil_pid)
     assert sorted(p["pid"] for p in processes) == sorted(expected)
     for process in processes:
         truth_ = expected[process["pid"]]
-        args = truth_["cmdline"].rstrip(b"\0")
+        args = truth_["cmdline_bytes"].rstrip(b"\0")
         assert process["argv"] == ([a.decode("utf-8", "replace") for a in args.split(b"\0")] if args else [])
-        assert process["name"] == truth_["comm"].decode("utf-8", "replace")
+        assert process["name"] == truth_["comm_bytes"].decode("utf-8", "replace")
         assert process["ppid"] == truth_["ppid"]
         assert process["pgrp"] == truth_["pgrp"]
         assert process["state"] == truth_["state"]
@@ -211,7 +176,7 @@ def test_ps_json_matches_proc(namespace):
 
 def test_ps_tree_shows_who_was_reparented_to_whom(namespace):
     _, rows = parse_table(ps(namespace, "--tree").stdout)
-    expected = namespace_truth(namespace)
+    expected = namespace_snapshot(namespace.vigil_pid)
     seen = []
     depth_of = {}
     for row in rows:
@@ -231,7 +196,7 @@ def test_ps_tree_shows_who_was_reparented_to_whom(namespace):
         marked = command.endswith(f" <re-parented, group {process['pgrp']}>")
         assert command.removesuffix(f" <re-parented, group {process['pgrp']}>") == expected_command(process)
         # The orphaned sleeper hangs under PID 1, but is still in the workload's group.
-        orphan = process["cmdline"] == b"sleep\x001000\x00" and parent == 1
+        orphan = process["cmdline_bytes"] == b"sleep\x001000\x00" and parent == 1
         assert marked == orphan, row
     assert sum(1 for row in rows if "<re-parented, group " in row["COMMAND"]) == 1
     assert rows[0]["PID"] == "1" and tree_depth(rows[0]["COMMAND"])[0] == 0
@@ -240,18 +205,18 @@ def test_ps_tree_shows_who_was_reparented_to_whom(namespace):
 def test_ps_target_shows_the_namespace_from_the_node(namespace):
     result = ps(namespace, "--target", str(namespace.vigil_pid), inside=False)
     lines = result.stdout.split("\n")
-    inode = os.stat(f"/proc/{namespace.vigil_pid}/ns/pid").st_ino
+    inode = namespace_inode(namespace.vigil_pid)
     assert lines[0] == (f"PID namespace pid:[{inode}] of host PID {namespace.vigil_pid}; "
                         "PIDs as that namespace sees them")
     _, rows = parse_table(result.stdout)
-    expected = namespace_truth(namespace)
+    expected = namespace_snapshot(namespace.vigil_pid)
     # Exactly the namespace's processes (nothing of the node's), as its own /proc numbers them.
     assert sorted(int(row["PID"]) for row in rows) == sorted(expected)
     for row in rows:
         process = expected[int(row["PID"])]
         assert int(row["PPID"]) == process["ppid"], row
         assert row["COMMAND"] == expected_command(process)
-        host = truth("/proc")[int(row["HOSTPID"])]
+        host = snapshot()[int(row["HOSTPID"])]
         assert host["nspid"][1] == int(row["PID"]), (row, host["nspid"])
     # The nested namespace's sleeper is listed with the PID the target's namespace gives it.
     nested = [pid for pid, p in expected.items() if len(p["nspid"]) == 2]
@@ -261,11 +226,11 @@ def test_ps_target_shows_the_namespace_from_the_node(namespace):
 def test_ps_target_json_translates_pids_and_parents(namespace):
     data = json.loads(ps(namespace, "--target", str(namespace.vigil_pid), "--json", inside=False).stdout)
     assert data["target"] == {"host_pid": namespace.vigil_pid,
-                              "pid_namespace": os.stat(f"/proc/{namespace.vigil_pid}/ns/pid").st_ino}
-    expected = namespace_truth(namespace)
+                              "pid_namespace": namespace_inode(namespace.vigil_pid)}
+    expected = namespace_snapshot(namespace.vigil_pid)
     by_pid = {p["pid"]: p for p in data["processes"]}
     assert sorted(by_pid) == sorted(expected)
-    host = truth("/proc")
+    host = snapshot()
     for pid, process in by_pid.items():
         assert process["ppid"] == expected[pid]["ppid"]
         assert process["pgrp"] == expected[pid]["pgrp"]
@@ -278,7 +243,7 @@ def test_a_process_with_thousands_of_groups_is_still_found_in_its_namespace(laun
     needs_namespaces()
     run = launch([PYTHON, "-c", "import os, time; os.setgroups(range(100000, 104000)); time.sleep(1000)"])
     child = run.child_pid()
-    wait_for(lambda: len(read(f"/proc/{child}/status") or b"") > 20000, what="the groups to be set")
+    wait_for(lambda: len((status(child) or {}).get("Groups", "").split()) == 4000, what="the groups to be set")
     data = json.loads(ps(run, "--target", str(run.vigil_pid), "--json", inside=False).stdout)
     assert [(p["pid"], p["host_pid"]) for p in data["processes"]] == [(1, run.vigil_pid), (2, child)]
 

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from helpers import (PYTHON, leftovers, markers, nsenter, proc_stat, status_field, vigil, wait_for,
-                     workload)
+from helpers import PYTHON, leftovers, markers, nsenter, vigil, wait_for, workload
+from procfs import proc_stat, status_field
 
 pytestmark = pytest.mark.timing  # scripts/soak repeats every test here
 

@@ -4,7 +4,8 @@ import subprocess
 
 import pytest
 
-from helpers import PYTHON, UNSHARE, VIGIL, Terminal, proc_stat, state_of, wait_for
+from helpers import PYTHON, UNSHARE, VIGIL, Terminal, wait_for
+from procfs import proc_stat, state_of
 
 pytestmark = pytest.mark.timing  # scripts/soak repeats every test here
 

@@ -13,8 +13,8 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Integration"))
 
-from helpers import (ROOT, UNSHARE, VIGIL, PidsCgroup, children_of, compiled, proc_stat,  # noqa: E402
-                     require, status_field, wait_for)
+from helpers import ROOT, UNSHARE, VIGIL, PidsCgroup, compiled, require, wait_for  # noqa: E402
+from procfs import children_of, proc_stat, status_field  # noqa: E402
 
 SCALE = int(os.environ.get("VIGIL_SOAK_SCALE", "1"))
 
