@@ -13,9 +13,9 @@ enum CronFeasibility {
         let years = calendar.years.map { _ in " in the years named" } ?? ""
         if calendar.daysOfWeek.count == 7 || calendar.dayOfWeekStar && !calendar.dayOfMonthStar {
             let days = (1...31).filter { calendar.daysOfMonth.contains($0) }
-            let which: LogText = days.count == 1 ? "day \(days[0])" : "none of these days"
+            let which: LogText = days.count == 1 ? "day \(days[0]) never occurs" : "no day it names occurs"
             let whereText: LogText = months.count == 1 ? "\(CronField.monthName(months[0]))" : "the months named"
-            throw ScheduleError("day-of-month field: \(which) never occurs in \(whereText)\(years), so the schedule never runs (column \(dayOfMonthColumn))")
+            throw ScheduleError("day-of-month field: \(which) in \(whereText)\(years), so the schedule never runs (column \(dayOfMonthColumn))")
         }
         throw ScheduleError("day-of-week field: no date\(years) matches both the day-of-month and the day-of-week field (cron requires both when one begins with '*'), so the schedule never runs (column \(dayOfWeekColumn))")
     }
