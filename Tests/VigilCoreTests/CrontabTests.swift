@@ -75,6 +75,7 @@ import Testing
         ("*/70 * * * * * * cmd\n", "/etc/crontab:1: second field: a step of 70 is larger than the field's range 0-59 (column 3)"),
         ("0 0 30 2 * cmd\n", "/etc/crontab:1: day-of-month field: day 30 never occurs in February, so the schedule never runs (column 5)"),
         ("@reboot cmd\n", "/etc/crontab:1: unknown schedule '@reboot' (column 1): expected @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @every DURATION"),
+        ("SHELL\t\t=\"\"\n@daily backup\n", "/etc/crontab:1: SHELL is empty: it names the shell that runs the commands below"),
         ("CRON_TZ=../../etc/shadow\n", "/etc/crontab:1: CRON_TZ: time zone '../../etc/shadow': '..' is not allowed in a zone name"),
     ])
     func errorsAreFileLineAndWhat(text: String, message: String) {

@@ -29,24 +29,33 @@ extension CronCalendar {
     func nextRun(after instant: Int64, in zone: ZoneRules) -> Int64? {
         guard instant < CivilTime.latest else { return nil }
         var from = max(instant, CivilTime.earliest - 1)
+        // More than two UTC offsets apart: local times stay this close to the instant's.
+        let slack: Int64 = 3 * 86_400
+        // The first local match at or after a point no later than the current local time:
+        // offset intervals before it are passed without a search, and none means no run.
+        guard var horizon = firstMatch(atOrAfter: from + 1 - slack, before: Int64.max) else { return nil }
         // One offset interval of the zone per turn: at most two changes a year.
         for _ in 0..<100_000 {
             let now = from + 1
-            let offset = zone.offset(at: now)
-            var local = now + Int64(offset)
+            let offset = Int64(zone.offset(at: now))
+            var local = now + offset
+            if horizon < local - slack {
+                guard let next = firstMatch(atOrAfter: local - slack, before: Int64.max) else { return nil }
+                horizon = next
+            }
             if let start = zone.lastChange(atOrBefore: now) {
-                let before = zone.offset(at: start - 1)
+                let before = Int64(zone.offset(at: start - 1))
                 if !followsClock && before < offset && now == start,
-                   firstMatch(atOrAfter: start + Int64(before), before: start + Int64(offset)) != nil {
+                   firstMatch(atOrAfter: start + before, before: start + offset) != nil {
                     return start  // a time the change skipped runs at the change
                 }
                 if !followsClock && before > offset {
-                    local = max(local, start + Int64(before))  // the repeated times ran already
+                    local = max(local, start + before)  // the repeated times ran already
                 }
             }
             let end = zone.nextChange(after: now)
-            let limit = end.map { $0 + Int64(offset) } ?? Int64.max
-            if let match = firstMatch(atOrAfter: local, before: limit) { return match - Int64(offset) }
+            let limit = end.map { $0 + offset } ?? Int64.max
+            if horizon < limit, let match = firstMatch(atOrAfter: local, before: limit) { return match - offset }
             guard let end else { return nil }
             from = end - 1
         }

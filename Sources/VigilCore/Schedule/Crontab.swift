@@ -52,7 +52,10 @@ struct Crontab: Equatable {
             let content = line.drop(while: { $0 == 0x20 || $0 == 0x09 })
             if content.isEmpty || content.first == UInt8(ascii: "#") { continue }
             if let (name, value) = assignment(content) {
-                if ASCII.equals(name, "SHELL") { shell = value }
+                if ASCII.equals(name, "SHELL") {
+                    guard !value.isEmpty else { throw problem("SHELL is empty: it names the shell that runs the commands below") }
+                    shell = value
+                }
                 if ASCII.equals(name, "CRON_TZ") {
                     do {
                         try ZoneName.validate(ZoneName.stripped(value))

@@ -56,19 +56,31 @@ struct PosixZoneRule: Equatable {
     }
 
     func nextChange(after instant: Int64) -> Int64? {
-        guard daylight != nil else { return nil }
-        for change in changes(around: instant) where change.instant > instant {
-            if offset(at: change.instant) != offset(at: change.instant - 1) { return change.instant }
-        }
-        return nil
+        effectiveChanges(around: instant).first { $0 > instant }
     }
 
     func lastChange(atOrBefore instant: Int64) -> Int64? {
-        guard daylight != nil else { return nil }
-        for change in changes(around: instant).reversed() where change.instant <= instant {
-            if offset(at: change.instant) != offset(at: change.instant - 1) { return change.instant }
+        effectiveChanges(around: instant).last { $0 <= instant }
+    }
+
+    /// The instants around `instant` at which the offset really changes: of several changes
+    /// at one instant the last counts, and one that keeps the offset (daylight saving all
+    /// year) does not. The first and last changes of the list only bound it.
+    private func effectiveChanges(around instant: Int64) -> [Int64] {
+        guard daylight != nil else { return [] }
+        let changes = changes(around: instant)
+        var result: [Int64] = []
+        var before = changes[0].offset
+        var index = 1
+        while index < changes.count {
+            var last = index
+            while last + 1 < changes.count && changes[last + 1].instant == changes[index].instant { last += 1 }
+            // The list's last instant may be undone by the next year's first: not counted.
+            if changes[last].offset != before && last + 1 < changes.count { result.append(changes[index].instant) }
+            before = changes[last].offset
+            index = last + 1
         }
-        return nil
+        return result
     }
 
     /// The starts and ends of daylight saving from the year before `instant`'s to two years

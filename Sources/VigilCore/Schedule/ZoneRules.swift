@@ -15,17 +15,27 @@ struct ZoneRules: Equatable {
 
     static let utc = ZoneRules()
 
+    /// Transitions that keep the offset (a new abbreviation, say) are dropped: only changes
+    /// matter here, and each lookup then takes one binary search.
     init(transitions: [Int64] = [], offsets: [Int32] = [], initialOffset: Int32 = 0, rule: PosixZoneRule? = nil) {
         precondition(transitions.count == offsets.count)
-        self.transitions = transitions
-        self.offsets = offsets
+        var previous = initialOffset
+        for (time, offset) in zip(transitions, offsets) where offset != previous {
+            self.transitions.append(time)
+            self.offsets.append(offset)
+            previous = offset
+        }
         self.initialOffset = initialOffset
         self.rule = rule
+        ruleStart = transitions.last
     }
+
+    /// From here on the rule, if any, gives the offset: the table's last transition.
+    private var ruleStart: Int64? = nil
 
     /// Seconds east of UTC at `instant`.
     func offset(at instant: Int64) -> Int32 {
-        if let rule, transitions.last.map({ instant >= $0 }) ?? true { return rule.offset(at: instant) }
+        if let rule, ruleStart.map({ instant >= $0 }) ?? true { return rule.offset(at: instant) }
         guard let index = lastTransitionIndex(atOrBefore: instant) else { return initialOffset }
         return offsets[index]
     }
@@ -39,16 +49,18 @@ struct ZoneRules: Equatable {
             index += 1
         }
         guard let rule else { return nil }
-        return rule.nextChange(after: max(instant, transitions.last ?? Int64.min / 4))
+        if let start = ruleStart, instant < start, offset(at: start) != offset(at: start - 1) { return start }
+        return rule.nextChange(after: max(instant, ruleStart ?? Int64.min / 4))
     }
 
     /// The last instant at or before `instant` at which the offset differs from the second
     /// before, or nil when it never changed.
     func lastChange(atOrBefore instant: Int64) -> Int64? {
         if let rule, let change = rule.lastChange(atOrBefore: instant),
-           transitions.last.map({ change > $0 }) ?? true {
+           ruleStart.map({ change > $0 }) ?? true {
             return change
         }
+        if rule != nil, let start = ruleStart, start <= instant, offset(at: start) != offset(at: start - 1) { return start }
         var index = lastTransitionIndex(atOrBefore: instant) ?? -1
         while index >= 0 {
             let candidate = transitions[index]
