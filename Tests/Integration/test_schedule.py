@@ -226,3 +226,12 @@ def test_croniter_differs_where_vigil_rule_says():
         "2025-10-26T02:30:00+02:00", "2025-10-26T02:30:00+01:00"]
     spring = croniter("*/15 2 * * *", datetime.datetime.fromtimestamp(int(BERLIN_SPRING), berlin))
     assert spring.get_next(datetime.datetime).isoformat() == "2025-03-30T03:00:00+02:00"
+
+
+def test_the_fields_may_be_separate_arguments_and_help_is_exit_0():
+    separate = schedule("--next", "2", "--from", "-100", "*/5", "*", "*", "*", "*")
+    assert (separate.returncode, separate.stdout) == (0, b"1970-01-01T00:00:00+00:00\n1970-01-01T00:05:00+00:00\n")
+    shown = schedule("--help")
+    assert shown.returncode == 0 and shown.stdout.startswith(b"Usage: vigil schedule")
+    missing = schedule()
+    assert (missing.returncode, missing.stderr) == (2, b"vigil schedule: a schedule expression is needed, such as '*/5 * * * *'\n")

@@ -69,6 +69,16 @@ import Testing
         #expect(expression.nextRun(after: Int64.min, in: .utc, anchor: 0) == CivilTime.earliest)
     }
 
+    @Test func aScheduleWhoseYearsAreOverHasNoRunLeft() throws {
+        // Found by fuzzing: this walked every clock change up to the year 9999 first.
+        let over = try CronExpression.parse("0 0 0 1 1 * 2020")
+        #expect(over.nextRun(after: 1_743_292_800, in: berlin, anchor: 0) == nil)
+        // Its only times fall in the hour the clocks skip, and it follows the clock: none.
+        let skipped = try CronExpression.parse("0 * 2 30 3 * 2025")
+        #expect(skipped.nextRun(after: 1_735_689_600, in: berlin, anchor: 0) == nil)
+        #expect(skipped.nextRun(after: 1_735_689_600, in: .utc, anchor: 0) == 1_743_300_000)
+    }
+
     @Test func everyCountsFromItsAnchorInElapsedTime() throws {
         let every = try CronExpression.parse("@every 90s")
         #expect(every.nextRun(after: 1000, in: berlin, anchor: 1000) == 1090)
