@@ -100,8 +100,5 @@ struct ProcessArguments {
         return vector
     }
 
-    static func environment(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(cString: value)
-    }
+    static func environment(_ name: String) -> String? { ProcessSetup.environment(name) }
 }

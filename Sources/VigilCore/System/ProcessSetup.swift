@@ -46,4 +46,10 @@ enum ProcessSetup {
     static func changeDirectory(_ path: String) -> SystemError? {
         systemCallError("chdir " + path) { chdir(path) }
     }
+
+    /// An environment variable of vigil's own.
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
 }

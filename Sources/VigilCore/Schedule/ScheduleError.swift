@@ -1,0 +1,11 @@
+/// Why a schedule, a zone or a crontab line was refused: one line, ready to print after the
+/// program's name. The layer that reports it wraps it in a `UsageError` (exit code 2).
+struct ScheduleError: Error, Equatable {
+    let text: LogText
+
+    init(_ text: LogText) {
+        self.text = text
+    }
+
+    var message: String { text.string }
+}
