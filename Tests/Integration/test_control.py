@@ -14,6 +14,20 @@ from helpers import (PYTHON, UNSHARE, VIGIL, PidsCgroup, compiled, control_chann
 from procfs import children_of, cpu_seconds, proc_stat
 
 
+def alone(launch, args, binary=None, **options):
+    """Starts vigil in a mount namespace of its own, not as PID 1, so that the test shares its
+    PID namespace: its control channel's name is its own even when other test runs on the
+    machine run vigil too. `ask` reaches it."""
+    return launch(["--mount", "--propagation", "private", binary or VIGIL] + list(args), pid1=False,
+                  binary="unshare", **options)
+
+
+def ask(run, args, *nsenter_options, **options):
+    """`vigil ARGS` run in the mount namespace of `run`'s vigil (the PID namespace is shared)."""
+    command = ["nsenter", "--target", str(run.vigil_pid), "--mount", *nsenter_options, "--", VIGIL] + list(args)
+    return subprocess.run(command, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, **options)
+
+
 def raw_request(data, close_write=True, name=None):
     """Sends raw bytes to the channel; returns what vigil answers before it closes."""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -42,16 +56,18 @@ def status_rows(text):
 
 @pytest.fixture
 def supervised(launch, tmp_path):
-    """vigil (not PID 1, so that this test shares its namespaces) with two sidecars."""
-    run = launch(["--sidecar", "log=sleep 1000", "--sidecar", f"web={PYTHON} -c 'import time; time.sleep(1000)'",
-                  "--ready", "web=exec:true", "--required", "web", "--", "sleep", "1000"], pid1=False)
-    wait_for(lambda: vigil(["status"]).returncode == 0 and b"main" in vigil(["status"]).stdout, what="vigil's channel")
-    wait_for(lambda: "running" in status_rows(vigil(["status"]).stdout.decode())["main"]["STATE"], what="the main process")
+    """vigil (not PID 1, in a mount namespace of its own: see `alone`) with two sidecars."""
+    run = alone(launch, ["--sidecar", "log=sleep 1000", "--sidecar", f"web={PYTHON} -c 'import time; time.sleep(1000)'",
+                         "--ready", "web=exec:true", "--required", "web", "--", "sleep", "1000"])
+    wait_for(lambda: ask(run, ["status"]).returncode == 0 and b"main" in ask(run, ["status"]).stdout,
+             what="vigil's channel")
+    wait_for(lambda: "running" in status_rows(ask(run, ["status"]).stdout.decode())["main"]["STATE"],
+             what="the main process")
     return run
 
 
 def test_status_shows_every_process(supervised):
-    result = vigil(["status"])
+    result = ask(supervised, ["status"])
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
     assert text.splitlines()[0] == f"vigil: running (pid {supervised.vigil_pid})"
@@ -60,31 +76,31 @@ def test_status_shows_every_process(supervised):
     for name in ("main", "log", "web"):
         pid = int(rows[name]["PID"])
         assert proc_stat(pid)["ppid"] == supervised.vigil_pid    # the PIDs are vigil's children
-    assert vigil(["check"]).returncode == 0
+    assert ask(supervised, ["check"]).returncode == 0
 
 
 def test_control_commands_act_on_sidecars(supervised):
-    before = status_rows(vigil(["status"]).stdout.decode())
-    assert vigil(["restart", "log"]).returncode == 0
-    wait_for(lambda: status_rows(vigil(["status"]).stdout.decode())["log"]["PID"] not in ("-", before["log"]["PID"]),
+    before = status_rows(ask(supervised, ["status"]).stdout.decode())
+    assert ask(supervised, ["restart", "log"]).returncode == 0
+    wait_for(lambda: status_rows(ask(supervised, ["status"]).stdout.decode())["log"]["PID"] not in ("-", before["log"]["PID"]),
              what="log restarted")
     # stop keeps it down, and is not a failure: the rest carries on.
-    assert vigil(["stop", "log"]).returncode == 0
-    wait_for(lambda: status_rows(vigil(["status"]).stdout.decode())["log"]["STATE"] == "stopped", what="log stopped")
+    assert ask(supervised, ["stop", "log"]).returncode == 0
+    wait_for(lambda: status_rows(ask(supervised, ["status"]).stdout.decode())["log"]["STATE"] == "stopped", what="log stopped")
     assert supervised.process.poll() is None
     # What changes a process is in vigil's log at the default verbosity, with who asked.
     wait_for(lambda: "vigil: warning: stop log, asked by uid 0 (pid " in supervised.stderr, what="the stop logged")
-    assert vigil(["check"]).returncode == 0                     # log is not required
+    assert ask(supervised, ["check"]).returncode == 0                     # log is not required
     # A required sidecar held down makes the container unhealthy, until it starts again.
-    assert vigil(["stop", "web"]).returncode == 0
-    wait_for(lambda: vigil(["check"]).returncode == 1, what="check to see web down")
-    assert b"required sidecar web" in vigil(["check"]).stdout
-    assert vigil(["start", "web"]).returncode == 0
-    assert vigil(["start", "log"]).returncode == 0
-    wait_for(lambda: vigil(["check"]).returncode == 0, what="healthy again")
-    pid = int(status_rows(vigil(["status"]).stdout.decode())["log"]["PID"])
-    assert vigil(["signal", "log", "KILL"]).returncode == 0
-    wait_for(lambda: status_rows(vigil(["status"]).stdout.decode())["log"]["RESTARTS"] == "1", what="log restarted")
+    assert ask(supervised, ["stop", "web"]).returncode == 0
+    wait_for(lambda: ask(supervised, ["check"]).returncode == 1, what="check to see web down")
+    assert b"required sidecar web" in ask(supervised, ["check"]).stdout
+    assert ask(supervised, ["start", "web"]).returncode == 0
+    assert ask(supervised, ["start", "log"]).returncode == 0
+    wait_for(lambda: ask(supervised, ["check"]).returncode == 0, what="healthy again")
+    pid = int(status_rows(ask(supervised, ["status"]).stdout.decode())["log"]["PID"])
+    assert ask(supervised, ["signal", "log", "KILL"]).returncode == 0
+    wait_for(lambda: status_rows(ask(supervised, ["status"]).stdout.decode())["log"]["RESTARTS"] == "1", what="log restarted")
     assert proc_stat(pid) is None
 
 
@@ -95,22 +111,18 @@ def test_control_commands_act_on_sidecars(supervised):
     (["start", "log"], "vigil start: log is already running"),
 ])
 def test_control_errors(supervised, argv, message):
-    result = vigil(argv)
+    result = ask(supervised, argv)
     assert result.returncode in (1, 2)
     assert result.stderr.decode() == message + "\n"
 
 
 def test_another_user_is_refused(supervised):
-    def become_nobody():
-        os.setgid(65534)
-        os.setuid(65534)
-
-    result = subprocess.run([VIGIL, "status"], capture_output=True, timeout=60, preexec_fn=become_nobody)
+    result = ask(supervised, ["status"], "--setuid", "65534", "--setgid", "65534")
     assert result.returncode == 1
     # vigil answers before it closes, even though it reads nothing: the client reads that.
     assert result.stderr.decode() == "vigil status: permission denied: only root or vigil's own user\n"
     # A check that vigil refuses is not healthy: /proc alone would miss vigil's own view.
-    result = subprocess.run([VIGIL, "check"], capture_output=True, timeout=60, preexec_fn=become_nobody)
+    result = ask(supervised, ["check"], "--setuid", "65534", "--setgid", "65534")
     assert result.returncode == 1
     assert result.stdout.decode() == "unhealthy: vigil refused the check: permission denied: only root or vigil's own user\n"
     wait_for(lambda: "refused a control connection from uid 65534" in supervised.stderr, what="the refusal logged")
@@ -118,36 +130,37 @@ def test_another_user_is_refused(supervised):
 
 def test_bad_clients_cannot_disturb_vigil(supervised):
     # Garbage, an oversized request, a half-written one, and many idle connections.
-    assert raw_request(b"hello\n").startswith(b"vigil 1 error ")
-    assert raw_request(b"vigil 1 status " + b"x" * 10_000 + b"\n").startswith(b"vigil 1 error ")
-    assert raw_request(b"vigil 9 status\n") == b"vigil 1 error unsupported version\n"
-    assert raw_request(b"\xff\x00\x01\n").startswith(b"vigil 1 error ")
+    name = control_channel_name(supervised.vigil_pid)
+    assert raw_request(b"hello\n", name=name).startswith(b"vigil 1 error ")
+    assert raw_request(b"vigil 1 status " + b"x" * 10_000 + b"\n", name=name).startswith(b"vigil 1 error ")
+    assert raw_request(b"vigil 9 status\n", name=name) == b"vigil 1 error unsupported version\n"
+    assert raw_request(b"\xff\x00\x01\n", name=name).startswith(b"vigil 1 error ")
     idle = []
     for _ in range(20):
         client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            client.connect("\0" + control_channel_name())
+            client.connect("\0" + name)
             client.sendall(b"vigil 1 sta")   # never finished
         except OSError:
             pass
         idle.append(client)
     try:
         # vigil goes on supervising: a signal still reaches a sidecar, which is restarted.
-        pid = int(status_rows(vigil(["status"]).stdout.decode())["log"]["PID"])
+        pid = int(status_rows(ask(supervised, ["status"]).stdout.decode())["log"]["PID"])
         os.kill(pid, signal.SIGKILL)
-        wait_for(lambda: status_rows(vigil(["status"]).stdout.decode())["log"]["PID"] not in ("-", str(pid)),
+        wait_for(lambda: status_rows(ask(supervised, ["status"]).stdout.decode())["log"]["PID"] not in ("-", str(pid)),
                  what="log restarted while clients hang")
         assert supervised.process.poll() is None
     finally:
         for client in idle:
             client.close()
-    assert raw_request(b"vigil 1 status\n").startswith(b"vigil 1 ok\nphase running")
+    assert raw_request(b"vigil 1 status\n", name=name).startswith(b"vigil 1 ok\nphase running")
 
 
 def test_status_without_sidecars_shows_the_main_process(launch):
-    launch(["sleep", "1000"], pid1=False)
-    wait_for(lambda: vigil(["status"]).returncode == 0, what="vigil's channel")
-    rows = status_rows(vigil(["status"]).stdout.decode())
+    run = alone(launch, ["sleep", "1000"])
+    wait_for(lambda: ask(run, ["status"]).returncode == 0, what="vigil's channel")
+    rows = status_rows(ask(run, ["status"]).stdout.decode())
     assert list(rows) == ["main"] and rows["main"]["STATE"] == "running"
 
 
@@ -161,11 +174,11 @@ def test_status_with_no_vigil_running_says_so():
 def test_under_tini_and_dumb_init_names_there_is_no_channel(tmp_path, launch):
     tini = tmp_path / "tini"
     os.symlink(VIGIL, tini)
-    launch(["-s", "--", "sleep", "1000"], pid1=False, binary=str(tini))
-    result = subprocess.run([VIGIL, "status"], capture_output=True, timeout=60)
+    run = alone(launch, ["-s", "--", "sleep", "1000"], binary=str(tini))
+    result = ask(run, ["status"])
     assert result.returncode == 1
     # With no vigil listening, check judges from /proc alone, and says so.
-    result = subprocess.run([VIGIL, "check"], capture_output=True, timeout=60)
+    result = ask(run, ["check"])
     assert result.returncode == 0, result.stdout
     assert result.stdout.decode().endswith(" (no vigil control channel here: /proc alone)\n")
 
@@ -228,11 +241,11 @@ def test_check_sees_pid_pressure(tmp_path):
 
 def test_check_reports_a_stopping_vigil(launch, tmp_path):
     ready = tmp_path / "ready"
-    run = launch(["--grace", "60s", "sh", "-c",
+    run = alone(launch, ["--grace", "60s", "sh", "-c",
                   f"{PYTHON} {workload('leftover.py')} {tmp_path}/marker 30 {ready} & "
-                  f"while [ ! -e {ready} ]; do sleep 0.02; done; exit 0"], pid1=False)
+                  f"while [ ! -e {ready} ]; do sleep 0.02; done; exit 0"])
     wait_for(lambda: (tmp_path / "marker.working").exists(), what="the leftover to start stopping")
-    result = vigil(["check"])
+    result = ask(run, ["check"])
     assert result.returncode == 1 and result.stdout.decode() == "unhealthy: vigil is stopping\n"
     run.kill()
     require(True, "")
@@ -246,13 +259,13 @@ def test_the_connection_signal_sent_by_a_user_is_forwarded(launch, tmp_path):
              f"signal.signal(signal.SIGRTMAX, lambda *_: open('{got}', 'a').write('RTMAX\\n'))\n"
              f"open('{got}', 'a').write('ready\\n')\n"
              f"while True: time.sleep(1)\n")
-    run = launch(["--", PYTHON, "-c", child], pid1=False)
+    run = alone(launch, ["--", PYTHON, "-c", child])
     wait_for(lambda: got.exists() and "ready" in got.read_text(), what="the child's handler")
     # A connection, then the user's signal: each is taken for what it is.
-    assert vigil(["status"]).returncode == 0
+    assert ask(run, ["status"]).returncode == 0
     run.signal(signal.SIGRTMAX)
     wait_for(lambda: "RTMAX" in got.read_text(), what="SIGRTMAX at the child")
-    assert vigil(["status"]).returncode == 0
+    assert ask(run, ["status"]).returncode == 0
     assert got.read_text().count("RTMAX") == 1
 
 
@@ -260,8 +273,8 @@ def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
     """A connection vigil cannot accept (EMFILE) stays queued and keeps the socket readable:
     retrying at once would spin PID 1. vigil says so once, retries every second, and answers
     the client once descriptors are free again."""
-    run = launch(["sleep", "1000"], pid1=False)
-    wait_for(lambda: vigil(["status"]).returncode == 0, what="vigil's channel")
+    run = alone(launch, ["sleep", "1000"])
+    wait_for(lambda: ask(run, ["status"]).returncode == 0, what="vigil's channel")
     # A limit below the descriptors vigil holds: the next one it would open fails, whatever
     # it has open at this moment (0, 1 and 2 stay taken).
     soft, hard = resource.prlimit(run.vigil_pid, resource.RLIMIT_NOFILE)
@@ -269,7 +282,7 @@ def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.settimeout(60)
     try:
-        client.connect("\0" + control_channel_name())
+        client.connect("\0" + control_channel_name(run.vigil_pid))
         client.sendall(b"vigil 1 status\n")
         wait_for(lambda: "cannot accept control connections: accept4: Too many open files; retrying every second"
                  in run.stderr, what="the accept failure logged")
@@ -288,7 +301,7 @@ def test_out_of_descriptors_vigil_pauses_accepting_instead_of_spinning(launch):
     finally:
         client.close()
     assert run.stderr.count("cannot accept control connections") == 1
-    assert vigil(["status"]).returncode == 0
+    assert ask(run, ["status"]).returncode == 0
 
 
 # --- Only clients inside the container: another container's root is refused --------------------
