@@ -10,7 +10,7 @@ import time
 import pytest
 
 from helpers import (PYTHON, UNSHARE, VIGIL, PidsCgroup, compiled, control_channel_name, received, recorder,
-                     require, vigil, wait_for, workload)
+                     require, wait_for, workload)
 from procfs import children_of, cpu_seconds, proc_stat
 
 
