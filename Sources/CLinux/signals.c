@@ -28,8 +28,17 @@ int clinux_set_signal_mask(const sigset_t *set, sigset_t *old) {
     return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, old, _NSIG / 8);
 }
 
-int clinux_sigrtmin(void) { return SIGRTMIN; }
-int clinux_sigrtmax(void) { return SIGRTMAX; }
+void clinux_sigset_fill(sigset_t *set) {
+    sigemptyset(set);
+    for (int sig = 1; sig < 65; sig++) clinux_sigset_add(set, sig);
+}
+
+// The kernel's realtime signals start at 32; glibc keeps 32 and 33, so 34 is the SIGRTMIN that
+// glibc programs, Docker (`--stop-signal RTMIN+n`) and kill(1) know. musl keeps 32 to 34.
+int clinux_sigrtmin(void) { return 34; }
+int clinux_sigrtmax(void) { return 64; }
+
+pid_t clinux_siginfo_pid(const siginfo_t *info) { return info->si_pid; }
 
 int clinux_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 int clinux_pidfd_send_signal(int pidfd, int sig) {

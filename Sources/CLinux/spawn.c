@@ -2,6 +2,16 @@
 
 #include "CLinux.h"
 
+int clinux_spawn_add_tcsetpgrp(posix_spawn_file_actions_t *actions, int fd) {
+#ifdef __GLIBC__
+    return posix_spawn_file_actions_addtcsetpgrp_np(actions, fd);
+#else
+    (void)actions;
+    (void)fd;
+    return ENOSYS;
+#endif
+}
+
 // Runs `path` through /bin/sh, as execvp does for a file that is not an executable format.
 static void exec_with_shell(const char *path, char *const argv[], char *const envp[]) {
     int count = 0;

@@ -48,7 +48,7 @@ struct SignalChannel {
         // Every signal, glibc's own two included (sigfillset leaves them out): one that vigil
         // does not block would end it.
         var mask = sigset_t()
-        sigfillset(&mask)
+        clinux_sigset_fill(&mask)
         for signal in SignalChannel.glibcSignals { clinux_sigset_add(&mask, signal) }
         var original = sigset_t()
         guard clinux_set_signal_mask(&mask, &original) == 0 else { throw .last("rt_sigprocmask") }
@@ -82,7 +82,7 @@ struct SignalChannel {
         }
         switch result {
         case .success(let number):
-            return ReceivedSignal(number: number, sender: info._sifields._kill.si_pid, code: info.si_code)
+            return ReceivedSignal(number: number, sender: clinux_siginfo_pid(&info), code: info.si_code)
         case .failure(let errno) where errno.rawValue == EAGAIN || errno.rawValue == EINTR:
             return nil
         case .failure(let errno):

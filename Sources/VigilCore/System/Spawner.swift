@@ -68,7 +68,7 @@ enum Spawner {
             if request.takeTerminal {
                 // Runs in the child after setpgid and before exec, with all signals still
                 // blocked (so no SIGTTOU): the child owns the terminal before its program starts.
-                posix_spawn_file_actions_addtcsetpgrp_np(&actions, 0)
+                if clinux_spawn_add_tcsetpgrp(&actions, 0) != 0 { return forkAndExec(request) }
             }
         case .callersGroup:
             break
