@@ -68,6 +68,10 @@ int clinux_set_signal_mask(const sigset_t *set, sigset_t *old);
 /// library keeps for itself (glibc 32 and 33, musl 32 to 34).
 void clinux_sigset_fill(sigset_t *set);
 
+/// Whether posix_spawn makes the C library's own signals (32, 33) SIG_IGN in the child unless
+/// they are in its SETSIGDEF set: glibc's does, musl's leaves them as they are.
+int clinux_spawn_ignores_reserved_signals(void);
+
 /// The realtime signal range as Docker, the kernel's documentation and glibc programs number
 /// it: 34 to 64, whatever the C library vigil is linked with calls SIGRTMIN (musl says 35).
 int clinux_sigrtmin(void);

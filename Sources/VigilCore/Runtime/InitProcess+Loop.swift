@@ -112,12 +112,16 @@ extension InitProcess {
 
     /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap"; the
     /// kernel's connection signal means a control client is waiting. A SIGPIPE that vigil
-    /// raised on itself by writing to a closed stderr is not the child's.
+    /// raised on itself by writing to a closed stderr is not the child's, nor are 32 and 33.
     private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
         if signal.number == SIGCHLD { return nil }
         if ControlChannel.announcesConnection(signal) { return serveControl() }
         if signal.number == SIGPIPE && signal.sender == ownPID && signal.code == SI_USER { return nil }
         messages.received(signal.number, from: signal.sender)
+        if ReservedSignals.isDropped(signal.number, parentDeathSignal: configuration.parentDeathSignal, rewrite: configuration.rewrite) {
+            log.info("not forwarding \(SignalNames.name(of: signal.number)) from pid \(signal.sender): glibc keeps it for itself")
+            return nil
+        }
         return handle(.signal(signal.number))
     }
 

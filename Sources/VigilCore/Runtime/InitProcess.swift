@@ -44,9 +44,9 @@ struct InitProcess {
         log = Log(verbosity: configuration.verbosity, style: configuration.logStyle)
         messages = Messages(wording: configuration.wording, log: log)
         self.parentAtStart = parentAtStart
-        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: getpid() == 1),
+        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: ownPID == 1),
                                 processes: configuration.processes, hasMain: hasMain)
-        procIsOwn = ProcessTable.describesOwnNamespace(ownPID: getpid())
+        procIsOwn = ProcessTable.describesOwnNamespace(ownPID: ownPID)
     }
 
     /// Supervises `command` (nil: none, pause mode) and the configured processes. Returns the

@@ -59,7 +59,7 @@ struct SignalChannel {
             if clinux_ignore_signal(signal, &wasIgnored) == 0 && wasIgnored == 0 { sigaddset(&changed, signal) }
         }
         // posix_spawn makes glibc's own signals SIG_IGN in the child unless told otherwise.
-        for signal in SignalChannel.glibcSignals where clinux_signal_is_ignored(signal) == 0 {
+        for signal in SignalChannel.glibcSignals where clinux_spawn_ignores_reserved_signals() == 1 && clinux_signal_is_ignored(signal) == 0 {
             clinux_sigset_add(&changed, signal)
         }
         let fd = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
