@@ -37,7 +37,8 @@ ssize_t clinux_write_without_blocking(int fd, const void *bytes, size_t length) 
     do {
         written = pwritev2(fd, &vector, 1, -1, RWF_NOWAIT);
     } while (written < 0 && errno == EINTR);
-    if (written >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ESPIPE)) return written;
+    // ENOSYS: a kernel before 4.6, or qemu-user, has no pwritev2.
+    if (written >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ESPIPE && errno != ENOSYS)) return written;
     struct pollfd entry = {fd, POLLOUT, 0};
     int ready;
     do {
