@@ -36,6 +36,7 @@ enum Spawner {
     static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
         if (request.grouping == .newSession && isatty(0) == 1) || request.identity != nil { return forkAndExec(request) }
         let result = posixSpawn(request)
+        if case .failure(let error) = result, error.errno == EMFILE || error.errno == ENFILE { return forkAndExec(request) }
         if case .failure(let error) = result, error.errno == ENOEXEC, request.shellFallback {
             return forkAndExec(request)
         }
