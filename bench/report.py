@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 
 import several
+from builds import builds_table
 import supervisors
 from inits import NAMES, REFERENCE
 from prepare import ROOT
@@ -312,7 +313,8 @@ def footprint_section(results):
             "from /proc/PID/status once the child runs `sleep` and "
             f"{SETTLE_SECONDS:g} s later; {results.plan.footprint_runs} runs.\n\n"
             + table(["init", "binary", "size (KiB)", "× tini-static", "idle VmRSS (KiB)",
-                     "p10–p90 (KiB)", "× tini-static"], rows))
+                     "p10–p90 (KiB)", "× tini-static"], rows)
+            + ("\n\n" + builds_table() if builds_table() else ""))
 
 
 def wakeups_section(results):

@@ -8,6 +8,7 @@ static int saved_argc;
 static char *const *saved_argv;
 static char *const *saved_envp;
 
+#ifdef __GLIBC__
 // glibc passes (argc, argv, envp) to ELF constructors. This works in Embedded Swift, which
 // has no CommandLine, and keeps the child's argv as the original bytes.
 __attribute__((constructor)) static void clinux_capture_arguments(int argc, char **argv, char **envp) {
@@ -15,6 +16,18 @@ __attribute__((constructor)) static void clinux_capture_arguments(int argc, char
     saved_argv = argv;
     saved_envp = envp;
 }
+#else
+// Other C libraries (musl) call constructors without arguments. There scripts/build-release
+// renames Swift's entry point to vigil_swift_main, and main is this: it keeps the arguments,
+// then runs Swift's.
+int vigil_swift_main(int argc, char **argv);
+int main(int argc, char **argv, char **envp) {
+    saved_argc = argc;
+    saved_argv = argv;
+    saved_envp = envp;
+    return vigil_swift_main(argc, argv);
+}
+#endif
 
 int clinux_argc(void) { return saved_argc; }
 char *const *clinux_argv(void) { return saved_argv; }

@@ -2,7 +2,20 @@
 
 #include "CLinux.h"
 
-#include <linux/nsfs.h>
+// <linux/nsfs.h>'s NS_GET_PARENT, here so that no kernel headers are needed.
+#define CLINUX_NS_GET_PARENT _IO(0xb7, 0x2)
+
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+
+#ifndef __GLIBC__
+// musl before 1.2.5 has no pwritev2 wrapper; on 64-bit targets the offset is one register
+// and the high half is 0.
+static ssize_t pwritev2(int fd, const struct iovec *vector, int count, off_t offset, int flags) {
+    return syscall(SYS_pwritev2, fd, vector, count, (long)offset, 0L, flags);
+}
+#endif
 
 int clinux_open_read(const char *path) { return open(path, O_RDONLY | O_CLOEXEC); }
 
@@ -24,7 +37,8 @@ ssize_t clinux_write_without_blocking(int fd, const void *bytes, size_t length) 
     do {
         written = pwritev2(fd, &vector, 1, -1, RWF_NOWAIT);
     } while (written < 0 && errno == EINTR);
-    if (written >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ESPIPE)) return written;
+    // ENOSYS: a kernel before 4.6, or qemu-user, has no pwritev2.
+    if (written >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ESPIPE && errno != ENOSYS)) return written;
     struct pollfd entry = {fd, POLLOUT, 0};
     int ready;
     do {
@@ -55,7 +69,7 @@ int clinux_open_pid_directory(int procfd, pid_t pid) {
 
 int clinux_openat_read(int dirfd, const char *name) { return openat(dirfd, name, O_RDONLY | O_CLOEXEC); }
 
-int clinux_ns_get_parent(int nsfd) { return ioctl(nsfd, NS_GET_PARENT); }
+int clinux_ns_get_parent(int nsfd) { return ioctl(nsfd, CLINUX_NS_GET_PARENT); }
 
 long clinux_clock_ticks(void) { return sysconf(_SC_CLK_TCK); }
 

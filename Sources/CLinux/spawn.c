@@ -2,6 +2,19 @@
 
 #include "CLinux.h"
 
+#include <sched.h>
+#include <sys/mman.h>
+
+int clinux_spawn_add_tcsetpgrp(posix_spawn_file_actions_t *actions, int fd) {
+#ifdef __GLIBC__
+    return posix_spawn_file_actions_addtcsetpgrp_np(actions, fd);
+#else
+    (void)actions;
+    (void)fd;
+    return ENOSYS;
+#endif
+}
+
 // Runs `path` through /bin/sh, as execvp does for a file that is not an executable format.
 static void exec_with_shell(const char *path, char *const argv[], char *const envp[]) {
     int count = 0;
@@ -67,17 +80,21 @@ static int raw_sigismember(const sigset_t *set, int sig) {
 // functions; it still does nothing but system calls and the PATH search before exec.
 int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spawn_options *options, pid_t *pid) {
     int flags = options->flags;
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) return errno;
-    pid_t child = fork();
+    // The child reports a failed step or exec in a shared page rather than a pipe, so that it
+    // starts even when every descriptor is in use (musl's posix_spawn needs a pipe, and fails
+    // with EMFILE: Spawner comes here then). CLONE_VFORK: vigil goes on only once the child
+    // has exec'd or exited, so the page holds its answer by then; without CLONE_VM the child
+    // is a copy, as after fork.
+    int *report = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (report == MAP_FAILED) return errno;
+    *report = 0;
+    pid_t child = (pid_t)syscall(SYS_clone, (long)(CLONE_VFORK | SIGCHLD), 0L, 0L, 0L, 0L);
     if (child < 0) {
         int error = errno;
-        close(report[0]);
-        close(report[1]);
+        munmap(report, sizeof(int));
         return error;
     }
     if (child == 0) {
-        close(report[0]);
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_handler = SIG_DFL;
@@ -106,18 +123,12 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
             exec_searching_path(argv, envp, flags & CLINUX_SPAWN_SHELL_FALLBACK);
             error = errno;
         }
-        ssize_t ignored = write(report[1], &error, sizeof error);
-        (void)ignored;
+        *report = error ? error : EIO;
         _exit(127);
     }
-    close(report[1]);
-    int error = 0;
-    ssize_t count;
-    do {
-        count = read(report[0], &error, sizeof error);
-    } while (count < 0 && errno == EINTR);
-    close(report[0]);
-    if (count == (ssize_t)sizeof error) {
+    int error = *report;
+    munmap(report, sizeof(int));
+    if (error != 0) {
         while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
         return error;
     }

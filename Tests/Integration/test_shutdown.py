@@ -32,6 +32,21 @@ def test_a_stubborn_leftover_is_killed_after_the_grace_period(tmp_path):
         result.stderr.decode()
 
 
+def test_the_sigkill_line_says_how_many_when_the_list_is_cut(tmp_path):
+    # 300 leftovers that ignore TERM (the ignored disposition survives fork and exec): more
+    # names than one log line holds.
+    script = f"trap '' TERM; for i in $(seq 300); do sleep 1000 & done; touch {tmp_path}/ready; exit 0"
+    result = vigil(["--grace", "1s", "sh", "-c", script], pid1=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.decode().splitlines() if "warning:" in line]
+    assert len(warnings) == 1 and len(warnings[0]) < 4096, warnings
+    prefix = "vigil: warning: grace period of 1s expired; sent SIGKILL to 300 processes: "
+    assert warnings[0].startswith(prefix), warnings[0]
+    shown = warnings[0][len(prefix):].split(", ")
+    assert shown[-1] == f"... and {300 - (len(shown) - 1)} more", shown[-3:]
+    assert all(entry.endswith(" (sleep)") for entry in shown[:-1]), shown[:3]
+
+
 def test_no_fixed_sleep_when_everything_stops_at_once(tmp_path):
     started = time.monotonic()
     result = vigil(["-vvv", "--grace", "60s", "sh", "-c", leftovers(tmp_path, 3, work=0) + "exit 0"],

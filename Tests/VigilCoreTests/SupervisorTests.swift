@@ -235,3 +235,14 @@ func isKilling(_ supervisor: Supervisor) -> Bool { supervisor.phase.isKilling }
         #expect(namespaceInit.reaped(40, .stopped(signal: 20), at: 0) == [])
     }
 }
+
+@Suite struct ReservedSignalTests {
+    @Test func glibcsOwnSignalsAreNotForwardedUnlessNamed() {
+        var supervisor = running()
+        #expect(supervisor.handle(.signal(32, sender: 7), at: 0) == [.note(.signalDropped(signal: 32, sender: 7))])
+        #expect(supervisor.handle(.signal(33, sender: 7), at: 0) == [.note(.signalDropped(signal: 33, sender: 7))])
+        #expect(supervisor.received(34, at: 0) == [.send(signal: 34, to: .process(40))])
+        var named = running(policy { $0.parentDeathSignal = 32 })
+        #expect(named.received(32, at: 0) == [.send(signal: 32, to: .process(40))])
+    }
+}

@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -63,9 +64,31 @@ int clinux_signal_is_ignored(int sig);
 /// be NULL. Returns 0 or -1 with errno set.
 int clinux_set_signal_mask(const sigset_t *set, sigset_t *old);
 
-/// The realtime signal range glibc leaves to applications.
+/// Sets every signal in `set`, 1 to 64, by its bits: sigfillset leaves out those the C
+/// library keeps for itself (glibc 32 and 33, musl 32 to 34).
+void clinux_sigset_fill(sigset_t *set);
+
+/// Whether posix_spawn makes the C library's own signals (32, 33) SIG_IGN in the child unless
+/// they are in its SETSIGDEF set: glibc's does, musl's leaves them as they are.
+int clinux_spawn_ignores_reserved_signals(void);
+
+/// The realtime signal range as Docker, the kernel's documentation and glibc programs number
+/// it: 34 to 64, whatever the C library vigil is linked with calls SIGRTMIN (musl says 35).
 int clinux_sigrtmin(void);
 int clinux_sigrtmax(void);
+
+/// The sender's PID in a siginfo_t (glibc and musl name the union differently).
+pid_t clinux_siginfo_pid(const siginfo_t *info);
+
+/// strerror's text for an errno value and strsignal's for a signal, as glibc words them on
+/// every C library; NULL when there is none (realtime signals, unknown values).
+const char *clinux_error_text(int errnum);
+const char *clinux_signal_text(int sig);
+
+/// Adds to `actions` "make the child's process group the foreground group of the terminal on
+/// `fd`" (glibc's posix_spawn_file_actions_addtcsetpgrp_np). Returns 0, or ENOSYS where the C
+/// library cannot (musl): the caller then uses clinux_spawn.
+int clinux_spawn_add_tcsetpgrp(posix_spawn_file_actions_t *actions, int fd);
 
 /// pidfd_open(2) and pidfd_send_signal(2), through syscall(2).
 int clinux_pidfd_open(pid_t pid);

@@ -115,6 +115,8 @@ extension InitProcess {
         case .cannotStart(let name, let program, let errno): log.error("\(name): \(messages.cannotRunText(program, errno: errno))")
         case .stopping(let name, let signal): log.info("\(name): stopping with \(SignalNames.name(of: signal))")
         case .killing(let name): log.warning("\(name): still running at the end of its grace; sending SIGKILL")
+        case .signalDropped(let signal, let sender):
+            log.info("not forwarding \(SignalNames.name(of: signal)) from pid \(sender): glibc keeps it for itself")
         }
     }
 }
@@ -129,11 +131,12 @@ private func describe(_ reason: KillReason) -> String {
 
 /// "12 (sleep), 13 (sh)", with each state letter when asked: "12 (sleep) D".
 private func list(_ entries: [ProcessEntry], withState: Bool = false) -> LogText {
-    var text: LogText = ""
+    var items: [LogText] = []
     for entry in entries {
-        if !text.bytes.isEmpty { text.append(", ") }
-        text.append("\(entry.pid) (\(entry.name))")
-        if withState { text.append(" \(String(decoding: [entry.state], as: UTF8.self))") }
+        var item: LogText = "\(entry.pid) (\(entry.name))"
+        if withState { item.append(" \(String(decoding: [entry.state], as: UTF8.self))") }
+        items.append(item)
     }
-    return text
+    // Room for the rest of the line (the reason, vigil's prefix) within one pipe write.
+    return LogText.list(items, counting: "processes", within: LogOutput.longestLine - 512)
 }

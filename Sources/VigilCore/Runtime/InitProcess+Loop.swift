@@ -109,13 +109,13 @@ extension InitProcess {
 
     /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap"; the
     /// kernel's connection signal means a control client is waiting. A SIGPIPE that vigil
-    /// raised on itself by writing to a closed stderr is not the child's.
+    /// raised on itself by writing to a closed stderr is not the child's, nor are 32 and 33.
     private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
         if signal.number == SIGCHLD { return nil }
         if ControlChannel.announcesConnection(signal) { return serveControl() }
         if signal.number == SIGPIPE && signal.sender == ownPID && signal.code == SI_USER { return nil }
         messages.received(signal.number, from: signal.sender)
-        return handle(.signal(signal.number))
+        return handle(.signal(signal.number, sender: signal.sender))
     }
 
     /// Drains every exited child. Coalesced SIGCHLDs lose nothing because this runs on every

@@ -80,7 +80,7 @@ struct Messages {
 
     /// strsignal's text ("Terminated"), as tini prints it.
     private func signalText(_ signal: Int32) -> String {
-        guard let text = sigdescr_np(signal) else { return SignalNames.name(of: signal) }
+        guard let text = clinux_signal_text(signal) else { return SignalNames.name(of: signal) }
         return String(cString: text)
     }
 }

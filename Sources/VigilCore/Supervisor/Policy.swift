@@ -13,6 +13,8 @@ struct Policy: Equatable {
     /// SIGCONT follows a stop signal, so that a stopped process can handle it.
     var continuesStoppedProcesses: Bool
     var rewrite: SignalRewrite
+    /// `-p`: named by the user, so acted on even when it is one of glibc's own.
+    var parentDeathSignal: Int32?
     var stopsWithTerminalStopSignals: Bool
     var internalFailureExitCode: Int32
     var exitCodes: ExitCodes
@@ -34,6 +36,7 @@ struct Policy: Equatable {
         mainChildExit = configuration.mainChildExit
         continuesStoppedProcesses = configuration.continuesStoppedProcesses
         rewrite = configuration.rewrite
+        parentDeathSignal = configuration.parentDeathSignal
         stopsWithTerminalStopSignals = configuration.stopsWithTerminalStopSignals
         internalFailureExitCode = configuration.exitCodes.internalFailure
         exitCodes = configuration.exitCodes

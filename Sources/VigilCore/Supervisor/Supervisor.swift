@@ -81,7 +81,12 @@ struct Supervisor {
         case .start:
             precondition(phase == .starting, "vigil starts once")
             return bringUp(from: 0, at: now)
-        case .signal(let number): return signalArrived(number, at: now)
+        case .signal(let number, let sender):
+            // glibc's own two are not the child's unless the user named them (ReservedSignals).
+            if ReservedSignals.isDropped(number, parentDeathSignal: policy.parentDeathSignal, rewrite: policy.rewrite) {
+                return [.note(.signalDropped(signal: number, sender: sender))]
+            }
+            return signalArrived(number, at: now)
         case .reaped(let pid, let state): return childChanged(pid, state, at: now)
         case .deadline: return deadlinePassed(now)
         case .nothingLeft: return treeEmpty()

@@ -12,7 +12,7 @@ enum KillReason: Equatable {
     case repeatedStopRequest
 }
 
-/// What happened to a supervised process that is worth a log line.
+/// What happened that is worth a log line: to a supervised process, or to a signal.
 enum ProcessNote: Equatable {
     case ready(name: String)
     case exited(name: String, how: ChildState, restartIn: Int64?)
@@ -23,6 +23,8 @@ enum ProcessNote: Equatable {
     case cannotStart(name: String, program: String, errno: Int32)
     case stopping(name: String, signal: Int32)
     case killing(name: String)
+    /// One of glibc's own signals (32, 33) came from `sender`, and is not passed on.
+    case signalDropped(signal: Int32, sender: Int32)
 }
 
 /// Something the runtime must do. The supervisor decides; the runtime performs, and logs what

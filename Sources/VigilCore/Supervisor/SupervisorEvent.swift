@@ -2,8 +2,8 @@
 enum SupervisorEvent: Equatable {
     /// vigil is set up: start what comes first.
     case start
-    /// A signal arrived for vigil (never SIGCHLD, which only means "reap").
-    case signal(Int32)
+    /// A signal arrived for vigil (never SIGCHLD, which only means "reap"), from `sender`.
+    case signal(Int32, sender: Int32 = 0)
     /// A child was reaped, or reported stopped.
     case reaped(pid: Int32, ChildState)
     /// The supervisor's deadline passed.

@@ -37,7 +37,7 @@ enum Processes {
         var info = siginfo_t()
         guard case .success = valueOrErrno({ waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) })
         else { return .noChildren }
-        let pid = info._sifields._sigchld.si_pid
+        let pid = clinux_siginfo_pid(&info)
         return pid == 0 ? .noneReady : .child(pid)
     }
 

@@ -48,7 +48,7 @@ struct SignalChannel {
         // Every signal, glibc's own two included (sigfillset leaves them out): one that vigil
         // does not block would end it.
         var mask = sigset_t()
-        sigfillset(&mask)
+        clinux_sigset_fill(&mask)
         for signal in SignalChannel.glibcSignals { clinux_sigset_add(&mask, signal) }
         var original = sigset_t()
         if let error = systemCallError("rt_sigprocmask", { clinux_set_signal_mask(&mask, &original) }) { throw error }
@@ -59,7 +59,7 @@ struct SignalChannel {
             if clinux_ignore_signal(signal, &wasIgnored) == 0 && wasIgnored == 0 { sigaddset(&changed, signal) }
         }
         // posix_spawn makes glibc's own signals SIG_IGN in the child unless told otherwise.
-        for signal in SignalChannel.glibcSignals where clinux_signal_is_ignored(signal) == 0 {
+        for signal in SignalChannel.glibcSignals where clinux_spawn_ignores_reserved_signals() == 1 && clinux_signal_is_ignored(signal) == 0 {
             clinux_sigset_add(&changed, signal)
         }
         let fd: Int32
@@ -85,7 +85,7 @@ struct SignalChannel {
         }
         switch result {
         case .success(let number):
-            return ReceivedSignal(number: number, sender: info._sifields._kill.si_pid, code: info.si_code)
+            return ReceivedSignal(number: number, sender: clinux_siginfo_pid(&info), code: info.si_code)
         case .failure(let errno) where errno.rawValue == EAGAIN || errno.rawValue == EINTR:
             return nil
         case .failure(let errno):

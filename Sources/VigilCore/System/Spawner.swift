@@ -36,6 +36,7 @@ enum Spawner {
     static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
         if (request.grouping == .newSession && isatty(0) == 1) || request.identity != nil { return forkAndExec(request) }
         let result = posixSpawn(request)
+        if case .failure(let error) = result, error.errno == EMFILE || error.errno == ENFILE { return forkAndExec(request) }
         if case .failure(let error) = result, error.errno == ENOEXEC, request.shellFallback {
             return forkAndExec(request)
         }
@@ -68,7 +69,7 @@ enum Spawner {
             if request.takeTerminal {
                 // Runs in the child after setpgid and before exec, with all signals still
                 // blocked (so no SIGTTOU): the child owns the terminal before its program starts.
-                posix_spawn_file_actions_addtcsetpgrp_np(&actions, 0)
+                if clinux_spawn_add_tcsetpgrp(&actions, 0) != 0 { return forkAndExec(request) }
             }
         case .callersGroup:
             break

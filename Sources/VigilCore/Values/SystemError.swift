@@ -6,7 +6,7 @@ struct Errno: Error, Equatable {
 
     /// strerror's text.
     var reason: String {
-        guard let text = strerrordesc_np(rawValue) else { return "error " + decimal(rawValue) }
+        guard let text = clinux_error_text(rawValue) else { return "error " + decimal(rawValue) }
         return String(cString: text)
     }
 }
