@@ -121,7 +121,7 @@ extension InitProcess {
         case .killing(let name): log.warning("\(name): still running at the end of its grace; sending SIGKILL")
         case .liveFailing(let name, let limit): log.info("\(name): liveness check failed; \(limit) failures in a row stop it")
         case .liveFailed(let name, let failures, let main):
-            log.warning("\(name): liveness check failed \(failures) times in a row; \(main ? "stopping the container" : "restarting it")")
+            log.warning("\(name): liveness check failed \(failures) times in a row; \(main ? "stopping the container" : "stopping it")")
         }
     }
 }

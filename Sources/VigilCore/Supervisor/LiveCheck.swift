@@ -2,7 +2,7 @@
 /// every period, each bounded by its timeout, and the failures in a row. It exists only while
 /// the process runs, so nothing wakes vigil for it otherwise.
 struct LiveCheck: Equatable {
-    enum Verdict: Equatable {
+    enum Outcome: Equatable {
         case passed
         /// Failed, `failures` in a row, fewer than the limit.
         case failed(failures: Int)
@@ -47,7 +47,7 @@ struct LiveCheck: Equatable {
     }
 
     /// The attempt in flight ended (a timeout is a failure); the next is due a period later.
-    mutating func ended(passed: Bool, at now: Instant, period: Int64, limit: Int) -> Verdict {
+    mutating func ended(passed: Bool, at now: Instant, period: Int64, limit: Int) -> Outcome {
         attempt = nil
         nextAttempt = now + period
         checked = true

@@ -16,7 +16,7 @@ extension Supervised {
     }
 
     /// The liveness attempt in flight ended; nil when none was.
-    mutating func liveAttemptEnded(passed: Bool, at now: Instant) -> LiveCheck.Verdict? {
+    mutating func liveAttemptEnded(passed: Bool, at now: Instant) -> LiveCheck.Outcome? {
         let period = spec.livePeriod
         let limit = spec.liveFailures
         guard withLive({ $0.attempt != nil }) == true else { return nil }
@@ -25,7 +25,7 @@ extension Supervised {
 
     /// The liveness attempt in flight outlived its timeout: it is given up (its exec check's
     /// group SIGKILLed, its socket closed) and counts as failed.
-    mutating func liveAttemptTimedOut(at now: Instant) -> (actions: [SupervisorAction], verdict: LiveCheck.Verdict?) {
+    mutating func liveAttemptTimedOut(at now: Instant) -> (actions: [SupervisorAction], verdict: LiveCheck.Outcome?) {
         guard withLive({ $0.isOverdue(at: now) }) == true, let check = spec.liveness else { return ([], nil) }
         let attempt = withLive { $0.attempt } ?? nil
         var actions: [SupervisorAction] = []

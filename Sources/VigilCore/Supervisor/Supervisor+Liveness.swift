@@ -38,7 +38,7 @@ extension Supervisor {
 
     /// What a verdict on processes[index]'s liveness means: after too many failures in a row,
     /// it is stopped, and restarted by its policy once it is gone.
-    mutating func liveVerdict(_ index: Int, _ verdict: LiveCheck.Verdict?, at now: Instant) -> [SupervisorAction] {
+    mutating func liveVerdict(_ index: Int, _ verdict: LiveCheck.Outcome?, at now: Instant) -> [SupervisorAction] {
         guard let verdict, !ending, case .running(_, let since, _) = processes[index].state else { return [] }
         let spec = processes[index].spec
         switch verdict {
