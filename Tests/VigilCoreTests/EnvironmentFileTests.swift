@@ -43,11 +43,12 @@ import Testing
         var report = ExitReport(code: 143, cause: .stopRequest(signal: 15), main: .killed(signal: 15, coreDumped: false))
         report.stopTook = 1_200 * Durations.millisecond
         #expect(report.line.string == "exiting with 143: stop request (SIGTERM); main killed by SIGTERM; the stop took 1.2s")
-        #expect(report.isClean)
+        #expect(!report.isWorthSaying)
         report.killed = ["metrics"]
         report.leftoversKilled = 2
         #expect(report.line.string.hasSuffix("; SIGKILL at the end of the grace: metrics and 2 other processes"))
-        #expect(!report.isClean)
+        #expect(report.isWorthSaying)
+        #expect(!ExitReport(code: 127, cause: .mainCouldNotStart(errno: 2)).isWorthSaying)
         #expect(ExitReport(code: 3, cause: .mainExited(.exited(code: 3)), main: .exited(code: 3)).line.string
             == "exiting with 3: main exited with code 3")
         #expect(ExitReport(code: 1, cause: .initFailed(name: "migrate", how: .exited(code: 1))).line.string

@@ -109,11 +109,11 @@ struct InitProcess {
         return code
     }
 
-    /// One line saying why vigil exits (with `-v` when all went well), and the same with the
-    /// sidecars' restart counts in the termination log.
+    /// One line saying why vigil exits (with `-v` unless something went wrong that the log has
+    /// not said whole), and the same with the sidecars' restart counts in the termination log.
     private func explainExit(_ code: Int32) {
         let report = supervisor.exitReport(code: code, at: Clock.now(), leftoversKilled: leftoversKilled)
-        if report.isClean { log.info(report.line) } else { log.error(report.line) }
+        if report.isWorthSaying { log.error(report.line) } else { log.info(report.line) }
         let path = configuration.terminationLog ?? TerminationLog.defaultPath
         let message = report.message(longest: TerminationLog.longest)
         if let error = TerminationLog.write(message, to: path, create: configuration.terminationLog != nil) {

@@ -32,12 +32,15 @@ struct ExitReport: Equatable {
     var leftoversKilled = 0
     var restarts: [Restarts] = []
 
-    /// Nothing went wrong: the main process ended, or a stop request stopped everything in time.
-    var isClean: Bool {
-        guard killed.isEmpty && leftoversKilled == 0 else { return false }
+    /// Something went wrong that the log has not said whole: a failure ended the container, or
+    /// something had to be SIGKILLed. A main process that could not start has its own line
+    /// already; an ending by the main process or a stop request, with everything stopped in
+    /// time, is the clean case.
+    var isWorthSaying: Bool {
+        guard killed.isEmpty && leftoversKilled == 0 else { return true }
         switch cause {
-        case .mainExited, .stopRequest, nil: return true
-        default: return false
+        case .initFailed, .requiredFailed, .livenessFailed, .waitFailed: return true
+        case .mainExited, .stopRequest, .mainCouldNotStart, nil: return false
         }
     }
 
