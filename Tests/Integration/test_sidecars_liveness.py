@@ -156,3 +156,17 @@ def test_status_shows_the_liveness_result_and_dependencies(launch, tmp_path):
         "unhealthy: required sidecar web fails its liveness check ("), check.stdout
     run.signal(signal.SIGTERM)
     assert run.wait() == 0, run.stderr
+
+
+def test_a_check_may_print_what_it_likes(tmp_path, as_pid1):
+    """Its output goes to /dev/null, opened for writing: `curl URL` or `wget -O- URL` print the
+    page, and a write error would fail them."""
+    log = tmp_path / "log"
+    printing = "exec:" + words(sh("echo ready && echo warning >&2"))
+    args = (sidecar("s", service("s", log)) + ["--ready", f"s={printing}", "--start-timeout", "s=30s",
+                                                "--restart", "s=never", "--required", "s",
+                                                "--live", f"s={printing}", "--live-period", "s=50ms"]
+            + ["--"] + service("main", log, "sleep", 0.5, "exit", 0))
+    result = vigil(args, pid1=as_pid1)
+    assert result.returncode == 0, result.stderr
+    assert "main start" in events(log) and b"liveness check failed" not in result.stderr

@@ -99,7 +99,8 @@ final class Launcher {
     /// and directory, as a probe runs inside its container), in its own group, output to
     /// /dev/null.
     func spawnCheck(_ spec: ProcessSpec, _ words: [String]) -> pid_t? {
-        if null < 0, case .success(let fd) = Processes.open("/dev/null") { null = fd }
+        // Opened for writing: a check that prints (curl, wget -O-) must not fail on EBADF.
+        if null < 0, case .success(let fd) = Processes.openForWriting("/dev/null") { null = fd }
         let output: Int32? = null >= 0 ? null : nil
         if case .success(let pid) = launch(argv: nil, words: words, extra: spec.environment, base: nil,
                                            directory: spec.workingDirectory, identity: spec.identity,
