@@ -17,6 +17,7 @@ import tempfile
 import time
 
 import chart
+import dependencies
 import prepare
 import report
 import scenarios
@@ -104,6 +105,10 @@ def measure(plan):
             f"{', '.join(name for name in supervisors.NAMES if name in supervising)}, "
             f"{plan.sidecar_restarts} restarts and {plan.sidecar_stop_runs} stops each",
             several.several_processes, supervising, helpers["service"], plan, scratch, left_out)
+        results.dependencies = step(
+            f"dependencies: {plan.sidecar_stop_runs} stops of independent sidecars and "
+            f"{plan.sidecar_stop_runs} starts of a chain of tcp-ready sidecars under vigil",
+            dependencies.dependencies, vigil, helpers, plan, scratch)
     results.seconds = time.monotonic() - started
     return results
 

@@ -4,6 +4,7 @@ import math
 import os
 from dataclasses import dataclass, field
 
+import report_dependencies
 import several
 from builds import builds_table
 import supervisors
@@ -32,6 +33,7 @@ class Results:
     latencies_across_cpus: dict = None
     stops: dict = None
     several: object = None               # several.Results
+    dependencies: object = None          # dependencies.Results
     seconds: float = 0.0
 
 
@@ -136,6 +138,7 @@ def markdown(results, metrics):
         latency_section(results),
         stop_section(results),
         several_section(results),
+        report_dependencies.section(results, table, number, spread),
         caveats_section(results),
     ]
     return "\n\n".join(sections) + "\n"
@@ -213,7 +216,7 @@ def targets_section(results, metrics):
         clean_stop_row(results),
     ]
     return ("## vigil's targets\n\n" + table(["target", "vigil", "tini-static", "verdict"], rows)
-            + "\n\n" + several_targets(results.several))
+            + "\n\n" + several_targets(results.several, report_dependencies.target_rows(results, number, verdict)))
 
 
 def at_most_reference_row(target, metric):
@@ -504,8 +507,9 @@ SEVERAL_GOALS = ("idle memory under 1 MiB in one process, 0 idle wake-ups, a res
 OVERHEAD_GOAL_MS = 20
 
 
-def several_targets(several_results):
-    """vigil's targets with several processes, or why they were not checked."""
+def several_targets(several_results, more_rows=()):
+    """vigil's targets with several processes (and `more_rows`, those of dependencies), or why
+    they were not checked."""
     lead = f"With three sidecars and a main process (section {SEVERAL_TITLE.split('.')[0]})"
     if "vigil" not in several_results.names:
         why = several_results.left_out.get("vigil", "not measured")
@@ -562,7 +566,7 @@ def several_targets(several_results):
         ["restart latency ≤ s6's", restart("vigil"), each_peer(restart), restart_verdict],
         [f"stop within the flushing + {OVERHEAD_GOAL_MS} ms, every sidecar flushed",
          stopping("vigil"), each_peer(stopping), stop_verdict],
-    ]
+    ] + list(more_rows)
     return f"{lead}:\n\n" + table(["target", "vigil", "peers", "verdict"], rows)
 
 

@@ -84,6 +84,14 @@ def vigil_command(vigil, services):
     return argv + ["--grace", "10s", "--", *services.words(MAIN)]
 
 
+def vigil_independent_command(vigil, services):
+    """The same, with each sidecar declared independent (`--after NAME=`): nothing orders their
+    start or their stop."""
+    argv = vigil_command(vigil, services)
+    split = argv.index("--")
+    return argv[:split] + [word for name in SIDECARS for word in ("--after", f"{name}=")] + argv[split:]
+
+
 def supervisord_command(supervisord, services):
     """One [program] per service, started in order (priority) and so stopped in reverse."""
     work = services.work
@@ -124,8 +132,8 @@ def service_directories(services, notify_fd=None):
     return scan
 
 
-COMMANDS = {"vigil": vigil_command, "supervisord": supervisord_command, "s6": s6_command,
-            "runit": runit_command}
+COMMANDS = {"vigil": vigil_command, "vigil-independent": vigil_independent_command,
+            "supervisord": supervisord_command, "s6": s6_command, "runit": runit_command}
 
 
 def setup(name, binary, services):

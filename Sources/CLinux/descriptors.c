@@ -19,6 +19,11 @@ static ssize_t pwritev2(int fd, const struct iovec *vector, int count, off_t off
 
 int clinux_open_read(const char *path) { return open(path, O_RDONLY | O_CLOEXEC); }
 
+int clinux_open_for_writing(const char *path, int create) {
+    int flags = O_WRONLY | O_TRUNC | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    return create ? open(path, flags | O_CREAT, 0644) : open(path, flags);
+}
+
 pid_t clinux_next_pid_entry(DIR *dir) {
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL) {

@@ -1,36 +1,6 @@
-// Sockets: the TCP readiness probe, the notify socket, and the control channel's abstract socket.
+// Sockets: the notify socket, and the control channel's abstract socket.
 
 #include "CLinux.h"
-
-int clinux_tcp_probe(uint32_t address, uint16_t port, int *fd) {
-    int probe = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (probe < 0) return -1;
-    struct sockaddr_in target;
-    memset(&target, 0, sizeof target);
-    target.sin_family = AF_INET;
-    target.sin_port = htons(port);
-    target.sin_addr.s_addr = htonl(address);
-    if (connect(probe, (struct sockaddr *)&target, sizeof target) == 0) {
-        close(probe);
-        return 1;
-    }
-    if (errno == EINPROGRESS) {
-        *fd = probe;
-        return 0;
-    }
-    close(probe);
-    return -1;
-}
-
-int clinux_tcp_probe_finish(int fd) {
-    struct pollfd entry = {fd, POLLOUT, 0};
-    if (poll(&entry, 1, 0) == 0) return 0;
-    int error = 0;
-    socklen_t length = sizeof error;
-    int result = getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0 ? 1 : -1;
-    close(fd);
-    return result;
-}
 
 int clinux_notify_socket(const char *name, char *bound, size_t size) {
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

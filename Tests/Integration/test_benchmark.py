@@ -128,3 +128,16 @@ def test_supervisord_and_s6_let_every_sidecar_flush_on_stop(quick_run):
     header, *rows = tables((quick_run / "benchmarks.md").read_text())[SEVERAL][-1]
     flushed = dict((row[0], row[header.index("flushed, fewest")]) for row in rows)
     assert flushed["supervisord"] == flushed["s6"] == "3/3"
+
+
+def test_the_dependency_scenario_compares_independent_sidecars_and_times_the_chain(quick_run):
+    text = (quick_run / "benchmarks.md").read_text()
+    found = tables(text)
+    title = next(heading for heading in found if heading.startswith("8. Dependencies"))
+    stop, chain = found[title]
+    assert [row[0] for row in stop[1:]] == ["vigil, in order (scenario 7)", "vigil, independent (`--after NAME=`)",
+                                            "s6 (scenario 7)"]
+    assert [row[0] for row in chain[1:4]] == ["start of the chain", "beyond the floor", "stage a: listening to the next start"]
+    assert "process-compose" in text and "could not be installed here" in text
+    targets = [row[0] for row in found["vigil's targets"][-1]]
+    assert any(target.startswith("three independent sidecars") for target in targets), targets

@@ -136,13 +136,17 @@ struct clinux_spawn_options {
 /// or exec that failed, as reported by the child over a close-on-exec pipe).
 int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spawn_options *options, pid_t *pid);
 
-/// A non-blocking TCP connection attempt to `address`:`port` (host byte order). Returns 1 when
-/// it connected at once, 0 when it is under way (`*fd` is the socket, for
-/// clinux_tcp_probe_finish), -1 when it failed.
-int clinux_tcp_probe(uint32_t address, uint16_t port, int *fd);
-/// The outcome of a connection under way, without waiting: 1 connected, 0 still under way,
-/// -1 failed. Closes `fd` unless it is still under way.
-int clinux_tcp_probe_finish(int fd);
+/// A non-blocking, close-on-exec TCP socket connecting to `address` (4 bytes for `family` 4,
+/// 16 for 6, network order) and `port`: the descriptor, connected or still connecting (poll it
+/// for POLLOUT), or -1 with errno set when the connection failed at once.
+int clinux_probe_connect(int family, const uint8_t *address, uint16_t port);
+/// The socket's pending error (SO_ERROR): 0 when its connection succeeded, or -1 with errno set.
+int clinux_socket_error(int fd);
+/// send(2) without blocking and without SIGPIPE.
+ssize_t clinux_send_without_signal(int fd, const void *bytes, size_t length);
+/// open(path, O_WRONLY | O_TRUNC | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), with O_CREAT (mode 0644)
+/// when `create`: open(2) is variadic. Returns the descriptor or -1 with errno set.
+int clinux_open_for_writing(const char *path, int create);
 
 /// A non-blocking datagram socket bound to the abstract address `name` (without its leading
 /// NUL), or to one the kernel picks when `name` is taken or too long, that receives its

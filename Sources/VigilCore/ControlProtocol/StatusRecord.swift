@@ -3,10 +3,12 @@
 /// client), so that the two sides cannot read the fields in different places.
 ///
 ///     phase PHASE pid PID
-///     process NAME KIND STATE PID RESTARTS LAST-EXIT UPTIME-MS
+///     process NAME KIND STATE PID RESTARTS LAST-EXIT UPTIME-MS [AFTER LIVE LIVE-FAILURES]
 ///
-/// "-" stands for a field with nothing to say. A decoder reads the fields it knows and
-/// ignores any that a later vigil appends.
+/// "-" stands for a field with nothing to say; the last three are left off when none has
+/// anything to say (no declared dependencies, no liveness check). AFTER is the declared
+/// dependencies, `NAME:CONDITION` separated by commas, or `,` for none. A decoder reads the fields it
+/// knows and ignores any that a later vigil appends.
 struct StatusRecord: Equatable {
     struct Process: Equatable {
         var name: String
@@ -19,6 +21,12 @@ struct StatusRecord: Equatable {
         var restarts = 0
         var lastExit: Int32? = nil
         var uptimeMilliseconds: Int64? = nil
+        /// Its declared dependencies (`db:ready`, `migrate:done`); nil: the start order decides.
+        var after: [String]? = nil
+        /// Its liveness check's result (`pending`, `ok`, `failing`); nil: it has none.
+        var live: String? = nil
+        /// Failed liveness checks in a row.
+        var liveFailures = 0
     }
 
     /// vigil's own phase: `starting`, `running`, `paused`, `stopping`, `exited`.
@@ -32,6 +40,10 @@ struct StatusRecord: Equatable {
             var words = ["process", process.name, process.kind, process.state]
             words += [optional(process.pid.map { Int64($0) }), decimal(process.restarts)]
             words += [optional(process.lastExit.map { Int64($0) }), optional(process.uptimeMilliseconds)]
+            if process.after != nil || process.live != nil {
+                let after = process.after.map { $0.isEmpty ? "," : $0.joined(separator: ",") } ?? "-"
+                words += [after, process.live ?? "-", decimal(process.liveFailures)]
+            }
             lines.append(words.joined(separator: " "))
         }
         return lines
@@ -47,12 +59,14 @@ struct StatusRecord: Equatable {
                pid <= Int64(Int32.max) {
                 phase = (StatusRecord.text(words[1]), Int32(pid))
             } else if words.count >= 8, ASCII.equals(words[0], "process") {
-                processes.append(Process(
+                var process = Process(
                     name: StatusRecord.text(words[1]), kind: StatusRecord.text(words[2]), state: StatusRecord.text(words[3]),
                     pid: StatusRecord.number(words[4]).flatMap { $0 <= Int64(Int32.max) ? Int32($0) : nil },
                     restarts: Int(StatusRecord.number(words[5]) ?? 0),
                     lastExit: StatusRecord.number(words[6]).flatMap { $0 <= 255 + 128 ? Int32($0) : nil },
-                    uptimeMilliseconds: StatusRecord.number(words[7])))
+                    uptimeMilliseconds: StatusRecord.number(words[7]))
+                if words.count >= 11 { StatusRecord.readLiveness(words[8...10], into: &process) }
+                processes.append(process)
             }
         }
         guard let (name, pid) = phase else { return nil }
@@ -75,6 +89,19 @@ struct StatusRecord: Equatable {
             value = value * 10 + Int64(byte - 0x30)
         }
         return value
+    }
+
+    /// AFTER LIVE LIVE-FAILURES.
+    private static func readLiveness(_ words: ArraySlice<ArraySlice<UInt8>>, into process: inout Process) {
+        let after = words[words.startIndex]
+        if ASCII.equals(after, ",") {
+            process.after = []
+        } else if !ASCII.equals(after, "-") {
+            process.after = ByteFields.fields(after, separator: UInt8(ascii: ",")).map { text($0) }
+        }
+        let live = words[words.startIndex + 1]
+        if !ASCII.equals(live, "-") { process.live = text(live) }
+        process.liveFailures = Int(min(number(words[words.startIndex + 2]) ?? 0, Int64(Int32.max)))
     }
 
     @inline(never)

@@ -102,6 +102,8 @@ enum ConfigFile {
                     guard case .string(let text) = item.kind else { throw UsageError("\(place): expected KEY=VALUE strings") }
                     try ProcessSettings.apply("env", text, to: &spec, where: place, realtime: builder.realtime)
                 }
+            case .array(let items) where ASCII.equals(entry.key, "after") || ASCII.equals(entry.key, "env-file"):
+                try applyList(entry.key, items, to: &spec, place: place, realtime: builder.realtime)
             case .string(let text):
                 try ProcessSettings.apply(entry.key, text, to: &spec, where: place, realtime: builder.realtime)
             case .integer(let number):
@@ -121,6 +123,23 @@ enum ConfigFile {
         guard let command else { throw UsageError("\(place): [\(table.path[0]).\(name)] has no command") }
         spec.command = command
         try builder.add(spec, place: place)
+    }
+
+    /// `after = ["db", "migrate:done"]` (an empty array: nothing) and `env-file = [...]`: arrays
+    /// of strings.
+    private static func applyList(
+        _ key: String, _ items: [TOMLValue], to spec: inout ProcessSpec, place: String, realtime: RealtimeSignals
+    ) throws(UsageError) {
+        var words: [String] = []
+        for item in items {
+            guard case .string(let text) = item.kind else { throw UsageError("\(place): expected an array of strings") }
+            words.append(text)
+        }
+        if ASCII.equals(key, "after") {
+            try ProcessSettings.apply(key, words.joined(separator: ","), to: &spec, where: place, realtime: realtime)
+        } else {
+            for word in words { try ProcessSettings.apply(key, word, to: &spec, where: place, realtime: realtime) }
+        }
     }
 
     /// A command: a string split like a shell would, or an array of strings taken as argv.

@@ -92,6 +92,13 @@ struct Configuration: Equatable {
     /// output); its command is the command line's, or the configuration file's.
     var main = ProcessSpec(name: "main", kind: .main, command: [])
 
+    /// When vigil exits, it says why in one line, and writes the same, with each sidecar's
+    /// restart count, to the termination log (vigil's own name only).
+    var explainsExit = true
+    /// Where that goes (`--termination-log`); nil: `/dev/termination-log`, when it exists and
+    /// is writable (Kubernetes' default terminationMessagePath).
+    var terminationLog: String? = nil
+
     /// Serve `vigil status`, `vigil check` and the control commands (vigil's own name only:
     /// under tini's and dumb-init's names nothing changes).
     var controlChannel = true

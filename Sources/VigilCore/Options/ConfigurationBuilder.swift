@@ -73,8 +73,11 @@ struct ConfigurationBuilder {
             }
         case .initTask: try define(.initTask, text, shown)
         case .sidecar: try define(.sidecar, text, shown)
+        case .terminationLog:
+            guard !text.isEmpty, !text.utf8.contains(0) else { throw UsageError("\(shown): expected a path, got '\(text)'") }
+            configuration.terminationLog = text
         case .ready, .restart, .required, .backoff, .backoffMax, .backoffReset, .maxRestarts, .startTimeout, .readyTimeout,
-             .env, .workdir, .user, .prefixOutput:
+             .live, .livePeriod, .liveTimeout, .liveFailures, .after, .env, .envFile, .workdir, .user, .prefixOutput:
             guard let setting = ProcessSettings.setting(flag: id) else { return }
             try setProcessSetting(setting, value, shown)
         }

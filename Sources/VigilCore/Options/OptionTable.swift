@@ -4,10 +4,11 @@ enum OptionID: Equatable {
     case help, version, group, subreaper, parentDeathSignal, exitMap, verbose, quiet, warnReap
     case stopSignal, grace, killAfter, repeatStopKills, pause, rewrite, session
     // Several processes.
-    case initTask, sidecar, config
+    case initTask, sidecar, config, terminationLog
     // The per-process settings' own flags (`ProcessSettings.table`).
     case ready, restart, required, backoff, backoffMax, backoffReset, maxRestarts, startTimeout, readyTimeout
-    case env, workdir, user, prefixOutput
+    case live, livePeriod, liveTimeout, liveFailures, after
+    case env, envFile, workdir, user, prefixOutput
 }
 
 struct OptionSpec {
@@ -73,6 +74,9 @@ enum OptionTable {
                    summary: "keep CMD running beside the command, restarted (repeatable, in order)"),
         OptionSpec(id: .config, short: nil, long: "config", valueName: "FILE", environment: "VIGIL_CONFIG",
                    summary: "read options and processes from FILE (a TOML subset)"),
+        OptionSpec(id: .terminationLog, short: nil, long: "termination-log", valueName: "PATH",
+                   environment: "VIGIL_TERMINATION_LOG",
+                   summary: "write why vigil exited to PATH (default: /dev/termination-log if writable)"),
     ] + settingFlags + [
         OptionSpec(id: .help, short: UInt8(ascii: "h"), long: "help", valueName: nil,
                    environment: nil, summary: "print this help and exit"),

@@ -40,6 +40,7 @@ enum Personality: Equatable {
             break
         case .tini:
             configuration.controlChannel = false
+            configuration.explainsExit = false
             configuration.mainChildExit = .exitAtOnce
             configuration.continuesStoppedProcesses = false
             configuration.subreaper = .off(warn: true)
@@ -50,6 +51,7 @@ enum Personality: Equatable {
             configuration.wording = .tini
         case .dumbInit:
             configuration.controlChannel = false
+            configuration.explainsExit = false
             configuration.mainChildExit = .forwardTermAndExit
             configuration.continuesStoppedProcesses = false
             configuration.subreaper = .off(warn: false)

@@ -7,6 +7,8 @@ struct ProcessSetting: Sendable {
         case sidecars
         /// Init tasks and sidecars: the main process's stop is bounded by `--kill-after`.
         case supervised
+        /// Sidecars and the main process: what runs on (liveness).
+        case longRunning
         case everyone
     }
 
@@ -74,9 +76,33 @@ enum ProcessSettings {
         },
         ProcessSetting(name: "ready-timeout", takers: .sidecars, flag: .valued(.readyTimeout, "NAME=DURATION"),
                        summary: "one attempt of NAME's check is given up after this (default 10s)") {
+            value, spec, place, _ throws(UsageError) in spec.readyTimeout = try positiveDuration(value, place)
+        },
+        ProcessSetting(name: "live", takers: .longRunning, flag: .valued(.live, "NAME=CHECK"),
+                       summary: "restart NAME when CHECK fails: exec:CMD, tcp:..., http:PORT/PATH") {
+            value, spec, place, _ throws(UsageError) in spec.liveness = try ReadinessCheck.parseLiveness(value, place: place)
+        },
+        ProcessSetting(name: "live-period", takers: .longRunning, flag: .valued(.livePeriod, "NAME=DURATION"),
+                       summary: "how often NAME's liveness check runs once it is ready (default 10s)") {
+            value, spec, place, _ throws(UsageError) in spec.livePeriod = try positiveDuration(value, place)
+        },
+        ProcessSetting(name: "live-timeout", takers: .longRunning, flag: .valued(.liveTimeout, "NAME=DURATION"),
+                       summary: "one attempt of NAME's liveness check fails after this (default 1s)") {
+            value, spec, place, _ throws(UsageError) in spec.liveTimeout = try positiveDuration(value, place)
+        },
+        ProcessSetting(name: "live-failures", takers: .longRunning, flag: .valued(.liveFailures, "NAME=N"),
+                       summary: "NAME is restarted after N failed liveness checks in a row (default 3)") {
             value, spec, place, _ throws(UsageError) in
-            spec.readyTimeout = try duration(value, place)
-            guard spec.readyTimeout > 0 else { throw UsageError("\(place): expected a duration above 0, got '\(value)'") }
+            guard let count = ASCII.parseInteger(value), count >= 1 else {
+                throw UsageError("\(place): expected a number of failures from 1, got '\(value)'")
+            }
+            spec.liveFailures = Int(count)
+        },
+        ProcessSetting(name: "after", takers: .everyone, flag: .valued(.after, "NAME=DEP[:COND],..."),
+                       summary: "NAME starts once DEP is started, ready (default) or done (repeatable)") {
+            value, spec, place, _ throws(UsageError) in
+            spec.after = (spec.after ?? []) + (try DependencyList.parse(value, place: place))
+            spec.afterPlace = place
         },
         ProcessSetting(name: "stop-signal", takers: .everyone, flag: .sharedWithOption, summary: "") {
             value, spec, place, realtime throws(UsageError) in
@@ -95,6 +121,12 @@ enum ProcessSettings {
                   !value.utf8.contains(0)
             else { throw UsageError("\(place): expected KEY=VALUE, got '\(value)'") }
             spec.environment.append(value)
+        },
+        ProcessSetting(name: "env-file", takers: .everyone, flag: .valued(.envFile, "NAME=FILE"),
+                       summary: "add FILE's KEY=VALUE lines to NAME's environment (repeatable)") {
+            value, spec, place, _ throws(UsageError) in
+            guard !value.isEmpty, !value.utf8.contains(0) else { throw UsageError("\(place): expected a file, got '\(value)'") }
+            spec.environmentFiles.append(ProcessSpec.NamedFile(path: value, place: place))
         },
         ProcessSetting(name: "workdir", takers: .everyone, flag: .valued(.workdir, "NAME=DIR"), summary: "run NAME in DIR") {
             value, spec, place, _ throws(UsageError) in
@@ -143,6 +175,8 @@ enum ProcessSettings {
             throw UsageError("\(place): only sidecars take '\(setting)'")
         case (.supervised, .main):
             throw UsageError("\(place): the main process's stop is bounded by --kill-after, not a grace")
+        case (.longRunning, .initTask):
+            throw UsageError("\(place): only sidecars and the main process take '\(setting)'")
         default:
             return
         }
@@ -164,6 +198,13 @@ enum ProcessSettings {
         guard let nanoseconds = Durations.parse(value) else {
             throw UsageError("\(place): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
         }
+        return nanoseconds
+    }
+
+    @inline(never)
+    private static func positiveDuration(_ value: String, _ place: String) throws(UsageError) -> Int64 {
+        let nanoseconds = try duration(value, place)
+        guard nanoseconds > 0 else { throw UsageError("\(place): expected a duration above 0, got '\(value)'") }
         return nanoseconds
     }
 

@@ -15,14 +15,47 @@ struct ProcessSpec: Equatable {
         case always, onFailure, never
     }
 
-    /// How vigil knows a sidecar is ready.
+    /// How vigil knows a sidecar is ready, or that a ready process is still alive (every kind
+    /// but `notify`).
     enum Readiness: Equatable {
         /// The command exits 0.
         case exec([String])
-        /// A TCP connection to the address (IPv4, network byte order) and port succeeds.
-        case tcp(address: UInt32, port: UInt16)
+        /// A TCP connection to the endpoint succeeds.
+        case tcp(Endpoint)
+        /// An HTTP GET is answered with a status from 200 to 399.
+        case http(HTTPTarget)
         /// The process sends `READY=1` to `NOTIFY_SOCKET` (systemd's sd_notify).
         case notify
+
+        /// A TCP connection to the IPv4 address (host byte order) and port.
+        static func tcp(address: UInt32, port: UInt16) -> Readiness {
+            .tcp(Endpoint(address: .v4(address), port: port))
+        }
+
+        /// The check connects a socket (tcp, http), which the loop polls.
+        var usesSocket: Bool {
+            switch self {
+            case .tcp, .http: return true
+            case .exec, .notify: return false
+            }
+        }
+    }
+
+    /// What a process waits for before it starts (`--after`).
+    enum Condition: Equatable {
+        /// The other process has started.
+        case started
+        /// Its readiness check passed (it started, when it has none); an init task, that it is done.
+        case ready
+        /// It exited 0 and stays down: an init task, or a sidecar that does not restart always.
+        case done
+    }
+
+    /// One entry of `--after`: a process, and the condition (nil: `ready`, or `done` for an
+    /// init task).
+    struct Dependency: Equatable {
+        var name: String
+        var condition: Condition?
     }
 
     /// A user and group to run as, resolved from the image's /etc/passwd and /etc/group.
@@ -68,6 +101,25 @@ struct ProcessSpec: Equatable {
     var identity: Identity? = nil
     /// Relay its output line by line with a `name | ` prefix.
     var prefixOutput = false
+    /// What it waits for before it starts (nil: the start order decides).
+    var after: [Dependency]? = nil
+    /// Where `after` was set, for the errors about the graph.
+    var afterPlace = "--after"
+    /// Checked every `livePeriod` once it is ready (or started), each attempt bounded by
+    /// `liveTimeout`; `liveFailures` failed attempts in a row stop it.
+    var liveness: Readiness? = nil
+    var livePeriod: Int64 = 10 * Durations.second
+    var liveTimeout: Int64 = 1 * Durations.second
+    var liveFailures = 3
+    /// Environment files in Docker's `--env-file` format, read into `environment` (before its
+    /// own entries) before anything starts; each with where it was named, for its errors.
+    var environmentFiles: [NamedFile] = []
+
+    /// A file a setting names, and where it was named (the flag, or the file's line and column).
+    struct NamedFile: Equatable {
+        var path: String
+        var place: String
+    }
 
     init(name: String, kind: Kind, command: [String]) {
         self.name = name

@@ -13,6 +13,7 @@ extension InitProcess {
                 if !signalled.isEmpty { log.info("sent \(SignalNames.name(of: signal)) to \(list(signalled))") }
             case .killLeftovers(let reason):
                 let killed = leftovers.killAll()
+                leftoversKilled += killed.count
                 if !killed.isEmpty { log.warning("\(describe(reason)); sent SIGKILL to \(list(killed))") }
             case .stopSelf:
                 log.debug("stopping with the child")
@@ -28,7 +29,7 @@ extension InitProcess {
             case .check(let index, let readiness):
                 if let event = check(index, readiness), let code = handle(event) { return code }
             case .abandonProbe(let index):
-                launcher?.abandonProbe(index)
+                launcher?.probes.abandon(index)
             case .note(let note):
                 report(note)
             case .reply(let reply):
@@ -70,15 +71,18 @@ extension InitProcess {
         }
     }
 
-    /// One readiness attempt: what the supervisor is told (nil for `notify`, which comes by
-    /// itself).
-    private func check(_ index: Int, _ readiness: ProcessSpec.Readiness) -> SupervisorEvent? {
+    /// One attempt of a readiness or liveness check of process `index` (the main process:
+    /// `Supervisor.mainIndex`): what the supervisor is told now. A tcp or http check under way
+    /// says nothing yet: the loop polls its socket and reports the verdict when it comes.
+    /// `notify` comes by itself.
+    private func check(_ index: Int, _ check: ProcessSpec.Readiness) -> SupervisorEvent? {
         guard let launcher else { return nil }
-        switch readiness {
+        switch check {
         case .exec(let words):
-            return .checkSpawned(process: index, pid: launcher.spawnCheck(configuration.processes[index], words))
-        case .tcp(let address, let port):
-            return .checkResult(process: index, passed: launcher.probe(index, address: address, port: port))
+            let spec = index == Supervisor.mainIndex ? configuration.main : configuration.processes[index]
+            return .checkSpawned(process: index, pid: launcher.spawnCheck(spec, words))
+        case .tcp, .http:
+            return launcher.probes.start(index, check).map { .checkResult(process: index, passed: $0) }
         case .notify:
             return nil
         }
@@ -117,6 +121,9 @@ extension InitProcess {
         case .killing(let name): log.warning("\(name): still running at the end of its grace; sending SIGKILL")
         case .signalDropped(let signal, let sender):
             log.info("not forwarding \(SignalNames.name(of: signal)) from pid \(sender): glibc keeps it for itself")
+        case .liveFailing(let name, let limit): log.info("\(name): liveness check failed; \(limit) failures in a row stop it")
+        case .liveFailed(let name, let failures, let main):
+            log.warning("\(name): liveness check failed \(failures) times in a row; \(main ? "stopping the container" : "stopping it")")
         }
     }
 }

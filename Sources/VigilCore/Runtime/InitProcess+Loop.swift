@@ -40,9 +40,10 @@ extension InitProcess {
     }
 
     /// Sleeps until a signal, the exit of a watched process, a notify datagram, relayed
-    /// output, or the deadline, and acts on what came. With nothing but signals to wait for,
-    /// one sigtimedwait does it. Otherwise signals come through the signalfd, polled together
-    /// with the rest; processes that are not vigil's children are watched through pidfds.
+    /// output, a check's socket, a control client, or the deadline, and acts on what came.
+    /// With nothing but signals to wait for, one sigtimedwait does it. Otherwise signals come
+    /// through the signalfd, polled together with the rest; processes that are not vigil's
+    /// children are watched through pidfds.
     private mutating func wait(_ channel: SignalChannel, watching left: Leftovers.Remaining) throws(SystemError) -> Int32? {
         var deadline = earliest(supervisor.deadline, control?.deadline)
         if left == .unwatchable {
@@ -53,7 +54,8 @@ extension InitProcess {
         if case .others(let roots) = left { pids = roots }
         let notify = launcher?.notifySockets ?? []
         let relay = launcher?.relay
-        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true {
+        let probes = launcher?.probes
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
             return receive(signal)
         }
@@ -63,11 +65,20 @@ extension InitProcess {
         entries += relay?.pollEntries() ?? []
         let relayEnd = entries.count
         entries += control?.pollEntries() ?? []
+        let controlEnd = entries.count
+        entries += probes?.pollEntries() ?? []
+        let probesEnd = entries.count
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
         // Only what woke vigil is read: a forwarded signal costs no other system call.
         func woke(_ range: Range<Int>) -> Bool { entries[range].contains { $0.revents != 0 } }
+        // Checks first, while every polled socket is still the one its entry names.
+        if let probes, woke(controlEnd..<probesEnd) {
+            for (process, passed) in probes.advance(entries[controlEnd..<probesEnd]) {
+                if let code = handle(.checkResult(process: process, passed: passed)) { return code }
+            }
+        }
         if woke(notifyEnd..<relayEnd) { relay?.pump() }
-        if let control, woke(relayEnd..<entries.count) || control.deadline.map({ $0 <= Clock.now() }) == true {
+        if let control, woke(relayEnd..<controlEnd) || control.deadline.map({ $0 <= Clock.now() }) == true {
             if let code = serveControl() { return code }
         }
         if woke(1..<notifyEnd) {

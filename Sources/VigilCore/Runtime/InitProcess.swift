@@ -40,6 +40,8 @@ struct InitProcess {
     var control: ControlChannel? = nil
     /// The control request being handled, and who sent it: its `.reply` goes there.
     var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
+    /// Processes SIGKILLed when the grace period ran out, for the exit's explanation.
+    var leftoversKilled = 0
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
@@ -49,7 +51,7 @@ struct InitProcess {
         let pid = getpid()
         ownPID = pid
         supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: pid == 1),
-                                processes: configuration.processes, hasMain: hasMain)
+                                processes: configuration.processes, hasMain: hasMain, main: configuration.main)
         procIsOwn = ProcessTable.describesOwnNamespace(ownPID: pid)
     }
 
@@ -94,14 +96,30 @@ struct InitProcess {
         launcher.leaveStartingDirectory(log: log)
 
         if let signal = parentGone, let code = handle(.signal(signal)) { return finish(code) }
-        return finish(loop(channel))
+        // In two steps: `finish` must see the supervisor as the loop left it.
+        let code = loop(channel)
+        return finish(code)
     }
 
-    /// What is said on the way out: relayed output still waiting.
+    /// What is said on the way out: relayed output still waiting, and why vigil exits.
     private func finish(_ code: Int32) -> Int32 {
         launcher?.relay.flush()
         control?.close()
+        if configuration.explainsExit { explainExit(code) }
         return code
+    }
+
+    /// One line saying why vigil exits (with `-v` unless something went wrong that the log has
+    /// not said whole), and the same with the sidecars' restart counts in the termination log.
+    private func explainExit(_ code: Int32) {
+        let report = supervisor.exitReport(code: code, at: Clock.now(), leftoversKilled: leftoversKilled)
+        if report.isWorthSaying { log.error(report.line) } else { log.info(report.line) }
+        let path = configuration.terminationLog ?? TerminationLog.defaultPath
+        let message = report.message(longest: TerminationLog.longest)
+        if let error = TerminationLog.write(message, to: path, create: configuration.terminationLog != nil) {
+            if configuration.terminationLog != nil { log.warning("cannot write the termination log: \(error.description)") }
+            else { log.debug("no termination log: \(error.description)") }
+        }
     }
 
     /// Registers as child subreaper when vigil is not PID 1 and the configuration wants it.

@@ -15,8 +15,8 @@ final class Launcher {
     private(set) var notifySockets: [(process: Int, socket: NotifySocket)] = []
     /// Output pipes by process index (`mainIndex` for the main command).
     private var pipes: [(process: Int, stdout: Int32, stderr: Int32)] = []
-    /// TCP connections under way, by process index.
-    private var probes: [(process: Int, fd: Int32)] = []
+    /// tcp and http checks under way, by process index.
+    let probes = CheckProbes()
     /// /dev/null, for the output of readiness checks.
     private var null: Int32 = -1
     /// The directory vigil started in, once vigil has left it: every later child starts
@@ -99,7 +99,8 @@ final class Launcher {
     /// and directory, as a probe runs inside its container), in its own group, output to
     /// /dev/null.
     func spawnCheck(_ spec: ProcessSpec, _ words: [String]) -> pid_t? {
-        if null < 0, case .success(let fd) = Processes.open("/dev/null") { null = fd }
+        // Opened for writing: a check that prints (curl, wget -O-) must not fail on EBADF.
+        if null < 0, case .success(let fd) = Processes.openForWriting("/dev/null") { null = fd }
         let output: Int32? = null >= 0 ? null : nil
         if case .success(let pid) = launch(argv: nil, words: words, extra: spec.environment, base: nil,
                                            directory: spec.workingDirectory, identity: spec.identity,
@@ -129,30 +130,6 @@ final class Launcher {
         request.stdout = stdout
         request.stderr = stderr
         return Spawner.spawn(request)
-    }
-
-    /// One TCP readiness attempt: true when it connected, false when it failed, nil when it
-    /// is still under way (looked at again on the next attempt).
-    func probe(_ index: Int, address: UInt32, port: UInt16) -> Bool? {
-        if let pending = probes.firstIndex(where: { $0.process == index }) {
-            guard let outcome = TCPProbe.finish(probes[pending].fd) else { return nil }
-            probes.remove(at: pending)
-            return outcome
-        }
-        switch TCPProbe.start(address: address, port: port) {
-        case .connected: return true
-        case .failed: return false
-        case .pending(let fd):
-            probes.append((index, fd))
-            return nil
-        }
-    }
-
-    /// Closes process `index`'s tcp check that is still connecting, if any.
-    func abandonProbe(_ index: Int) {
-        guard let pending = probes.firstIndex(where: { $0.process == index }) else { return }
-        closeDescriptor(probes[pending].fd)
-        probes.remove(at: pending)
     }
 
     /// Datagrams on the notify sockets that say `READY=1`: which process, and who sent it.

@@ -13,6 +13,7 @@ public func vigilMain() -> Int32 {
             arguments.strings, environment: ProcessArguments.environment,
             readFile: { Processes.readFile($0, limit: TOML.maximumSize + 1) })
         try resolveUsers(&invocation)
+        try prepareProcesses(&invocation)
     } catch {
         Output.write(error.rendered(programName: personality.programName), to: 2)
         return personality.defaults.exitCodes.usage
@@ -62,6 +63,44 @@ private func resolveUsers(_ configuration: inout Configuration) throws(UsageErro
     }
     for index in configuration.processes.indices { try resolve(&configuration.processes[index]) }
     try resolve(&configuration.main)
+}
+
+/// Checks the dependency graph and reads the environment files, before anything starts: a
+/// mistake in either is a usage error.
+private func prepareProcesses(_ invocation: inout Invocation) throws(UsageError) {
+    switch invocation {
+    case .run(var configuration, let indices):
+        try prepareProcesses(&configuration)
+        invocation = .run(configuration, command: indices)
+    case .pause(var configuration):
+        try prepareProcesses(&configuration)
+        invocation = .pause(configuration)
+    case .show:
+        return
+    }
+}
+
+private func prepareProcesses(_ configuration: inout Configuration) throws(UsageError) {
+    try DependencyGraph.check(processes: configuration.processes, main: configuration.main)
+    for index in configuration.processes.indices { try readEnvironmentFiles(&configuration.processes[index]) }
+    try readEnvironmentFiles(&configuration.main)
+}
+
+/// Puts the entries of `spec`'s environment files before its own `--env` entries, which win.
+private func readEnvironmentFiles(_ spec: inout ProcessSpec) throws(UsageError) {
+    var entries: [String] = []
+    for file in spec.environmentFiles {
+        guard let bytes = Processes.readFile(file.path, limit: TOML.maximumSize + 1) else {
+            throw UsageError("\(file.place): \(file.path): cannot be read")
+        }
+        guard bytes.count <= TOML.maximumSize else { throw UsageError("\(file.place): \(file.path): larger than 1 MiB") }
+        do {
+            entries += try EnvironmentFile.parse(bytes, lookup: ProcessArguments.environment)
+        } catch {
+            throw UsageError("\(file.path):\(error.line): \(error.message)")
+        }
+    }
+    spec.environment = entries + spec.environment
 }
 
 /// Ends the process with `code`.

@@ -20,8 +20,11 @@ struct Policy: Equatable {
     var exitCodes: ExitCodes
     /// What vigil sends the main child when it decides to stop it (a required sidecar down).
     var mainStopSignal: Int32
-    /// How often a sidecar's polling readiness check runs until it passes.
-    var checkInterval: Int64 = 100 * Durations.millisecond
+    /// How soon a sidecar's polling readiness check is tried again after a failed attempt, at
+    /// first: a process ready after 200 ms is seen within 10 ms of it. Later attempts come less
+    /// often, a twentieth of the time since the start, up to `longestCheckInterval`.
+    var checkInterval: Int64 = 10 * Durations.millisecond
+    var longestCheckInterval: Int64 = 100 * Durations.millisecond
     /// vigil is PID 1: nobody above could resume it, so it never stops itself with the child.
     var isNamespaceInit: Bool
 

@@ -30,21 +30,38 @@ extension Supervised {
         }
     }
 
-    /// Forgets the attempt in flight: an exec check's process group is SIGKILLed, a tcp check
-    /// still connecting is closed. A check goes with the start it was checking, and one that
-    /// never ends would otherwise pile up. Without `planNext`, no next attempt is planned either.
+    /// Forgets the attempt in flight, readiness or liveness: an exec check's process group is
+    /// SIGKILLed, a tcp or http check still under way is closed. A check goes with the start
+    /// (or the run) it was checking, and one that never ends would otherwise pile up. Without
+    /// `planNext`, no next attempt is planned either.
     mutating func dropAttempt(planNext: Bool = true) -> [SupervisorAction] {
-        let dropped = withCheck { check -> Attempt? in
-            let attempt = check.attempt
-            check.attempt = nil
-            if !planNext { check.nextAttempt = nil }
-            return attempt
+        let dropped: Attempt?
+        let check: ProcessSpec.Readiness?
+        if case .running = state {
+            dropped = withLive { $0.drop() } ?? nil
+            check = spec.liveness
+        } else {
+            dropped = withCheck { check -> Attempt? in
+                let attempt = check.attempt
+                check.attempt = nil
+                if !planNext { check.nextAttempt = nil }
+                return attempt
+            } ?? nil
+            check = spec.readiness
         }
-        guard let dropped, let attempt = dropped else { return [] }
+        guard let attempt = dropped else { return [] }
         var actions: [SupervisorAction] = []
         if let checkPID = attempt.pid { actions.append(.send(signal: SIGKILL, to: .processGroup(checkPID))) }
-        if case .tcp = spec.readiness { actions.append(.abandonProbe(process: index)) }
+        if check?.usesSocket == true { actions.append(.abandonProbe(process: index)) }
         return actions
+    }
+
+    /// How long after a failed attempt the next one comes: often at first, so that a process
+    /// that is ready soon is seen soon (every `shortest` in the first 200 ms), then less and
+    /// less, up to every `longest`.
+    func retryInterval(at now: Instant, shortest: Int64, longest: Int64) -> Int64 {
+        guard case .starting(_, let since, _) = state else { return longest }
+        return min(max((now - since) / 20, shortest), max(longest, shortest))
     }
 
     /// Not ready by its start deadline: a failed start. It is SIGKILLed, and its exit decides

@@ -1,18 +1,21 @@
 import CLinux
 
-/// One init task or sidecar and its own state machine: waiting, starting (started, not yet
-/// ready), running, backing off, stopping, and at the end exited (done or stopped with the
-/// rest), failed (down for good) or held (stopped on request). What a state needs is in its
+/// One init task or sidecar and its own state machine: pending (waiting for its dependencies),
+/// waiting, starting (started, not yet ready), running (with its liveness check, if any),
+/// backing off, stopping, and at the end exited (done or stopped with the rest), failed (down
+/// for good) or held (stopped on request). What a state needs is in its
 /// associated values; the transitions below are the only writers of `state`, and each
 /// returns the actions it implies. The `Supervisor` decides which transition to take.
 struct Supervised: Equatable {
     enum State: Equatable {
-        /// Not started yet (later in the start order), or about to be started again.
+        /// Never started yet: it waits for what it depends on (`DependencyGraph`).
+        case pending
+        /// Its start is asked for, or it is about to be started again.
         case waiting
         /// Started; its readiness check has not passed yet.
         case starting(pid: Int32, since: Instant, check: Check)
-        /// Running, and ready if it has a check.
-        case running(pid: Int32, since: Instant)
+        /// Running, and ready if it has a check; its liveness check, if it has one.
+        case running(pid: Int32, since: Instant, live: LiveCheck?)
         /// Exited; starts again at `until`.
         case backingOff(until: Instant)
         /// Sent its stop signal; SIGKILLed at `deadline` (once `killed`, waited for until it).
@@ -33,6 +36,9 @@ struct Supervised: Equatable {
         case holdDown
         /// `vigil restart`: started again at once; not a failure.
         case restart
+        /// It failed its liveness check: its exit counts as a failure, and its restart
+        /// policy applies. `startedAt`: when it started, for the backoff.
+        case liveFailure(startedAt: Instant)
     }
 
     /// A readiness check under way.
@@ -55,7 +61,7 @@ struct Supervised: Equatable {
     let spec: ProcessSpec
     /// Its place in the start order: actions name it by this.
     let index: Int
-    private(set) var state = State.waiting
+    private(set) var state = State.pending
     /// Restarts in the container's life (for `vigil status`).
     private(set) var restarts = 0
     /// Restarts in a row, each after a run shorter than `backoffReset`: `maxRestarts` limits
@@ -66,6 +72,10 @@ struct Supervised: Equatable {
     /// Exits in a row that came sooner than `backoffReset` after the start: the backoff
     /// doubles with each.
     private(set) var quickExits = 0
+    /// It has started at least once; and has been ready (running) at least once. What
+    /// waits for it looks at these: a condition met once stays met.
+    private(set) var hasStarted = false
+    private(set) var hasBeenReady = false
 
     init(spec: ProcessSpec, index: Int) {
         self.spec = spec
@@ -74,7 +84,7 @@ struct Supervised: Equatable {
 
     var pid: Int32? {
         switch state {
-        case .starting(let pid, _, _), .running(let pid, _), .stopping(let pid, _, _, _): return pid
+        case .starting(let pid, _, _), .running(let pid, _, _), .stopping(let pid, _, _, _): return pid
         default: return nil
         }
     }
@@ -87,16 +97,28 @@ struct Supervised: Equatable {
         return false
     }
 
-    /// The process of the exec check in flight.
+    /// The process of the exec check in flight, readiness or liveness.
     var checkPID: Int32? {
-        if case .starting(_, _, let check) = state { return check.attempt?.pid }
-        return nil
+        switch state {
+        case .starting(_, _, let check): return check.attempt?.pid
+        case .running(_, _, let live): return live?.attempt?.pid
+        default: return nil
+        }
     }
+
+    /// It exited 0 and stays down: an init task that succeeded, or a sidecar that does not
+    /// restart after a clean exit.
+    var isDone: Bool {
+        lastExit == 0 && (state == .exited || state == .failed)
+    }
+
+    /// Down for good (not a success), or held down on request: nobody waits for it any more.
+    var isDownForGood: Bool { state == .failed || state == .held }
 
     /// The state's name for `vigil status`.
     var stateName: String {
         switch state {
-        case .waiting: return "waiting"
+        case .pending, .waiting: return "waiting"
         case .starting: return "starting"
         case .running: return spec.readiness == nil ? "running" : "ready"
         case .backingOff: return "backing-off"
@@ -112,6 +134,7 @@ struct Supervised: Equatable {
         switch state {
         case .backingOff(let until): return until
         case .stopping(_, let deadline, _, _): return deadline
+        case .running(_, _, let live): return live?.deadline
         case .starting(_, _, let check):
             var earliest: Instant? = nil
             for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline] {
@@ -142,8 +165,9 @@ struct Supervised: Equatable {
     /// It started as `pid`: starting until ready (a sidecar with a check), else running. The
     /// first attempt of a polling check is due at once.
     mutating func started(pid: Int32, at now: Instant) {
+        hasStarted = true
         guard let readiness = spec.readiness, spec.kind == .sidecar else {
-            state = .running(pid: pid, since: now)
+            run(pid: pid, since: now, at: now)
             return
         }
         let isPolling: Bool
@@ -153,8 +177,23 @@ struct Supervised: Equatable {
     }
 
     /// Its readiness check passed (or it has none).
-    mutating func becameReady() {
-        if case .starting(let pid, let since, _) = state { state = .running(pid: pid, since: since) }
+    mutating func becameReady(at now: Instant) {
+        if case .starting(let pid, let since, _) = state { run(pid: pid, since: since, at: now) }
+    }
+
+    /// Running and ready from `now`: its liveness check starts counting.
+    private mutating func run(pid: Int32, since: Instant, at now: Instant) {
+        hasBeenReady = true
+        state = .running(pid: pid, since: since, live: spec.liveness.map { _ in LiveCheck(readyAt: now, period: spec.livePeriod) })
+    }
+
+    /// Changes the liveness check of a running process; nil when it has none running.
+    @discardableResult
+    mutating func withLive<Result>(_ change: (inout LiveCheck) -> Result) -> Result? {
+        guard case .running(let pid, let since, var live?) = state else { return nil }
+        let result = change(&live)
+        state = .running(pid: pid, since: since, live: live)
+        return result
     }
 
     /// Sends it `signal`, and SIGKILL at `deadline` unless it is gone; `then` says what
@@ -188,7 +227,7 @@ struct Supervised: Equatable {
     /// A stop ended: it exited, or outlived SIGKILL's wait. Returns what was to follow.
     mutating func stopEnded() -> AfterStop? {
         guard case .stopping(_, _, _, let next) = state else { return nil }
-        state = next == .shutdown ? .exited : .held
+        state = next == .holdDown ? .held : .exited
         return next
     }
 
@@ -196,7 +235,7 @@ struct Supervised: Equatable {
     mutating func recordExit(_ code: Int32, at now: Instant) -> Instant? {
         lastExit = code
         switch state {
-        case .starting(_, let since, _), .running(_, let since): return since
+        case .starting(_, let since, _), .running(_, let since, _): return since
         default: return nil
         }
     }

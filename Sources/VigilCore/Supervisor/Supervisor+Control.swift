@@ -19,11 +19,17 @@ extension Supervisor {
         var record = StatusRecord(phase: phaseName, pid: ownPID)
         if hasMain {
             var main = StatusRecord.Process(name: "main", kind: "main", state: "starting", lastExit: mainExit)
+            if mainSpec.after != nil { main.after = graph.mainWaitsFor.map { dependencyText($0) } }
+            if mainSpec.liveness != nil { main.live = "pending" }
             switch phase {
             case .running(let child):
                 main.state = child.stopRequested ? "stopping" : "running"
                 main.pid = child.pid
                 main.uptimeMilliseconds = mainStartedAt.map { (now - $0) / Durations.millisecond }
+                if let live = child.live {
+                    main.live = live.result
+                    main.liveFailures = live.failures
+                }
             case .stoppingProcesses, .draining, .killing, .exited:
                 main.state = "exited"
             default:
@@ -31,12 +37,17 @@ extension Supervisor {
             }
             record.processes.append(main)
         }
-        for process in processes {
+        for (index, process) in processes.enumerated() {
             var entry = StatusRecord.Process(
                 name: process.spec.name, kind: process.spec.kind == .initTask ? "init" : "sidecar",
                 state: process.stateName, pid: process.pid, restarts: process.restarts, lastExit: process.lastExit)
+            if process.spec.after != nil { entry.after = graph.waitsFor[index].map { dependencyText($0) } }
+            if let (result, failures) = process.liveStatus {
+                entry.live = result
+                entry.liveFailures = failures
+            }
             switch process.state {
-            case .starting(_, let since, _), .running(_, let since):
+            case .starting(_, let since, _), .running(_, let since, _):
                 entry.uptimeMilliseconds = (now - since) / Durations.millisecond
             default:
                 break
@@ -46,17 +57,24 @@ extension Supervisor {
         return record
     }
 
-    /// Why vigil is not healthy, from its own point of view: it is stopping, or a required
-    /// sidecar is not ready or is down. Empty when healthy.
+    /// Why vigil is not healthy, from its own point of view: it is stopping, a required
+    /// sidecar is not ready or is down, or the main process or a required sidecar fails its
+    /// liveness check. Empty when healthy.
     var healthProblems: [String] {
         if ASCII.equals(phaseName, "stopping") || ASCII.equals(phaseName, "exited") { return ["vigil is stopping"] }
         var problems: [String] = []
         let started = !isStartingUp
+        if case .running(let child) = phase, let live = child.live, live.failures > 0 {
+            problems.append("main fails its liveness check (" + decimal(live.failures) + " in a row)")
+        }
         for process in processes where process.spec.kind == .sidecar && process.spec.required {
             switch process.state {
-            case .running: continue
+            case .running(_, _, let live):
+                guard let live, live.failures > 0 else { continue }
+                problems.append("required sidecar " + process.spec.name + " fails its liveness check ("
+                    + decimal(live.failures) + " in a row)")
             case .failed: problems.append("required sidecar " + process.spec.name + " has failed")
-            case .waiting where !started: continue
+            case .waiting where !started, .pending where !started: continue
             default: problems.append("required sidecar " + process.spec.name + " is not ready")
             }
         }
@@ -98,6 +116,11 @@ extension Supervisor {
             default: return startOnRequest(index)
             }
         }
+    }
+
+    /// `db:ready`.
+    private func dependencyText(_ edge: DependencyGraph.Edge) -> String {
+        processes[edge.process].spec.name + ":" + DependencyList.name(of: edge.condition)
     }
 
     private func refuse(_ message: String) -> [SupervisorAction] {

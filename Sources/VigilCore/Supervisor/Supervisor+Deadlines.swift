@@ -6,12 +6,13 @@ extension Supervisor {
     mutating func deadlinePassed(_ now: Instant) -> [SupervisorAction] {
         var actions: [SupervisorAction] = []
         for index in processes.indices { actions += processDeadline(index, at: now) }
-        actions += dueChecks(at: now)
+        actions += dueChecks(at: now) + mainLiveDeadline(at: now) + dueLiveChecks(at: now)
         guard let deadline = phaseDeadline, now >= deadline else { return actions }
         switch phase {
         case .running(var child):
             child.killDeadline = nil
             phase = .running(child)
+            killedAtGraceEnd.append(mainSpec.name)
             return actions + [.send(signal: SIGKILL, to: target(child))]
         case .stoppingProcesses(let shutdown):
             // The grace period is over: whatever supervised process is left is killed with the rest.
@@ -32,14 +33,20 @@ extension Supervisor {
         case .backingOff(let until) where until <= now:
             return ending ? [] : processes[index].start()
         case .stopping(_, let deadline, let killed, _) where deadline <= now:
-            guard killed else { return processes[index].kill(waitUntil: stopDeadline(now, index, afterKill: true)) }
+            guard killed else {
+                if ending { killedAtGraceEnd.append(processes[index].spec.name) }
+                return processes[index].kill(waitUntil: stopDeadline(now, index, afterKill: true))
+            }
             // Not gone even after SIGKILL: the next one's turn anyway.
             guard let after = processes[index].stopEnded() else { return [] }
             return afterStop(index, after, at: now)
         case .starting:
             let timedOut = processes[index].startTimedOut(at: now)
             if !timedOut.isEmpty { return timedOut }
-            return processes[index].attemptTimedOut(at: now, retryAt: now + policy.checkInterval)
+            return processes[index].attemptTimedOut(at: now, retryAt: now + retryInterval(index, at: now))
+        case .running:
+            let (actions, verdict) = processes[index].liveAttemptTimedOut(at: now)
+            return actions + liveVerdict(index, verdict, at: now)
         default:
             return []
         }

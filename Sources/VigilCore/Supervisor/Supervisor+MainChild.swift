@@ -6,7 +6,9 @@ extension Supervisor {
     mutating func mainStarted(_ pid: Int32, foreground: Bool, at now: Instant) {
         precondition(phase == .starting || isBringingUp, "the main child starts once")
         mainStartedAt = now
-        phase = .running(MainChild(pid: pid, stopsVigilWhenStopped: foreground && !policy.isNamespaceInit))
+        var child = MainChild(pid: pid, stopsVigilWhenStopped: foreground && !policy.isNamespaceInit)
+        if mainSpec.liveness != nil { child.live = LiveCheck(readyAt: now, period: mainSpec.livePeriod) }
+        phase = .running(child)
     }
 
     /// The main command could not be started: with nothing else running, vigil exits at once
@@ -14,7 +16,7 @@ extension Supervisor {
     mutating func mainCouldNotStart(errno: Int32, at now: Instant) -> [SupervisorAction] {
         let code = policy.exitCodes.forSpawnFailure(errno: errno)
         exitOverride = code
-        ending = true
+        end(.mainCouldNotStart(errno: errno), at: now)
         if processes.isEmpty {
             phase = .exited
             return [.exit(code: code)]
@@ -27,7 +29,12 @@ extension Supervisor {
     mutating func childChanged(_ pid: Int32, _ state: ChildState, at now: Instant) -> [SupervisorAction] {
         if let index = processes.firstIndex(where: { $0.checkPID == pid }) {
             guard let code = state.exitCode else { return [] }
+            if case .running = processes[index].state { return liveAttemptEnded(index, passed: code == 0, at: now) }
             return attemptEnded(index, passed: code == 0, at: now)
+        }
+        if isMainLiveCheck(pid) {
+            guard let code = state.exitCode else { return [] }
+            return mainLiveAttemptEnded(passed: code == 0, at: now)
         }
         if let index = processes.firstIndex(where: { $0.pid == pid }) {
             guard state.exitCode != nil else { return [] }
@@ -37,6 +44,7 @@ extension Supervisor {
         if case .stopped = state { return child.stopsVigilWhenStopped ? [.stopSelf] : [] }
         guard let code = state.exitCode else { return [] }
         mainExit = code
+        mainEnd = state
         let exitCode = exitOverride ?? policy.exitMap.apply(code)
         switch policy.mainChildExit {
         case .exitAtOnce:
@@ -50,7 +58,7 @@ extension Supervisor {
             }
             return actions + [.exit(code: exitCode)]
         case .stopTheRest:
-            ending = true
+            end(.mainExited(state), at: now)
             return beginShutdown(exitCode: exitCode, stopRequested: child.stopRequested, hurry: child.hurry, at: now)
         }
     }

@@ -1,24 +1,7 @@
 import CLinux
 
-/// The init tasks and sidecars: bringing them up in order, exits and restarts.
+/// The init tasks and sidecars: their starts, exits and restarts.
 extension Supervisor {
-    /// Starts processes[index] if there is one, else the main command (or pause).
-    mutating func bringUp(from index: Int, at now: Instant) -> [SupervisorAction] {
-        guard index < processes.count else {
-            if hasMain { return [.startMain] }
-            phase = .pausing
-            return []
-        }
-        phase = .bringingUp(next: index)
-        return processes[index].start()
-    }
-
-    /// The start order moves on when `index` was the process it waited for.
-    mutating func bringUpAfter(_ index: Int, at now: Instant) -> [SupervisorAction] {
-        guard case .bringingUp(let next) = phase, next == index else { return [] }
-        return bringUp(from: index + 1, at: now)
-    }
-
     /// The runtime started process `index` (`pid`), or could not (`errno`).
     mutating func processStarted(_ index: Int, pid: Int32?, errno: Int32, at now: Instant) -> [SupervisorAction] {
         guard processes.indices.contains(index) else { return [] }
@@ -30,9 +13,7 @@ extension Supervisor {
                 + exited(index, state, startedAt: now, at: now)
         }
         processes[index].started(pid: pid, at: now)
-        guard case .starting = processes[index].state else {
-            return spec.kind == .sidecar ? becameReady(index, at: now) : []
-        }
+        guard case .starting = processes[index].state else { return [] }
         if case .notify = spec.readiness { return [] }
         return dueChecks(at: now)
     }
@@ -41,32 +22,45 @@ extension Supervisor {
     mutating func processExited(_ index: Int, _ how: ChildState, at now: Instant) -> [SupervisorAction] {
         let actions = processes[index].dropAttempt(planNext: false)
         let startedAt = processes[index].recordExit(how.exitCode ?? 0, at: now)
-        if let after = processes[index].stopEnded() { return actions + afterStop(index, after, at: now) }
+        if let after = processes[index].stopEnded() {
+            if case .liveFailure(let started) = after, !ending {
+                return actions + exited(index, how, startedAt: started, at: now, failedLiveness: true)
+            }
+            return actions + afterStop(index, after, at: now)
+        }
         return actions + exited(index, how, startedAt: startedAt ?? now, at: now)
     }
 
     /// A stop of processes[index] ended (it is gone, or outlived SIGKILL's wait): the next
     /// process's turn, or, for `vigil restart`, its start again.
     mutating func afterStop(_ index: Int, _ after: Supervised.AfterStop, at now: Instant) -> [SupervisorAction] {
-        after == .restart && !ending ? processes[index].start() : stopNextProcess(at: now)
+        switch after {
+        case .restart where !ending: return processes[index].start()
+        case .liveFailure(let started) where !ending:
+            return exited(index, .killed(signal: SIGKILL, coreDumped: false), startedAt: started, at: now, failedLiveness: true)
+        default: return stopWhatMayStop(at: now)
+        }
     }
 
     /// processes[index] is gone, with `how`, after running since `startedAt`: restarted,
-    /// done, or down for good, and what that means for the rest.
-    mutating func exited(_ index: Int, _ how: ChildState, startedAt: Instant, at now: Instant) -> [SupervisorAction] {
+    /// done, or down for good, and what that means for the rest. A process stopped for failing
+    /// its liveness check counts as failed, with the liveness failure's code.
+    mutating func exited(
+        _ index: Int, _ how: ChildState, startedAt: Instant, at now: Instant, failedLiveness: Bool = false
+    ) -> [SupervisorAction] {
         let spec = processes[index].spec
-        let code = how.exitCode ?? 0
+        let code = failedLiveness ? policy.exitCodes.livenessFailure : how.exitCode ?? 0
         if case .stoppingProcesses = phase {
             processes[index].end(failed: false)
-            return []
+            return stopWhatMayStop(at: now)
         }
         if spec.kind == .initTask {
             if code == 0 {
                 processes[index].end(failed: false)
-                return bringUpAfter(index, at: now)
+                return []
             }
             processes[index].end(failed: true)
-            return [.note(.initFailed(name: spec.name, how: how))] + endWith(code, at: now)
+            return [.note(.initFailed(name: spec.name, how: how))] + endWith(code, .initFailed(name: spec.name, how: how), at: now)
         }
         if !ending && processes[index].restartsAfter(exitCode: code, ran: now - startedAt) {
             let delay = processes[index].backOff(startedAt: startedAt, at: now)
@@ -76,21 +70,27 @@ extension Supervisor {
         processes[index].end(failed: !ending)
         if ending { return [] }
         let note = SupervisorAction.note(.failed(name: spec.name, how: how, required: spec.required))
-        if spec.required { return [note] + endWith(code, at: now) }
-        // Not required: the rest carries on; the start-up too, if it waited on this one.
-        return [note] + bringUpAfter(index, at: now)
+        if spec.required {
+            let cause: Ending = failedLiveness ? .livenessFailed(name: spec.name) : .requiredFailed(name: spec.name, how: how)
+            return [note] + endWith(code, cause, at: now)
+        }
+        // Not required: the rest carries on; what waited for it starts without it.
+        return [note]
     }
 
     /// Something other than the main child decided how vigil ends (a failed init task, a
-    /// required sidecar down for good): the main child is asked to stop, then the rest.
-    mutating func endWith(_ code: Int32, at now: Instant) -> [SupervisorAction] {
+    /// required sidecar down for good, the main's liveness): the main child is asked to stop,
+    /// then the rest. `bounded`: it is SIGKILLed after `--kill-after`, or after the grace when
+    /// there is none (a process that fails its liveness check may not stop by itself).
+    mutating func endWith(_ code: Int32, _ cause: Ending, at now: Instant, bounded: Bool = false) -> [SupervisorAction] {
         if exitOverride == nil { exitOverride = code }
-        ending = true
+        end(cause, at: now)
         switch phase {
         case .running(var child):
             guard !child.stopRequested else { return [] }
             child.stopRequested = true
-            if let killAfter = policy.killAfter { child.killDeadline = now + killAfter }
+            child.live = nil
+            if let killAfter = policy.killAfter ?? (bounded ? policy.grace : nil) { child.killDeadline = now + killAfter }
             phase = .running(child)
             let signal = policy.mainStopSignal
             return [.send(signal: signal, to: target(child))]

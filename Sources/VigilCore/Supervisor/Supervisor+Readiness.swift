@@ -16,8 +16,14 @@ extension Supervisor {
     mutating func attemptEnded(_ index: Int, passed: Bool?, at now: Instant) -> [SupervisorAction] {
         guard processes.indices.contains(index), case .starting = processes[index].state else { return [] }
         if passed == true { return becameReady(index, at: now) }
-        processes[index].attemptFailed(stillGoing: passed == nil, retryAt: now + policy.checkInterval)
+        processes[index].attemptFailed(stillGoing: passed == nil, retryAt: now + retryInterval(index, at: now))
         return []
+    }
+
+    /// After a failed attempt of processes[index]'s readiness check: soon at first, then up
+    /// to `Policy.longestCheckInterval`.
+    func retryInterval(_ index: Int, at now: Instant) -> Int64 {
+        processes[index].retryInterval(at: now, shortest: policy.checkInterval, longest: policy.longestCheckInterval)
     }
 
     /// `READY=1` arrived on process `index`'s notify socket from `sender` (in process group
@@ -30,9 +36,8 @@ extension Supervisor {
     }
 
     mutating func becameReady(_ index: Int, at now: Instant) -> [SupervisorAction] {
-        processes[index].becameReady()
-        let actions: [SupervisorAction] = processes[index].spec.readiness == nil ? [] : [.note(.ready(name: processes[index].spec.name))]
-        return actions + bringUpAfter(index, at: now)
+        processes[index].becameReady(at: now)
+        return processes[index].spec.readiness == nil ? [] : [.note(.ready(name: processes[index].spec.name))]
     }
 
     /// Readiness attempts that are due.

@@ -10,7 +10,7 @@ extension Supervisor {
         case .bringingUp:
             guard isStop else { return [] }
             // Nothing more starts; what did start is stopped, as after the main child.
-            ending = true
+            end(.stopRequest(signal: signal), at: now)
             let code = hasMain ? 128 + signal : 0
             exitOverride = code
             return beginShutdown(exitCode: code, stopRequested: true, hurry: false, at: now)
@@ -18,7 +18,7 @@ extension Supervisor {
             return forwardToMain(signal, child, at: now)
         case .pausing:
             if isStop {
-                ending = true
+                end(.stopRequest(signal: signal), at: now)
                 return beginShutdown(exitCode: exitOverride ?? 0, stopRequested: true, hurry: false, at: now)
             }
             // Without a main command, signals go to every sidecar.
@@ -52,7 +52,7 @@ extension Supervisor {
         let repeated = isStop && child.stopRequested
         if isStop && !repeated {
             child.stopRequested = true
-            ending = true
+            end(.stopRequest(signal: signal), at: now)
             if let killAfter = policy.killAfter { child.killDeadline = now + killAfter }
         }
         if repeated && policy.repeatedStopKills {

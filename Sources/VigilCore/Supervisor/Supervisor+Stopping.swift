@@ -1,7 +1,7 @@
 import CLinux
 
-/// The stop: supervised processes one at a time in reverse start order within the grace
-/// period, then what is left, then SIGKILL.
+/// The stop: supervised processes as the dependency graph allows (without declarations, one
+/// at a time in reverse start order) within the grace period, then what is left, then SIGKILL.
 extension Supervisor {
     mutating func beginShutdown(
         exitCode: Int32, stopRequested: Bool, hurry: Bool, at now: Instant
@@ -13,24 +13,25 @@ extension Supervisor {
         }
         for index in processes.indices {
             switch processes[index].state {
-            case .backingOff, .waiting: processes[index].end(failed: false)
+            case .backingOff, .waiting, .pending: processes[index].end(failed: false)
             default: break
             }
         }
         phase = .stoppingProcesses(shutdown)
-        return stopNextProcess(at: now)
+        return stopWhatMayStop(at: now)
     }
 
-    /// Stops the last supervised process that is still alive (reverse start order), or, when
-    /// none is, moves on to what is left.
-    mutating func stopNextProcess(at now: Instant) -> [SupervisorAction] {
+    /// Stops every supervised process still alive that nothing alive waits for (directly or
+    /// through others), all at once; or, when none is alive, moves on to what is left.
+    mutating func stopWhatMayStop(at now: Instant) -> [SupervisorAction] {
         guard case .stoppingProcesses(let shutdown) = phase else { return [] }
-        // One at a time: wait while one is stopping.
-        if processes.contains(where: { $0.isStopping }) { return [] }
-        guard let index = processes.lastIndex(where: { $0.isAlive }) else {
-            return startDraining(shutdown, at: now)
+        guard processes.contains(where: { $0.isAlive }) else { return startDraining(shutdown, at: now) }
+        var actions: [SupervisorAction] = []
+        for index in processes.indices where processes[index].isAlive && !processes[index].isStopping {
+            guard !graph.dependents(of: index).contains(where: { processes[$0].isAlive }) else { continue }
+            actions += stop(index, then: .shutdown, deadline: stopDeadline(now, index, afterKill: false))
         }
-        return stop(index, then: .shutdown, deadline: stopDeadline(now, index, afterKill: false))
+        return actions
     }
 
     /// Stops processes[index] with its own stop signal; SIGKILL at `deadline`.

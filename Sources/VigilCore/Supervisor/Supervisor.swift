@@ -5,12 +5,15 @@ import CLinux
 /// returns.
 ///
 /// The life of an init, each phase holding its own data:
-/// - `bringingUp`: init tasks run one after another, then sidecars start one after another,
-///   each ready before the next; then the main command starts.
-/// - `running`: the main child runs; signals are forwarded to it; sidecars are restarted.
+/// - `bringingUp`: init tasks and sidecars start as their dependencies are met
+///   (`DependencyGraph`: without declarations, one after another, each ready before the
+///   next); then the main command starts, once what it waits for is met.
+/// - `running`: the main child runs; signals are forwarded to it; sidecars are restarted;
+///   liveness checks run.
 /// - `pausing`: no main command (pause mode, or sidecars only); a stop request stops all.
-/// - `stoppingProcesses`: the main child is gone; sidecars are stopped one at a time, in
-///   reverse start order, within the grace period.
+/// - `stoppingProcesses`: the main child is gone; each supervised process is stopped once
+///   everything that waits for it has exited (without declarations: one at a time, in
+///   reverse start order), within the grace period.
 /// - `draining`: the rest has been sent the stop signal and has until the grace deadline.
 /// - `killing`: SIGKILL sent; waiting, briefly, for the kernel to finish them.
 /// The shutdown ends, and vigil exits, the moment nothing is left.
@@ -22,6 +25,8 @@ struct Supervisor {
         var stopRequested = false
         /// When `--kill-after` SIGKILLs it.
         var killDeadline: Instant? = nil
+        /// Its liveness check, if it has one (nil once it is being stopped).
+        var live: LiveCheck? = nil
         /// A repeated stop request SIGKILLed it: the rest gets no grace period either.
         var hurry = false
         /// It was given the terminal and vigil is not PID 1: when it stops (^Z), vigil stops
@@ -41,11 +46,11 @@ struct Supervisor {
 
     enum Phase: Equatable {
         case starting
-        /// `next`: the init task or sidecar now coming up.
-        case bringingUp(next: Int)
+        /// Init tasks and sidecars come up; the main command has not started.
+        case bringingUp
         case running(MainChild)
         case pausing
-        /// Supervised processes are stopped one at a time, in reverse start order.
+        /// Supervised processes are stopped as the dependency graph allows.
         case stoppingProcesses(Shutdown)
         case draining(Shutdown)
         case killing(Shutdown)
@@ -58,6 +63,18 @@ struct Supervisor {
     var phase = Phase.starting
     /// Init tasks and sidecars, in start order, each with its state.
     var processes: [Supervised]
+    /// Who waits for whom, to start and to stop.
+    let graph: DependencyGraph
+    /// The main process's settings (its liveness check).
+    let mainSpec: ProcessSpec
+    /// `.startMain` was asked for.
+    var mainStartAsked = false
+    /// What ended the container, when the stop began, and what had to be SIGKILLed: for the
+    /// line vigil says when it exits (`exitReport`).
+    var endedBy: Ending? = nil
+    var stopStartedAt: Instant? = nil
+    var killedAtGraceEnd: [String] = []
+    var mainEnd: ChildState? = nil
     /// Set by the first stop request or failure that starts the end: nothing restarts after.
     var ending = false
     /// When the main child started, and how it ended (for `vigil status`).
@@ -69,18 +86,31 @@ struct Supervisor {
     /// The main command was started (or is to be): without one, vigil pauses.
     let hasMain: Bool
 
-    init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true) {
+    init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true,
+         main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: [])) {
         self.policy = policy
         self.processes = processes.enumerated().map { Supervised(spec: $1, index: $0) }
         self.hasMain = hasMain
+        graph = DependencyGraph(processes: processes, main: main)
+        mainSpec = main
     }
 
-    /// The one entry: what to do about `event`, at `now`.
+    /// The index that names the main process in checks' actions and events.
+    static let mainIndex = -1
+
+    /// The one entry: what to do about `event`, at `now`. After any event, whatever has its
+    /// dependencies met starts.
     mutating func handle(_ event: SupervisorEvent, at now: Instant) -> [SupervisorAction] {
+        let actions = decide(event, at: now)
+        return actions + startWhatIsDue(at: now)
+    }
+
+    private mutating func decide(_ event: SupervisorEvent, at now: Instant) -> [SupervisorAction] {
         switch event {
         case .start:
             precondition(phase == .starting, "vigil starts once")
-            return bringUp(from: 0, at: now)
+            phase = .bringingUp
+            return []
         case .signal(let number, let sender):
             // glibc's own two are not the child's unless the user named them (ReservedSignals).
             if ReservedSignals.isDropped(number, parentDeathSignal: policy.parentDeathSignal, rewrite: policy.rewrite) {
@@ -96,8 +126,11 @@ struct Supervisor {
             return []
         case .mainCouldNotStart(let errno): return mainCouldNotStart(errno: errno, at: now)
         case .spawned(let index, let pid, let errno): return processStarted(index, pid: pid, errno: errno, at: now)
-        case .checkSpawned(let index, let pid): return checkStarted(index, pid: pid, at: now)
-        case .checkResult(let index, let passed): return attemptEnded(index, passed: passed, at: now)
+        case .checkSpawned(let index, let pid):
+            return isLiveCheck(index) ? liveCheckStarted(index, pid: pid, at: now) : checkStarted(index, pid: pid, at: now)
+        case .checkResult(let index, let passed):
+            guard isLiveCheck(index) else { return attemptEnded(index, passed: passed, at: now) }
+            return passed.map { liveCheckEnded(index, passed: $0, at: now) } ?? []
         case .notified(let index, let sender, let group): return readyNotified(index, sender: sender, senderGroup: group, at: now)
         case .control(let request, let ownPID): return controlRequest(request, at: now, ownPID: ownPID)
         }
@@ -117,8 +150,11 @@ struct Supervisor {
     var deadline: Instant? {
         var earliest = phaseDeadline
         for process in processes {
+            // A running process's only deadline is its liveness check's, which ends with vigil.
+            if ending, case .running = process.state { continue }
             if let time = process.deadline { earliest = min(earliest ?? time, time) }
         }
+        if !ending, case .running(let child) = phase, let time = child.live?.deadline { earliest = min(earliest ?? time, time) }
         return earliest
     }
 
@@ -160,7 +196,7 @@ struct Supervisor {
     mutating func waitingFailed(at now: Instant) -> [SupervisorAction] {
         let code = policy.internalFailureExitCode
         exitOverride = code
-        ending = true
+        end(.waitFailed, at: now)
         switch phase {
         case .stoppingProcesses(var shutdown), .draining(var shutdown), .killing(var shutdown):
             shutdown.exitCode = code

@@ -25,6 +25,11 @@ enum ProcessNote: Equatable {
     case killing(name: String)
     /// One of glibc's own signals (32, 33) came from `sender`, and is not passed on.
     case signalDropped(signal: Int32, sender: Int32)
+    /// A run of liveness failures began (`of`: how many in a row stop it).
+    case liveFailing(name: String, of: Int)
+    /// It failed its liveness check `failures` times in a row: it is stopped (`main`: and
+    /// the container with it).
+    case liveFailed(name: String, failures: Int, main: Bool)
 }
 
 /// Something the runtime must do. The supervisor decides; the runtime performs, and logs what
@@ -45,10 +50,11 @@ enum SupervisorAction: Equatable {
     case start(process: Int, ProcessSpec)
     /// Start the main command; the runtime answers with `mainStarted` or `mainCouldNotStart`.
     case startMain
-    /// Try a sidecar's readiness check once; the runtime answers with `checkSpawned` (exec)
-    /// or `checkResult` (tcp).
+    /// Try a readiness check, or a liveness check, of `process` once (`Supervisor.mainIndex`:
+    /// the main process's liveness check); the runtime answers with `checkSpawned` (exec) or,
+    /// once the socket has its answer, `checkResult` (tcp, http).
     case check(process: Int, ProcessSpec.Readiness)
-    /// Close the tcp check of process `process` that is still connecting.
+    /// Close the tcp or http check of `process` that is still under way.
     case abandonProbe(process: Int)
     case note(ProcessNote)
     /// Answer the control request being handled.

@@ -20,7 +20,7 @@ enum SupervisorEvent: Equatable {
     case spawned(process: Int, pid: Int32?, errno: Int32)
     /// The exec check of `process` started as `pid` (nil: it could not; the attempt failed).
     case checkSpawned(process: Int, pid: Int32?)
-    /// One tcp attempt of `process` ended: passed, failed, or nil (still connecting).
+    /// One tcp or http attempt of `process` ended: passed, failed, or nil (still connecting).
     case checkResult(process: Int, passed: Bool?)
     /// `READY=1` came on `process`'s notify socket from `sender`, in process group `senderGroup`.
     case notified(process: Int, sender: Int32, senderGroup: Int32)

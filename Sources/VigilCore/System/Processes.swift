@@ -99,6 +99,11 @@ enum Processes {
         systemCall("open " + path) { path.withCString { clinux_open_read($0) } }
     }
 
+    /// Opens `path` for writing (close-on-exec, non-blocking, without creating it).
+    static func openForWriting(_ path: String) -> Result<Int32, SystemError> {
+        systemCall("open " + path) { path.withCString { clinux_open_for_writing($0, 0) } }
+    }
+
     /// A small file's whole contents (at most `limit` bytes), or nil when it cannot be opened.
     static func readFile(_ path: String, limit: Int = Int.max) -> [UInt8]? {
         guard case .success(let fd) = valueOrErrno({ path.withCString { clinux_open_read($0) } }) else { return nil }

@@ -21,6 +21,10 @@ struct ExitCodes: Equatable {
     var spawnFailures: [SpawnFailure]
     /// A failed start with any other errno.
     var otherSpawnFailure: Int32
+    /// The main process failed its liveness check (and vigil stopped it): 124, as `timeout`
+    /// exits when its command did not finish in time. Also the status by which a sidecar
+    /// stopped for the same reason counts as failed.
+    var livenessFailure: Int32 = 124
 
     /// The code for a command that could not be started.
     func forSpawnFailure(errno: Int32) -> Int32 {

@@ -17,15 +17,19 @@ steps:
   after FILE        wait until FILE exists (still taking signals)
   touch FILE        log "NAME touching", then create FILE
   listen HOST:PORT  log "NAME listening", then listen for TCP connections there
+  http PORT FILE    log "NAME serving", then answer HTTP GETs on 127.0.0.1:PORT: 200, or 500
+                    while FILE exists; each answer logs "NAME http STATUS PATH"
   notify            log "NAME notifying", then send READY=1 to $NOTIFY_SOCKET (sd_notify)
   exit N            log "NAME exit N" and exit with N
 A step is logged before it acts, so that its line comes before anything it causes.
 Any signal not ignored logs "NAME SIG" and stops the process.
 """
+import http.server
 import os
 import signal
 import socket
 import sys
+import threading
 import time
 
 name, log_path, *words = sys.argv[1:]
@@ -57,6 +61,10 @@ while index < len(words):
     if word == "notify":
         steps.append((word, None))
         index += 1
+        continue
+    if word == "http":
+        steps.append((word, (words[index + 1], words[index + 2])))
+        index += 3
         continue
     value = words[index + 1]
     index += 2
@@ -96,6 +104,25 @@ def wait_until(condition, deadline=None):
         take_signal(0.01)
 
 
+def serve_http(port, failing):
+    """Answers GETs in a thread (signals stay blocked there too): 200, or 500 while `failing`
+    exists."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            status = 500 if os.path.exists(failing) else 200
+            note(f"http {status} {self.path}")
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *arguments):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", port), Handler)
+    note("serving")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
 note("start")
 listener = None
 for step, value in steps:
@@ -122,6 +149,8 @@ for step, value in steps:
         note("notifying")
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notifier:
             notifier.sendto(b"READY=1", address)
+    elif step == "http":
+        serve_http(int(value[0]), value[1])
     elif step == "exit":
         note(f"exit {value}")
         os._exit(int(value))
