@@ -1,6 +1,6 @@
-/// One process vigil supervises besides the main command: an init task or a sidecar, as the
-/// command line (`--init`, `--sidecar` and the per-process flags) or the configuration file
-/// describes it. The main process has one too (named `main`), for its own settings.
+/// One process vigil supervises besides the main command: an init task, a sidecar or a
+/// scheduled task, as the command line (`--init`, `--sidecar`, `--task` and the per-process
+/// flags), a crontab or the configuration file describes it. The main process has one too (named `main`), for its own settings.
 struct ProcessSpec: Equatable {
     enum Kind: Equatable {
         /// Runs to completion, in order, before anything else.
@@ -9,6 +9,8 @@ struct ProcessSpec: Equatable {
         case sidecar
         /// The command after `--`: its exit ends the container.
         case main
+        /// Started on a schedule (`TaskSettings`), each run in its own process group.
+        case task
     }
 
     enum Restart: Equatable {
@@ -114,6 +116,8 @@ struct ProcessSpec: Equatable {
     /// Environment files in Docker's `--env-file` format, read into `environment` (before its
     /// own entries) before anything starts; each with where it was named, for its errors.
     var environmentFiles: [NamedFile] = []
+    /// A scheduled task's schedule, zone and limits.
+    var task = TaskSettings()
 
     /// A file a setting names, and where it was named (the flag, or the file's line and column).
     struct NamedFile: Equatable {

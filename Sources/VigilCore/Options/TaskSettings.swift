@@ -1,0 +1,36 @@
+/// What a scheduled task has that other processes do not: when it runs, in which zone, how
+/// many runs at once, and how long a run may take (`--schedule`, `--tz`, `--concurrency`,
+/// `--time-limit`, or the same keys in `[task.NAME]`).
+struct TaskSettings: Equatable {
+    /// When it runs; nil until given: a task without one is refused before anything starts.
+    var schedule: CronExpression? = nil
+    /// The zone whose local time the schedule names, as given (`--tz`, `CRON_TZ` above a
+    /// crontab line); nil: `CRON_TZ` or `TZ` of vigil's environment, else UTC.
+    var zoneName: String? = nil
+    /// That zone, read before anything starts.
+    var zone = ZoneRules.utc
+    /// Runs at once; a run due while this many run is skipped and counted.
+    var concurrency = 1
+    /// A run still going this long after its start is stopped: its stop signal, then SIGKILL
+    /// after its grace. Nil: no limit.
+    var timeLimit: Int64? = nil
+
+    /// The most runs at once a task may be given.
+    static let mostRuns = 100
+
+    /// The first due time strictly after `wall`; `@every` counts from `anchor`. Nil when the
+    /// schedule has no run left (one past 2262 cannot be a `WallTime`).
+    func runTime(after wall: WallTime, anchor: WallTime) -> WallTime? {
+        switch schedule?.kind {
+        case .every(let seconds):
+            let interval = seconds * Durations.second
+            return anchor + max(1, CivilTime.floorDivide(wall - anchor, interval) + 1) * interval
+        case .calendar(let calendar):
+            let second = CivilTime.floorDivide(wall, Durations.second)
+            guard let run = calendar.nextRun(after: second, in: zone), run < Int64.max / Durations.second else { return nil }
+            return run * Durations.second
+        case nil:
+            return nil
+        }
+    }
+}
