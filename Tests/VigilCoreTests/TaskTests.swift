@@ -4,7 +4,7 @@ import Testing
 /// A scheduled task named `name` with `schedule` (vigil's layout: six fields are seconds first).
 func task(_ name: String, _ schedule: String, _ change: (inout ProcessSpec) -> Void = { _ in }) -> ProcessSpec {
     var spec = ProcessSpec(name: name, kind: .task, command: [name])
-    spec.task.schedule = try! CronExpression.parse(schedule)
+    spec.task.schedule = TaskSchedule(try! CronExpression.parse(schedule))
     change(&spec)
     return spec
 }
@@ -241,7 +241,7 @@ func taskNotes(_ actions: [SupervisorAction]) -> [TaskNote] {
         let spec = try #require(configuration.processes.first)
         #expect(spec.kind == .task)
         #expect(spec.command == ["backup", "--all"])
-        #expect(spec.task.schedule == (try CronExpression.parse("0 30 2 * * *")))
+        #expect(spec.task.schedule?.expression == (try CronExpression.parse("0 30 2 * * *")))
         #expect(spec.task.zoneName == "Europe/Berlin")
         #expect(spec.task.concurrency == 2)
         #expect(spec.task.timeLimit == 90 * second)

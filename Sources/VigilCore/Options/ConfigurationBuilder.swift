@@ -196,8 +196,11 @@ struct ConfigurationBuilder {
         // Inits run first, then sidecars, each in the order given; scheduled tasks last.
         configuration.processes = processes.filter { $0.kind == .initTask } + processes.filter { $0.kind == .sidecar }
             + processes.filter { $0.kind == .task }
-        for task in processes where task.kind == .task && task.task.schedule == nil {
-            throw UsageError("task \(task.name) has no schedule: give it with --schedule \(task.name)=EXPR")
+        for task in processes where task.kind == .task {
+            // A pattern, not ==: CronExpression's == would compare Strings.
+            if case nil = task.task.schedule {
+                throw UsageError("task \(task.name) has no schedule: give it with --schedule \(task.name)=EXPR")
+            }
         }
         configuration.applySessionDefaults()
 

@@ -19,7 +19,7 @@ extension ConfigurationBuilder {
             for entry in crontab.entries {
                 var spec = ProcessSpec(name: taskName(entry), kind: .task, command: [entry.shell, "-c", entry.command])
                 spec.environment = entry.environment
-                spec.task.schedule = entry.expression
+                spec.task.schedule = TaskSchedule(entry.expression)
                 spec.task.zoneName = entry.zone
                 try add(spec, place: file.path + ":" + decimal(entry.line))
             }

@@ -104,7 +104,7 @@ enum ProcessSettings {
         },
         ProcessSetting(name: "schedule", takers: .tasks, flag: .valued(.schedule, "NAME=EXPR"),
                        summary: "when task NAME runs: 5 cron fields, 6 with seconds first, @daily, @every 30s") {
-            value, spec, place, _ throws(UsageError) in spec.task.schedule = try schedule(value, place)
+            value, spec, place, _ throws(UsageError) in spec.task.schedule = TaskSchedule(try schedule(value, place))
         },
         ProcessSetting(name: "tz", takers: .tasks, flag: .valued(.tz, "NAME=ZONE"),
                        summary: "task NAME's schedule is in ZONE's local time (default: CRON_TZ, TZ, UTC)") {

@@ -12,8 +12,9 @@ func readZones(_ configuration: inout Configuration) throws(UsageError) {
     for index in configuration.processes.indices where configuration.processes[index].kind == .task {
         let spec = configuration.processes[index]
         guard let (source, name) = spec.task.zoneName.map({ ("", $0) }) ?? inherited.map({ ($0.0 + ": ", $0.1) }) else { continue }
+        guard let schedule = spec.task.schedule else { continue }
         if let known = read.first(where: { ASCII.equals($0.name, name) }) {
-            configuration.processes[index].task.zone = known.zone
+            configuration.processes[index].task.schedule = TaskSchedule(schedule.expression, zone: known.zone)
             continue
         }
         let zone: ZoneRules
@@ -23,7 +24,7 @@ func readZones(_ configuration: inout Configuration) throws(UsageError) {
             throw UsageError("task \(spec.name): \(source)\(error.text)")
         }
         read.append((name, zone))
-        configuration.processes[index].task.zone = zone
+        configuration.processes[index].task.schedule = TaskSchedule(schedule.expression, zone: zone)
     }
 }
 

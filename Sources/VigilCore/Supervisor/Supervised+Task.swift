@@ -40,8 +40,7 @@ extension Supervised {
     /// The wall clock jumped by `jump` and reads `wall`: `@every` keeps counting elapsed time,
     /// and a calendar's next run is the earlier of the one planned and the first after `wall`.
     mutating func clockSet(jump: Int64, wall: WallTime) {
-        let every: Bool
-        if case .every = spec.task.schedule?.kind { every = true } else { every = false }
+        let every = spec.task.schedule?.isInterval == true
         let settings = spec.task
         withTask { task in
             if every {
