@@ -19,6 +19,7 @@ struct TaskSettings: Equatable {
 
     /// The first due time strictly after `wall`; `@every` counts from `anchor`. Nil when the
     /// schedule has no run left (one past 2262 cannot be a `WallTime`).
+    @inline(never)
     func runTime(after wall: WallTime, anchor: WallTime) -> WallTime? {
         guard let schedule else { return nil }
         switch schedule.expression.kind {

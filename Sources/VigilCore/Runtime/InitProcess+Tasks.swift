@@ -28,21 +28,17 @@ extension InitProcess {
     func report(_ note: TaskNote) {
         switch note {
         case .runEnded(let name, let pid, let how, let stopsAll):
-            if stopsAll {
-                log.error("\(name): run \(pid) \(describe(how)); the task is required: stopping everything")
-            } else if how.exitCode == 0 {
-                log.info("\(name): run \(pid) \(describe(how))")
-            } else {
-                log.warning("\(name): run \(pid) \(describe(how))")
-            }
+            let line: LogText = "\(name): run \(pid) \(describe(how))"
+            if stopsAll { log.error(line + "; the task is required: stopping everything") }
+            else if how.exitCode == 0 { log.info(line) }
+            else { log.warning(line) }
         case .runSkipped(let name, let running, let skipped):
             let runs: LogText = running == 1 ? "the previous run is" : "\(running) runs are"
             log.warning("\(name): a run is due while \(runs) still going; skipped (\(skipped) so far)")
         case .timeLimit(let name, let pid, let limit, let signal):
             log.warning("\(name): run \(pid) still going after its time limit of \(Durations.format(limit)); stopping it with \(SignalNames.name(of: signal))")
         case .clockSet(let jump):
-            let sign: LogText = jump < 0 ? "back by " : "forward by "
-            log.info("the wall clock was set \(sign)\(Durations.format(Int64(clamping: jump.magnitude))); next runs computed again")
+            log.info("the wall clock was set, \(Durations.format(Int64(clamping: jump.magnitude))) \(jump < 0 ? "back" : "forward"); next runs computed again")
         }
     }
 }

@@ -4,28 +4,24 @@
 /// glibc takes `TZ=:/etc/localtime`) is read as it is. A zone that cannot be read is a usage
 /// error naming the task.
 func readZones(_ configuration: inout Configuration) throws(UsageError) {
-    guard configuration.processes.contains(where: { $0.kind == .task }) else { return }
-    func variable(_ name: String) -> String? { ProcessArguments.environment(name).flatMap { $0.isEmpty ? nil : $0 } }
-    let directory = variable("TZDIR") ?? ScheduleCommand.zoneDirectory
-    let inherited = variable("CRON_TZ").map { ("CRON_TZ", $0) } ?? variable("TZ").map { ("TZ", $0) }
-    var read: [(name: String, zone: ZoneRules)] = []
-    for index in configuration.processes.indices where configuration.processes[index].kind == .task {
+    let directory = environmentValue("TZDIR") ?? ScheduleCommand.zoneDirectory
+    let variable = environmentValue("CRON_TZ") != nil ? "CRON_TZ" : "TZ"
+    let inherited = environmentValue(variable)
+    for index in configuration.processes.indices {
         let spec = configuration.processes[index]
-        guard let (source, name) = spec.task.zoneName.map({ ("", $0) }) ?? inherited.map({ ($0.0 + ": ", $0.1) }) else { continue }
-        guard let schedule = spec.task.schedule else { continue }
-        if let known = read.first(where: { ASCII.equals($0.name, name) }) {
-            configuration.processes[index].task.schedule = TaskSchedule(schedule.expression, zone: known.zone)
-            continue
-        }
-        let zone: ZoneRules
+        guard let schedule = spec.task.schedule, let name = spec.task.zoneName ?? inherited else { continue }
         do {
-            zone = try readZone(name, directory: directory)
+            configuration.processes[index].task.schedule = TaskSchedule(schedule.expression, zone: try readZone(name, directory: directory))
         } catch {
+            let source = spec.task.zoneName == nil ? variable + ": " : ""
             throw UsageError("task \(spec.name): \(source)\(error.text)")
         }
-        read.append((name, zone))
-        configuration.processes[index].task.schedule = TaskSchedule(schedule.expression, zone: zone)
     }
+}
+
+/// A variable of vigil's environment; nil when unset or empty.
+private func environmentValue(_ name: String) -> String? {
+    ProcessArguments.environment(name).flatMap { $0.isEmpty ? nil : $0 }
 }
 
 private func readZone(_ written: String, directory: String) throws(ScheduleError) -> ZoneRules {

@@ -19,10 +19,12 @@ extension Supervised {
     mutating func takeDueRun(at wall: WallTime) -> Int? {
         guard let due = nextRun, due <= wall else { return nil }
         let settings = spec.task
-        return withTask { task in
+        var running = 0
+        withTask { task in
             task.next = settings.runTime(after: wall, anchor: task.anchor)
-            return task.runs.count
+            running = task.runs.count
         }
+        return running
     }
 
     /// A run started as `pid`, at `now` and `wall`: its time limit counts from here.

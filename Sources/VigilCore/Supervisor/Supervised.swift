@@ -213,7 +213,8 @@ struct Supervised: Equatable {
     /// handle the signal.
     mutating func stop(with signal: Int32, deadline: Instant, then next: AfterStop, continues: Bool) -> [SupervisorAction] {
         guard let pid else {
-            let actions = withTask { $0.stopAll(signal: signal, deadline: deadline, then: next, continues: continues) } ?? []
+            var actions: [SupervisorAction] = []
+            withTask { actions = $0.stopAll(signal: signal, deadline: deadline, then: next, continues: continues) }
             return actions.isEmpty ? [] : [.note(.stopping(name: spec.name, signal: signal))] + actions
         }
         var actions = dropAttempt(planNext: false)
@@ -302,13 +303,13 @@ struct Supervised: Equatable {
         state = .held
     }
 
-    /// Changes a scheduled task's runs; nil when it is not scheduled.
-    @discardableResult
-    mutating func withTask<Result>(_ change: (inout TaskRuns) -> Result) -> Result? {
-        guard case .scheduled(var task) = state else { return nil }
-        let result = change(&task)
+    /// Changes a scheduled task's runs, when it is scheduled. One copy, out of line: the
+    /// callers keep what they need in their own variables.
+    @inline(never)
+    mutating func withTask(_ change: (inout TaskRuns) -> Void) {
+        guard case .scheduled(var task) = state else { return }
+        change(&task)
         state = .scheduled(task)
-        return result
     }
 
     /// A task's schedule begins at `wall` (again, after `vigil stop`): scheduled, with

@@ -75,10 +75,11 @@ extension Supervisor {
         let signal = spec.stopSignal ?? policy.stopSignal
         let grace = spec.grace ?? policy.grace
         let continues = continuesAfterStopping(signal)
-        let (actions, killed) = processes[index].withTask {
-            $0.deadlinesPassed(at: now, name: spec.name, signal: signal, grace: grace, limit: spec.task.timeLimit ?? 0,
-                               continues: continues)
-        } ?? ([], false)
+        var (actions, killed): ([SupervisorAction], Bool) = ([], false)
+        processes[index].withTask {
+            (actions, killed) = $0.deadlinesPassed(at: now, name: spec.name, signal: signal, grace: grace,
+                                                   limit: spec.task.timeLimit ?? 0, continues: continues)
+        }
         if killed && ending { killedAtGraceEnd.append(spec.name) }
         return actions
     }
