@@ -18,7 +18,7 @@ enum SupervisordCommandLine {
         case stripAnsi, profileOptions, silent
 
         var short: UInt8? {
-            let letters = "hcvnumdlyzejiqa_k_t__s"
+            let letters = "hcvnumdlyzejiqa_kt_s"
             let index = Self.allCases.firstIndex(of: self)!
             let letter = Array(letters.utf8)[index]
             return letter == UInt8(ascii: "_") ? nil : letter

@@ -92,10 +92,10 @@ struct SupervisordReader {
             case .missingName(let name):
                 let shown = String(decoding: name, as: UTF8.self)
                 if ASCII.hasPrefix(name, "ENV_") {
-                    throw problem(setting, "cannot expand %(" + shown + ")s: no environment variable " + String(decoding: name.dropFirst(4), as: UTF8.self) + " is set")
+                    throw problem(setting, "cannot expand %(" + shown + "): no environment variable " + String(decoding: name.dropFirst(4), as: UTF8.self) + " is set")
                 }
                 let names = scope.combined.sortedNames.filter { !ASCII.hasPrefix($0.utf8, "ENV_") }
-                throw problem(setting, "cannot expand %(" + shown + ")s: no such name here (names: " + joinedText(names + ["ENV_ and a variable's name"], ", ") + ")")
+                throw problem(setting, "cannot expand %(" + shown + "): no such name here (names: " + joinedText(names + ["ENV_ and a variable's name"], ", ") + ")")
             case .badlyFormatted(let message):
                 throw problem(setting, "badly formatted for Python's %: " + message + " (write %% for a percent sign)")
             }
