@@ -119,9 +119,10 @@ private func pairsFailure(_ text: String) -> String? {
     @Test func globListsDirectoriesTheCallerGives() {
         var host = SupervisordHost()
         let tree: [(String, [String])] = [("/etc", ["conf.d", "passwd"]), ("/etc/conf.d", ["b.conf", "a.conf", ".hidden.conf", "notes.txt", "sub"]), ("/etc/conf.d/sub", ["c.conf"])]
+        let isDirectory: (String) -> Bool = { path in tree.contains { $0.0.utf8.elementsEqual(path.utf8) } }
         host.listDirectory = { path in tree.first { $0.0.utf8.elementsEqual(path.utf8) }?.1 }
-        host.isDirectory = { path in tree.contains { $0.0.utf8.elementsEqual(path.utf8) } }
-        host.exists = { path in path.utf8.elementsEqual("/etc/conf.d/a.conf".utf8) || host.isDirectory(path) }
+        host.isDirectory = isDirectory
+        host.exists = { path in path.utf8.elementsEqual("/etc/conf.d/a.conf".utf8) || isDirectory(path) }
         #expect(PythonGlob.glob("/etc/conf.d/*.conf", host) == ["/etc/conf.d/b.conf", "/etc/conf.d/a.conf"])
         #expect(PythonGlob.glob("/etc/conf.d/.*.conf", host) == ["/etc/conf.d/.hidden.conf"])
         #expect(PythonGlob.glob("/etc/*.d/s*/*.conf", host) == ["/etc/conf.d/sub/c.conf"])

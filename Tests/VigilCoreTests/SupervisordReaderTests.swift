@@ -21,11 +21,13 @@ private func host(_ files: [(String, String)], environment: [(String, String)] =
         return result
     }
     let known = directories()
-    host.isDirectory = { path in known.contains { $0.utf8.elementsEqual(path.utf8) } }
-    host.exists = { path in host.isDirectory(path) || files.contains { $0.0.utf8.elementsEqual(path.utf8) } }
+    // The closures capture `known` and `files`, not `host`: that would be a cycle.
+    let isDirectory: (String) -> Bool = { path in known.contains { $0.utf8.elementsEqual(path.utf8) } }
+    host.isDirectory = isDirectory
+    host.exists = { path in isDirectory(path) || files.contains { $0.0.utf8.elementsEqual(path.utf8) } }
     host.readFile = { path in files.first { $0.0.utf8.elementsEqual(path.utf8) }.map { Array($0.1.utf8) } }
     host.listDirectory = { path in
-        guard host.isDirectory(path) else { return nil }
+        guard isDirectory(path) else { return nil }
         var names: [String] = []
         for candidate in files.map({ $0.0 }) + known where PythonPath.dirname(candidate).utf8.elementsEqual(path.utf8) && !candidate.utf8.elementsEqual(path.utf8) {
             names.append(PythonPath.split(candidate).tail)

@@ -29,3 +29,25 @@ struct SupervisordHost {
         environment.first { $0.name.utf8.elementsEqual(name.utf8) }?.value
     }
 }
+
+extension SupervisordHost {
+    /// The environment supervisord's Python sees: with the C locale (no LC_ALL, and LC_CTYPE or
+    /// else LANG unset, empty, `C` or `POSIX`), Python 3.7 and later set `LC_CTYPE=C.UTF-8`
+    /// before it starts (PEP 538), in place or at the end, unless PYTHONCOERCECLOCALE=0. So
+    /// `%(ENV_LC_CTYPE)s` expands under supervisord, and its children inherit the variable.
+    /// (Python also coerces when a named locale is not installed; that is not checked here.)
+    static func withPythonLocale(_ environment: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        func value(_ name: String) -> String? { environment.first { $0.name.utf8.elementsEqual(name.utf8) }?.value }
+        if let all = value("LC_ALL"), !all.isEmpty { return environment }
+        if let coerce = value("PYTHONCOERCECLOCALE"), ASCII.equals(coerce, "0") { return environment }
+        let category = value("LC_CTYPE").flatMap { $0.isEmpty ? nil : $0 } ?? value("LANG") ?? ""
+        guard category.isEmpty || ASCII.equals(category, "C") || ASCII.equals(category, "POSIX") else { return environment }
+        var result = environment
+        if let index = result.firstIndex(where: { $0.name.utf8.elementsEqual("LC_CTYPE".utf8) }) {
+            result[index].value = "C.UTF-8"
+        } else {
+            result.append((name: "LC_CTYPE", value: "C.UTF-8"))
+        }
+        return result
+    }
+}

@@ -12,8 +12,8 @@ extension SupervisordReader {
             let programs = SupervisordValues.listOfStrings(try setting(section, "programs", layers)?.text ?? "")
             let priority = try integer(section, "priority", layers, 999)
             var processes: [SupervisordProgram] = []
-            // supervisor names the previous program's section in these errors, not the group's.
-            var shownSection = section.nameText
+            // (supervisor names the previous member's section in these errors; vigil names the group's.)
+            let shownSection = section.nameText
             for program in programs {
                 let plain = document.section("program:" + program)
                 let fastCGI = document.section("fcgi-program:" + program)
@@ -23,7 +23,6 @@ extension SupervisordReader {
                 if plain != nil && fastCGI != nil {
                     throw supervisordError(document.describe(section.place), "[" + shownSection + "] name " + program + " is ambiguous (exists as program and fcgi-program)")
                 }
-                shownSection = member.nameText
                 claimed.append(member.name)
                 processes += try self.processes(member, group: groupName, realtime: realtime)
             }
@@ -79,8 +78,8 @@ extension SupervisordReader {
         for name in names where SupervisorEventType(name: name) == nil {
             throw problem(events, "Unknown event type " + name)
         }
-        if try boolean(section, "redirect_stderr", layers, false) {
-            throw problem(section, "sets redirect_stderr=true but this is not allowed because it will interfere with the eventlistener protocol")
+        if try boolean(section, "redirect_stderr", layers, false), let redirect = try setting(section, "redirect_stderr", layers) {
+            throw problem(redirect, "true is not allowed: it would interfere with the eventlistener protocol")
         }
         let processes = try self.processes(section, group: poolName, realtime: realtime)
         let pool = SupervisordListenerPool(bufferSize: bufferSize, events: names, resultHandler: resultHandler)

@@ -25,7 +25,9 @@ struct SupervisordReader {
     }
 
     /// The configuration that `options` (supervisord's command line) names or finds.
-    static func read(_ options: SupervisordOptions, host: SupervisordHost, argv0: String = "supervisord") throws(UsageError) -> SupervisordConfiguration {
+    static func read(
+        _ options: SupervisordOptions, host: SupervisordHost, argv0: String = "supervisord", realtime: RealtimeSignals = .current
+    ) throws(UsageError) -> SupervisordConfiguration {
         var reader = SupervisordReader(host: host)
         let file: String
         if let given = options.configFile {
@@ -40,7 +42,7 @@ struct SupervisordReader {
         try reader.readFiles(file)
         try reader.readDaemon()
         try reader.readPlugins()
-        try reader.readGroups()
+        try reader.readGroups(realtime: realtime)
         reader.mergeEnvironments()
         try reader.readServers()
         try reader.realize(options)

@@ -6,7 +6,7 @@ import CLinux
 extension SupervisordHost {
     static func current() -> SupervisordHost {
         var host = SupervisordHost()
-        host.environment = processEnvironment()
+        host.environment = withPythonLocale(processEnvironment())
         var buffer = [CChar](repeating: 0, count: 4096)
         if getcwd(&buffer, buffer.count) != nil {
             host.currentDirectory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
