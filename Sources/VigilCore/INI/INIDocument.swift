@@ -11,20 +11,24 @@ struct INIDocument: Equatable {
     /// The keys of `[DEFAULT]`.
     var defaults = INISection(name: Array("DEFAULT".utf8), place: INIPlace(file: 0, line: 0), introducedBy: 0)
 
+    @inline(never)
     func section(_ name: String) -> INISection? {
         sections.first { $0.name.elementsEqual(name.utf8) }
     }
 
+    @inline(never)
     func hasSection(_ name: String) -> Bool { section(name) != nil }
 
     /// A key of a section, or of `[DEFAULT]` when the section lacks it (`RawConfigParser.get`);
     /// nil when neither has it, or when there is no such section.
+    @inline(never)
     func entry(_ section: String, _ key: String) -> INIEntry? {
         guard let found = self.section(section) else { return nil }
         return found.entry(key) ?? defaults.entry(key)
     }
 
     /// The keys of a section followed by those only `[DEFAULT]` has (`RawConfigParser.options`).
+    @inline(never)
     func keys(of section: INISection) -> [[UInt8]] {
         var keys = section.entries.map { $0.key }
         for entry in defaults.entries where section.entry(entry.key) == nil { keys.append(entry.key) }
@@ -32,6 +36,7 @@ struct INIDocument: Equatable {
     }
 
     /// "FILE:LINE" of a place.
+    @inline(never)
     func describe(_ place: INIPlace) -> String {
         let file = place.file < files.count ? files[place.file] : "?"
         return file + ":" + decimal(place.line)
@@ -39,9 +44,10 @@ struct INIDocument: Equatable {
 
     /// supervisor's `expand_here`: replaces `%(here)s` with `here`, as plain text, in every
     /// value of every section, the values a section takes from `[DEFAULT]` becoming its own.
+    @inline(never)
     mutating func expandHere(_ here: String) {
         let marker = Array("%(here)s".utf8)
-        let replacement = Array(here.utf8)
+        let replacement = PythonText.bytes(here)
         for index in sections.indices {
             // Python's items(): [DEFAULT]'s keys first, then the section's own others.
             let own = sections[index].entries
@@ -85,15 +91,18 @@ struct INISection: Equatable {
     var introducedBy: Int
     var entries: [INIEntry] = []
 
+    @inline(never)
     func entry(_ key: String) -> INIEntry? {
         entries.first { $0.key.elementsEqual(key.utf8) }
     }
 
+    @inline(never)
     func entry(_ key: [UInt8]) -> INIEntry? {
         entries.first { $0.key == key }
     }
 
     /// Replaces the value of an existing key where it stands, or adds the key at the end.
+    @inline(never)
     mutating func set(_ entry: INIEntry) {
         if let index = entries.firstIndex(where: { $0.key == entry.key }) {
             entries[index] = entry

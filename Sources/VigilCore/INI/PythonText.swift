@@ -7,6 +7,7 @@
 /// Input is valid UTF-8 (`firstInvalidUTF8` checks it first, as Python's decoder does).
 enum PythonText {
     /// `str.isspace()`, which is also what `\s` matches in Python's regular expressions.
+    @inline(never)
     static func isSpace(_ scalar: UInt32) -> Bool {
         switch scalar {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
@@ -17,6 +18,7 @@ enum PythonText {
     }
 
     /// The scalar that starts at `index` (an index of `bytes`), and its length in bytes.
+    @inline(never)
     static func scalar(at index: Int, in bytes: ArraySlice<UInt8>) -> (value: UInt32, length: Int) {
         let lead = bytes[index]
         let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
@@ -27,6 +29,7 @@ enum PythonText {
     }
 
     /// The scalar that ends just before `end` (an index of `bytes`), and its length in bytes.
+    @inline(never)
     static func scalar(before end: Int, in bytes: ArraySlice<UInt8>) -> (value: UInt32, length: Int) {
         var start = end - 1
         while start > bytes.startIndex && end - start < 4 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
@@ -36,6 +39,7 @@ enum PythonText {
 
     /// The offset of the first byte that is not valid UTF-8 (overlong forms, surrogates and
     /// code points past U+10FFFF included), or nil.
+    @inline(never)
     static func firstInvalidUTF8(_ all: [UInt8]) -> Int? {
         var offset = 0
         while offset < all.count {
@@ -64,10 +68,12 @@ enum PythonText {
     }
 
     /// `str.strip()`: Unicode whitespace off both ends.
+    @inline(never)
     static func strip(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         rstrip(lstrip(bytes))
     }
 
+    @inline(never)
     static func lstrip(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var start = bytes.startIndex
         while start < bytes.endIndex {
@@ -78,6 +84,7 @@ enum PythonText {
         return bytes[start...]
     }
 
+    @inline(never)
     static func rstrip(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var end = bytes.endIndex
         while end > bytes.startIndex {
@@ -89,6 +96,7 @@ enum PythonText {
     }
 
     /// `str.split()`: the runs between Unicode whitespace.
+    @inline(never)
     static func splitOnSpaces(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var pieces: [ArraySlice<UInt8>] = []
         var index = bytes.startIndex
@@ -109,6 +117,7 @@ enum PythonText {
 
     /// `str.lower()` where the result can be ASCII: ASCII letters, and the Kelvin sign, whose
     /// lower case is `k`. Other letters stay as they are (no ASCII name can come of them).
+    @inline(never)
     static func lowered(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
@@ -129,6 +138,7 @@ enum PythonText {
 
     /// `str.upper()` where the result can be ASCII: ASCII letters, and the letters whose upper
     /// case is ASCII (dotless i, long s, sharp s, the Latin ligatures).
+    @inline(never)
     static func uppered(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         let special: [(from: [UInt8], to: String)] = [
             ([0xC3, 0x9F], "SS"), ([0xC4, 0xB1], "I"), ([0xC5, 0xBF], "S"), ([0xEF, 0xAC, 0x80], "FF"),
@@ -157,16 +167,19 @@ enum PythonText {
     }
 
     /// `len(str)`: the number of code points.
+    @inline(never)
     static func length(_ bytes: ArraySlice<UInt8>) -> Int {
         bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }
 
     /// Whether `needle` occurs in `haystack` (`in` on two strings).
+    @inline(never)
     static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
         firstRange(of: Array(needle.utf8), in: haystack, from: 0) != nil
     }
 
     /// The offset of the first occurrence of `needle` at or after `from` (`str.find`).
+    @inline(never)
     static func firstRange(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
         guard !needle.isEmpty else { return from <= haystack.count ? from : nil }
         var start = from
@@ -177,7 +190,21 @@ enum PythonText {
         return nil
     }
 
+    @inline(never)
     static func string(_ bytes: ArraySlice<UInt8>) -> String {
         String(decoding: bytes, as: UTF8.self)
     }
+
+    // String's UTF-8 view, used in one place each: iterating it inline costs hundreds of bytes
+    // at every site in the Embedded binary.
+
+    @inline(never)
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    /// Byte equality (no Unicode normalization).
+    @inline(never)
+    static func same(_ left: String, _ right: String) -> Bool { left.utf8.elementsEqual(right.utf8) }
+
+    @inline(never)
+    static func firstByte(_ text: String) -> UInt8? { text.utf8.first }
 }

@@ -16,11 +16,13 @@ struct Expansions: Equatable {
 
     init() {}
 
+    @inline(never)
     func value(_ name: ArraySlice<UInt8>) -> Value? {
         entries.first { $0.name.elementsEqual(name) }?.value
     }
 
     /// `dict[name] = value`: in place when present, else at the end.
+    @inline(never)
     mutating func set(_ name: [UInt8], _ value: Value) {
         if let index = entries.firstIndex(where: { $0.name == name }) {
             entries[index].value = value
@@ -29,9 +31,11 @@ struct Expansions: Equatable {
         }
     }
 
-    mutating func set(_ name: String, _ text: String) { set(Array(name.utf8), .text(Array(text.utf8))) }
+    @inline(never)
+    mutating func set(_ name: String, _ text: String) { set(PythonText.bytes(name), .text(PythonText.bytes(text))) }
 
     /// `dict.update(other)`.
+    @inline(never)
     mutating func update(_ other: Expansions) {
         for entry in other.entries { set(entry.name, entry.value) }
     }
@@ -50,6 +54,7 @@ struct ExpansionScope {
 
     init(_ layers: [Expansions]) { self.layers = layers }
 
+    @inline(never)
     func value(_ name: ArraySlice<UInt8>) -> Expansions.Value? {
         for layer in layers.reversed() {
             if let found = layer.value(name) { return found }

@@ -4,7 +4,7 @@
 /// wildcards kept when it exists. Results in listing order (supervisor sorts them).
 enum PythonGlob {
     static func hasMagic(_ text: String) -> Bool {
-        text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
+        PythonText.bytes(text).contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 
     static func glob(_ pattern: String, _ host: SupervisordHost, directoriesOnly: Bool = false, depth: Int = 0) -> [String] {
@@ -15,7 +15,7 @@ enum PythonGlob {
         }
         // Each level of wildcards lists directories; a pattern deeper than this is not a path.
         guard depth < 64 else { return [] }
-        let directories = !directory.utf8.elementsEqual(pattern.utf8) && hasMagic(directory)
+        let directories = !PythonText.same(directory, pattern) && hasMagic(directory)
             ? glob(directory, host, directoriesOnly: true, depth: depth + 1) : [directory]
         var results: [String] = []
         for parent in directories {
@@ -25,9 +25,9 @@ enum PythonGlob {
                 continue
             }
             guard let names = host.listDirectory(parent.isEmpty ? "." : parent) else { continue }
-            let hiddenAllowed = base.utf8.first == UInt8(ascii: ".")
-            for name in names where hiddenAllowed || name.utf8.first != UInt8(ascii: ".") {
-                guard matches(Array(name.utf8), Array(base.utf8)) else { continue }
+            let hiddenAllowed = PythonText.firstByte(base) == UInt8(ascii: ".")
+            for name in names where hiddenAllowed || PythonText.firstByte(name) != UInt8(ascii: ".") {
+                guard matches(PythonText.bytes(name), PythonText.bytes(base)) else { continue }
                 let path = PythonPath.join(parent, name)
                 if directoriesOnly && !host.isDirectory(path) { continue }
                 results.append(path)

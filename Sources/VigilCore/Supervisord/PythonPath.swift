@@ -1,17 +1,20 @@
 /// Python's `os.path` functions that supervisord applies to the paths it reads, for POSIX.
 enum PythonPath {
-    static func isAbsolute(_ path: String) -> Bool { path.utf8.first == UInt8(ascii: "/") }
+    @inline(never)
+    static func isAbsolute(_ path: String) -> Bool { PythonText.firstByte(path) == UInt8(ascii: "/") }
 
     /// `os.path.join(a, b)`.
+    @inline(never)
     static func join(_ first: String, _ second: String) -> String {
         if isAbsolute(second) { return second }
-        if first.isEmpty || first.utf8.last == UInt8(ascii: "/") { return first + second }
+        if first.isEmpty || PythonText.bytes(first).last == UInt8(ascii: "/") { return first + second }
         return first + "/" + second
     }
 
     /// `os.path.split(path)`: the head without trailing slashes (unless it is all slashes), the tail.
+    @inline(never)
     static func split(_ path: String) -> (head: String, tail: String) {
-        let bytes = Array(path.utf8)
+        let bytes = PythonText.bytes(path)
         let cut = (bytes.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
         var head = bytes[..<cut]
         if !head.isEmpty && head.contains(where: { $0 != UInt8(ascii: "/") }) {
@@ -21,11 +24,13 @@ enum PythonPath {
     }
 
     /// `os.path.dirname(path)`.
+    @inline(never)
     static func dirname(_ path: String) -> String { split(path).head }
 
     /// `os.path.normpath(path)`.
+    @inline(never)
     static func normalize(_ path: String) -> String {
-        let bytes = Array(path.utf8)
+        let bytes = PythonText.bytes(path)
         if bytes.isEmpty { return "." }
         var leading = 0
         if bytes.first == UInt8(ascii: "/") {
@@ -49,20 +54,22 @@ enum PythonPath {
     }
 
     /// `os.path.abspath(path)`, against `directory`.
+    @inline(never)
     static func absolute(_ path: String, in directory: String) -> String {
         normalize(isAbsolute(path) ? path : join(directory, path))
     }
 
     /// `os.path.expanduser(path)`: `~` is `$HOME` (or the running user's home), `~name` that
     /// user's home; an unknown user leaves the path as it is.
+    @inline(never)
     static func expandUser(_ path: String, _ host: SupervisordHost) -> String {
-        let bytes = Array(path.utf8)
+        let bytes = PythonText.bytes(path)
         guard bytes.first == UInt8(ascii: "~") else { return path }
         let end = bytes[1...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.count
         var home: [UInt8]
         if end == 1 {
             if let variable = host.variable("HOME") {
-                home = Array(variable.utf8)
+                home = PythonText.bytes(variable)
             } else if let account = host.users.user(id: host.uid) {
                 home = account.home
             } else {

@@ -48,7 +48,7 @@ enum PythonRepr {
     }
 
     static func string(_ text: String, asciiOnly: Bool = false) -> String {
-        String(decoding: string(Array(text.utf8)[...], asciiOnly: asciiOnly), as: UTF8.self)
+        String(decoding: string(PythonText.bytes(text)[...], asciiOnly: asciiOnly), as: UTF8.self)
     }
 
     /// `\xNN`, `\uNNNN` or `\UNNNNNNNN`.

@@ -20,7 +20,7 @@ enum SupervisordCommandLine {
         var short: UInt8? {
             let letters = "hcvnumdlyzejiqa_kt_s"
             let index = Self.allCases.firstIndex(of: self)!
-            let letter = Array(letters.utf8)[index]
+            let letter = PythonText.bytes(letters)[index]
             return letter == UInt8(ascii: "_") ? nil : letter
         }
 

@@ -89,8 +89,8 @@ struct SupervisordFastCGISocket: Equatable {
         static func == (left: Address, right: Address) -> Bool {
             switch (left, right) {
             case (.unix(let a, let b, let c), .unix(let d, let e, let f)):
-                return a.utf8.elementsEqual(d.utf8) && b == e && c?.uid == f?.uid && c?.gid == f?.gid
-            case (.tcp(let a, let b), .tcp(let c, let d)): return a.utf8.elementsEqual(c.utf8) && b == d
+                return PythonText.same(a, d) && b == e && c?.uid == f?.uid && c?.gid == f?.gid
+            case (.tcp(let a, let b), .tcp(let c, let d)): return PythonText.same(a, c) && b == d
             default: return false
             }
         }
@@ -138,7 +138,7 @@ struct SupervisordProgram {
 
     /// "group:name", or "name" when they are the same (supervisorctl's name for it).
     var namespec: String {
-        group.utf8.elementsEqual(name.utf8) ? name : group + ":" + name
+        PythonText.same(group, name) ? name : group + ":" + name
     }
 
     /// argv as supervisord computes it when it starts the process: `command` split by shlex.
@@ -146,7 +146,7 @@ struct SupervisordProgram {
     /// start (supervisord: "can't parse command").
     var argv: Result<[String], Shlex.Failure> {
         do {
-            return .success(try Shlex.split(Array(command.utf8)).map { String(decoding: $0, as: UTF8.self) })
+            return .success(try Shlex.split(PythonText.bytes(command)).map { String(decoding: $0, as: UTF8.self) })
         } catch {
             return .failure(error)
         }
@@ -166,7 +166,7 @@ struct SupervisordOutput: Equatable {
         static func == (left: Logfile, right: Logfile) -> Bool {
             switch (left, right) {
             case (.none, .none), (.automatic, .automatic): return true
-            case (.path(let a), .path(let b)): return a.utf8.elementsEqual(b.utf8)
+            case (.path(let a), .path(let b)): return PythonText.same(a, b)
             default: return false
             }
         }

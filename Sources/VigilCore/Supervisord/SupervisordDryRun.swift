@@ -117,12 +117,12 @@ enum SupervisordDryRun {
 
     /// A word as a shell would need it: plain when safe, else in single quotes.
     static func quoted(_ word: String) -> String {
-        let safe = !word.isEmpty && word.utf8.allSatisfy { byte in
+        let safe = !word.isEmpty && PythonText.bytes(word).allSatisfy { byte in
             byte >= 0x80 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || "_./:=@%+,-".utf8.contains(byte)
         }
         if safe { return word }
         var result = "'"
-        for piece in Array(word.utf8).split(separator: UInt8(ascii: "'"), omittingEmptySubsequences: false).enumerated() {
+        for piece in PythonText.bytes(word).split(separator: UInt8(ascii: "'"), omittingEmptySubsequences: false).enumerated() {
             if piece.offset > 0 { result += "'\\''" }
             result += String(decoding: piece.element, as: UTF8.self)
         }
@@ -141,7 +141,7 @@ enum SupervisordDryRun {
 
         @inline(never)
         mutating func value(_ text: String) {
-            for byte in text.utf8 {
+            for byte in PythonText.bytes(text) {
                 if byte < 0x20 || byte == 0x7F {
                     let hex = Array("0123456789abcdef".utf8)
                     bytes += [0x5C, UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]

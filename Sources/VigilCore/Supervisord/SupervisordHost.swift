@@ -26,7 +26,7 @@ struct SupervisordHost {
 
     /// `$NAME`, the first definition.
     func variable(_ name: String) -> String? {
-        environment.first { $0.name.utf8.elementsEqual(name.utf8) }?.value
+        environment.first { PythonText.same($0.name, name) }?.value
     }
 }
 
@@ -37,13 +37,13 @@ extension SupervisordHost {
     /// `%(ENV_LC_CTYPE)s` expands under supervisord, and its children inherit the variable.
     /// (Python also coerces when a named locale is not installed; that is not checked here.)
     static func withPythonLocale(_ environment: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        func value(_ name: String) -> String? { environment.first { $0.name.utf8.elementsEqual(name.utf8) }?.value }
+        func value(_ name: String) -> String? { environment.first { PythonText.same($0.name, name) }?.value }
         if let all = value("LC_ALL"), !all.isEmpty { return environment }
         if let coerce = value("PYTHONCOERCECLOCALE"), ASCII.equals(coerce, "0") { return environment }
         let category = value("LC_CTYPE").flatMap { $0.isEmpty ? nil : $0 } ?? value("LANG") ?? ""
         guard category.isEmpty || ASCII.equals(category, "C") || ASCII.equals(category, "POSIX") else { return environment }
         var result = environment
-        if let index = result.firstIndex(where: { $0.name.utf8.elementsEqual("LC_CTYPE".utf8) }) {
+        if let index = result.firstIndex(where: { PythonText.same($0.name, "LC_CTYPE") }) {
             result[index].value = "C.UTF-8"
         } else {
             result.append((name: "LC_CTYPE", value: "C.UTF-8"))

@@ -147,8 +147,8 @@ enum SupervisordModelText {
         /// `PREFIXstreamKEY=VALUE`.
         @inline(never)
         mutating func add(stream: String, _ key: StaticString, _ value: String?) {
-            bytes.append(contentsOf: prefix.utf8)
-            bytes.append(contentsOf: stream.utf8)
+            bytes.append(contentsOf: PythonText.bytes(prefix))
+            bytes.append(contentsOf: PythonText.bytes(stream))
             bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
             bytes.append(UInt8(ascii: "="))
             guard let value else {
@@ -156,7 +156,7 @@ enum SupervisordModelText {
                 bytes.append(0x0A)
                 return
             }
-            for byte in value.utf8 {
+            for byte in PythonText.bytes(value) {
                 switch byte {
                 case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
                 case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])

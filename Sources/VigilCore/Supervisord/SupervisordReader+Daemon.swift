@@ -31,7 +31,7 @@ extension SupervisordReader {
             var layer = Expansions()
             layer.set("here", here)
             layer.set("host_node_name", host.hostNodeName)
-            let text = try expanded(Array(environment.text.utf8), ExpansionScope([layer, environ]), environment)
+            let text = try expanded(PythonText.bytes(environment.text), ExpansionScope([layer, environ]), environment)
             do { daemon.environment = try SupervisordValues.keyValuePairs(text) } catch { throw problem(environment, error) }
             for (key, value) in daemon.environment { environ.set("ENV_" + key, value) }
         }
@@ -56,7 +56,7 @@ extension SupervisordReader {
             for process in configuration.groups[group].processes.indices {
                 var merged = shared
                 for (key, value) in configuration.groups[group].processes[process].environment {
-                    if let index = merged.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+                    if let index = merged.firstIndex(where: { PythonText.same($0.key, key) }) {
                         merged[index].value = value
                     } else {
                         merged.append((key, value))

@@ -45,7 +45,7 @@ extension SupervisordReader {
     private func socketAddress(
         _ socket: Setting, programUID: UInt32?, owner: (uid: Int64, gid: Int64)?, mode: Int64?
     ) throws(UsageError) -> SupervisordFastCGISocket.Address {
-        let bytes = Array(socket.text.utf8)
+        let bytes = PythonText.bytes(socket.text)
         if ASCII.hasPrefix(bytes, "unix://") {
             let path = PythonText.string(bytes[7...])
             guard PythonPath.isAbsolute(path) else { throw problem(socket, "Unix socket path " + path + " is not an absolute path") }

@@ -60,7 +60,7 @@ extension SupervisordReader {
         let handler = try setting(section, "result_handler", layers)
         let resultHandler = handler?.text ?? "supervisor.dispatchers:default_handler"
         if let handler {
-            guard Self.isEntryPoint(Array(handler.text.utf8)) else {
+            guard Self.isEntryPoint(PythonText.bytes(handler.text)) else {
                 throw problem(handler, handler.text + " is not a Python entry point (module:function)")
             }
             if !ASCII.equals(resultHandler, "supervisor.dispatchers:default_handler") {
@@ -71,8 +71,8 @@ extension SupervisordReader {
         let events = try setting(section, "events", layers)
         var names: [String] = []
         for name in SupervisordValues.listOfStrings(events?.text ?? "") {
-            let upper = PythonText.string(PythonText.uppered(Array(name.utf8)[...])[...])
-            if !names.contains(where: { $0.utf8.elementsEqual(upper.utf8) }) { names.append(upper) }
+            let upper = PythonText.string(PythonText.uppered(PythonText.bytes(name)[...])[...])
+            if !names.contains(where: { PythonText.same($0, upper) }) { names.append(upper) }
         }
         guard let events, !names.isEmpty else { throw problem(section, "requires an events= line") }
         for name in names where SupervisorEventType(name: name) == nil {

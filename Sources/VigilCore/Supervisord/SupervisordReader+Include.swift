@@ -20,7 +20,7 @@ extension SupervisordReader {
         layer.set("host_node_name", host.hostNodeName)
         let files = try expanded(entry.value, ExpansionScope([layer, environ]), setting)
         var count = 0
-        for pattern in PythonText.splitOnSpaces(Array(files.utf8)[...]) {
+        for pattern in PythonText.splitOnSpaces(PythonText.bytes(files)[...]) {
             let absolute = PythonPath.join(base, PythonText.string(pattern))
             let matches = StableOrder.strings(PythonGlob.glob(absolute, host))
             if matches.isEmpty {

@@ -41,7 +41,7 @@ extension SupervisordReader {
         base.stderr.captureMaxBytes = try byteSize(section, "stderr_capture_maxbytes", layers, 0)
         base.stderr.eventsEnabled = try boolean(section, "stderr_events_enabled", layers, false)
         if let url = try setting(section, "serverurl", layers), !url.text.isEmpty,
-           !ASCII.equals(PythonText.uppered(PythonText.strip(Array(url.text.utf8)[...])), "AUTO") {
+           !ASCII.equals(PythonText.uppered(PythonText.strip(PythonText.bytes(url.text)[...])), "AUTO") {
             base.serverURL = url.text
         }
         if let user = try setting(section, "user", layers) {
@@ -54,7 +54,7 @@ extension SupervisordReader {
         let processName = try setting(section, "process_name", layers, expand: false)
             ?? Setting(text: "%(program_name)s", place: section.place, section: sectionName, key: "process_name")
         do { _ = try SupervisordValues.processOrGroupName(processName.text) } catch { throw problem(processName, error) }
-        let rawName = Array(PythonText.strip(Array(processName.text.utf8)[...]))
+        let rawName = Array(PythonText.strip(PythonText.bytes(processName.text)[...]))
         if numprocs > 1 && !PythonText.contains(rawName, "%(process_num)") {
             throw problem(processName, "%(process_num) must be present within process_name when numprocs > 1")
         }
@@ -86,7 +86,7 @@ extension SupervisordReader {
         common.set(Array("numprocs".utf8), .number(numprocs))
         common.update(environ)
         if let environment {
-            let text = try expanded(Array(environment.text.utf8), ExpansionScope([common]), environment)
+            let text = try expanded(PythonText.bytes(environment.text), ExpansionScope([common]), environment)
             do { process.environment = try SupervisordValues.keyValuePairs(text) } catch { throw problem(environment, error) }
         } else {
             process.environment = []
@@ -118,8 +118,8 @@ extension SupervisordReader {
         let layers = [common]
         if let logfile = try setting(section, stream + "_logfile", layers) {
             // Expanded twice, as supervisor does: `%%(program_name)s` works here.
-            let text = try expanded(Array(logfile.text.utf8), ExpansionScope([common]), logfile)
-            let lowered = PythonText.lowered(Array(text.utf8)[...])
+            let text = try expanded(PythonText.bytes(logfile.text), ExpansionScope([common]), logfile)
+            let lowered = PythonText.lowered(PythonText.bytes(text)[...])
             if ASCII.equals(lowered, "none") || ASCII.equals(lowered, "off") {
                 output.logfile = .none
             } else if ASCII.equals(lowered, "auto") {

@@ -11,7 +11,7 @@ extension SupervisordReader {
             guard let factory = try setting(section, Self.factoryKey, []) else {
                 throw problem(section, "does not specify a " + Self.factoryKey)
             }
-            guard Self.isEntryPoint(Array(factory.text.utf8)) else {
+            guard Self.isEntryPoint(PythonText.bytes(factory.text)) else {
                 throw problem(factory, factory.text + " is not a Python entry point (module:function)")
             }
             var extras: [(key: String, value: String)] = []
@@ -39,7 +39,7 @@ extension SupervisordReader {
         }
         for section in sections(startingWith: "unix_http_server") {
             guard let file = try setting(section, "file", [hereLayer]) else { throw problem(section, "has no file value") }
-            let path = normalized(PythonText.string(PythonText.strip(Array(file.text.utf8)[...])))
+            let path = normalized(PythonText.string(PythonText.strip(PythonText.bytes(file.text)[...])))
             let (username, password) = try credentials(section)
             var owner: (uid: Int64, gid: Int64) = (-1, -1)
             if let chown = try setting(section, "chown", []) {

@@ -6,8 +6,10 @@ enum SupervisordValues {
         init(_ message: String) { self.message = message }
     }
 
+    @inline(never)
     static func repr(_ text: String) -> String { PythonRepr.string(text) }
 
+    @inline(never)
     static func integer(_ text: String) throws(Problem) -> Int64 {
         switch PythonInt.parse(text) {
         case .value(let value): return value
@@ -19,16 +21,18 @@ enum SupervisordValues {
     static let truthy = ["yes", "true", "on", "1"]
     static let falsy = ["no", "false", "off", "0"]
 
+    @inline(never)
     static func boolean(_ text: String) throws(Problem) -> Bool {
-        let lowered = PythonText.lowered(Array(text.utf8)[...])
+        let lowered = PythonText.lowered(PythonText.bytes(text)[...])
         if truthy.contains(where: { ASCII.equals(lowered, $0) }) { return true }
         if falsy.contains(where: { ASCII.equals(lowered, $0) }) { return false }
         throw Problem("not a valid boolean value: " + repr(text))
     }
 
     /// `50MB`, `10kb`, `1GB` (1024-based) or a plain number of bytes.
+    @inline(never)
     static func byteSize(_ text: String) throws(Problem) -> Int64 {
-        let lowered = PythonText.lowered(Array(text.utf8)[...])
+        let lowered = PythonText.lowered(PythonText.bytes(text)[...])
         let units: [(String, Int64)] = [("kb", 1024), ("mb", 1024 * 1024), ("gb", 1024 * 1024 * 1024)]
         for (suffix, multiplier) in units where lowered.count >= 2 && ASCII.equals(lowered.suffix(2), suffix) {
             let number = try integer(PythonText.string(lowered.dropLast(2)))
@@ -39,6 +43,7 @@ enum SupervisordValues {
         return try integer(PythonText.string(lowered[...]))
     }
 
+    @inline(never)
     static func octal(_ text: String) throws(Problem) -> Int64 {
         guard case .value(let value) = PythonInt.parse(text, base: 8) else {
             throw Problem(text + " can not be converted to an octal type")
@@ -47,10 +52,11 @@ enum SupervisordValues {
     }
 
     /// `0,2`: exit codes from 0 to 255; empty means none.
+    @inline(never)
     static func exitCodes(_ text: String) throws(Problem) -> [Int64] {
         if text.isEmpty { return [] }
         var codes: [Int64] = []
-        for piece in Array(text.utf8).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+        for piece in PythonText.bytes(text).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
             guard case .value(let code) = PythonInt.parse(piece), code >= 0, code <= 255 else {
                 throw Problem("not a valid list of exit codes: " + repr(text))
             }
@@ -59,8 +65,9 @@ enum SupervisordValues {
         return codes
     }
 
+    @inline(never)
     static func autoRestart(_ text: String) throws(Problem) -> SupervisordProgram.AutoRestart {
-        let lowered = PythonText.lowered(Array(text.utf8)[...])
+        let lowered = PythonText.lowered(PythonText.bytes(text)[...])
         if truthy.contains(where: { ASCII.equals(lowered, $0) }) { return .always }
         if falsy.contains(where: { ASCII.equals(lowered, $0) }) { return .never }
         if ASCII.equals(lowered, "unexpected") { return .unexpected }
@@ -71,25 +78,28 @@ enum SupervisordValues {
         ("critical", 50), ("error", 40), ("warn", 30), ("info", 20), ("debug", 10), ("trace", 5), ("blather", 3),
     ]
 
+    @inline(never)
     static func loggingLevel(_ text: String) throws(Problem) -> Int {
-        let lowered = PythonText.lowered(Array(text.utf8)[...])
+        let lowered = PythonText.lowered(PythonText.bytes(text)[...])
         for level in levels where ASCII.equals(lowered, level.name) { return level.number }
         throw Problem("bad logging level name " + repr(text))
     }
 
     /// A program or group name: stripped, without a space, colon or slash.
+    @inline(never)
     static func processOrGroupName(_ text: String) throws(Problem) -> String {
-        let stripped = PythonText.strip(Array(text.utf8)[...])
-        for character in [" ", ":", "/"] where stripped.contains(character.utf8.first!) {
+        let stripped = PythonText.strip(PythonText.bytes(text)[...])
+        for character in [" ", ":", "/"] where stripped.contains(PythonText.firstByte(character)!) {
             throw Problem("Invalid name: " + repr(text) + " because of character: " + repr(character))
         }
         return PythonText.string(stripped)
     }
 
     /// `a, b,c`: pieces between commas, stripped; empty text is no pieces.
+    @inline(never)
     static func listOfStrings(_ text: String) -> [String] {
         if text.isEmpty { return [] }
-        return Array(text.utf8).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map {
+        return PythonText.bytes(text).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map {
             PythonText.string(PythonText.strip($0))
         }
     }
@@ -97,10 +107,11 @@ enum SupervisordValues {
     /// `KEY=value,KEY2="a, b"`, split by Python's shlex: pairs of a key, `=` and a value, each
     /// followed by one token of any kind (usually a comma); quotes are stripped off the value's
     /// ends. A repeated key keeps its first place and takes the last value.
+    @inline(never)
     static func keyValuePairs(_ text: String) throws(Problem) -> [(key: String, value: String)] {
         let tokens: [[UInt8]]
         do {
-            tokens = try Shlex.tokens(Array(text.utf8))
+            tokens = try Shlex.tokens(PythonText.bytes(text))
         } catch {
             throw Problem(error.message)
         }
@@ -114,7 +125,7 @@ enum SupervisordValues {
             while let first = value.first, first == UInt8(ascii: "'") || first == UInt8(ascii: "\"") { value = value.dropFirst() }
             while let last = value.last, last == UInt8(ascii: "'") || last == UInt8(ascii: "\"") { value = value.dropLast() }
             let key = PythonText.string(tokens[index][...])
-            if let existing = pairs.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+            if let existing = pairs.firstIndex(where: { PythonText.same($0.key, key) }) {
                 pairs[existing].value = PythonText.string(value)
             } else {
                 pairs.append((key, PythonText.string(value)))
@@ -125,8 +136,9 @@ enum SupervisordValues {
     }
 
     /// `[host:]port` of `[inet_http_server]`: the host in lower case, empty for `*` or none.
+    @inline(never)
     static func inetAddress(_ text: String) throws(Problem) -> (host: String, port: Int64) {
-        let bytes = Array(text.utf8)
+        let bytes = PythonText.bytes(text)
         guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else {
             do {
                 return ("", try portNumber(text))
@@ -141,6 +153,7 @@ enum SupervisordValues {
         return (ASCII.equals(host, "*") ? "" : String(decoding: host, as: UTF8.self), port)
     }
 
+    @inline(never)
     static func portNumber(_ text: String) throws(Problem) -> Int64 {
         let value = try integer(text)
         if value < 1 { throw Problem(decimal(value) + " is below lower bound (1)") }
@@ -149,6 +162,7 @@ enum SupervisordValues {
     }
 
     /// A user name or id that must exist.
+    @inline(never)
     static func uid(_ name: String, _ host: SupervisordHost) throws(Problem) -> UInt32 {
         if case .value(let id) = PythonInt.parse(name) {
             guard id >= 0, id <= Int64(UInt32.max), host.users.user(id: UInt32(id)) != nil else { throw Problem("Invalid user id " + name) }
@@ -158,6 +172,7 @@ enum SupervisordValues {
         return account.uid
     }
 
+    @inline(never)
     static func gid(_ name: String, _ host: SupervisordHost) throws(Problem) -> UInt32 {
         if case .value(let id) = PythonInt.parse(name) {
             guard id >= 0, id <= Int64(UInt32.max), host.groups.group(id: UInt32(id)) != nil else { throw Problem("Invalid group id " + name) }
@@ -168,8 +183,9 @@ enum SupervisordValues {
     }
 
     /// `user[:group]`; no group is -1.
+    @inline(never)
     static func userAndGroup(_ text: String, _ host: SupervisordHost) throws(Problem) -> (uid: Int64, gid: Int64) {
-        let bytes = Array(text.utf8)
+        let bytes = PythonText.bytes(text)
         let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
         do {
             let uid = try self.uid(PythonText.string(bytes[..<(colon ?? bytes.count)]), host)
@@ -181,6 +197,7 @@ enum SupervisordValues {
     }
 
     /// A path whose directory must exist (`~` expanded).
+    @inline(never)
     static func existingDirectoryPath(_ text: String, _ host: SupervisordHost) throws(Problem) -> String {
         let expanded = PythonPath.expandUser(text, host)
         let directory = PythonPath.dirname(expanded)
@@ -188,6 +205,7 @@ enum SupervisordValues {
         throw Problem("The directory named as part of the path " + text + " does not exist")
     }
 
+    @inline(never)
     static func existingDirectory(_ text: String, _ host: SupervisordHost) throws(Problem) -> String {
         let expanded = PythonPath.expandUser(text, host)
         if host.isDirectory(expanded) { return expanded }
@@ -198,6 +216,7 @@ enum SupervisordValues {
 extension SupervisordValues {
     /// `TERM`, `SIGTERM`, `15`: supervisor takes a number that Python's signal module defines
     /// (0 to 31, RTMIN, RTMAX) or any name it defines, `SIG_DFL` (0) and its kin included.
+    @inline(never)
     static func signalNumber(_ text: String, realtime: RealtimeSignals) throws(Problem) -> Int32 {
         let special: [(String, Int32)] = [("_DFL", 0), ("_IGN", 1), ("_BLOCK", 0), ("_UNBLOCK", 1), ("_SETMASK", 2)]
         if case .value(let number) = PythonInt.parse(text) {
@@ -206,7 +225,7 @@ extension SupervisordValues {
             }
             return Int32(number)
         }
-        var name = PythonText.uppered(PythonText.strip(Array(text.utf8)[...]))[...]
+        var name = PythonText.uppered(PythonText.strip(PythonText.bytes(text)[...]))[...]
         if ASCII.hasPrefix(name, "SIG") { name = name.dropFirst(3) }
         for entry in SignalNames.table where ASCII.equals(name, entry.name) { return entry.number }
         for (suffix, number) in special where ASCII.equals(name, suffix) { return number }

@@ -110,9 +110,14 @@ enum XMLRPCRequest {
                 let key = member.children[0].value
                 let value = member.children[1].value
                 let name: String
+                // Python's `k.text or ""`: a false value is the empty name.
                 switch key {
                 case .string(let text): name = text
-                case .none, .int(0), .boolean(false), .array([]), .structure([]): name = ""
+                case .none: name = ""
+                case .int(let number) where number == 0: name = ""
+                case .boolean(let flag) where !flag: name = ""
+                case .array(let items) where items.isEmpty: name = ""
+                case .structure(let items) where items.isEmpty: name = ""
                 default: throw .unmarshallable("a <member> name that is not text")
                 }
                 if let index = members.firstIndex(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
