@@ -241,4 +241,22 @@ private func failure(_ main: String, _ others: [(String, String)] = [], argument
 
             """)
     }
+
+    @Test func supervisorctlsSectionAsSupervisorctlReadsIt() throws {
+        let system = host([("/etc/s.conf", daemon + """
+            [supervisorctl]
+            serverurl=unix://%(here)s/../run//supervisor.sock ; a comment
+            username=%(ENV_USER)s
+            password=secret
+            history_file=~/.history
+            """)], environment: [("HOME", "/root"), ("USER", "admin")])
+        let settings = try SupervisorctlSettings.read("/etc/s.conf", host: system)
+        #expect(settings == SupervisorctlSettings(serverURL: "unix:///run/supervisor.sock", prompt: "supervisor", username: "admin",
+                                                  password: "secret", historyFile: "/root/.history"))
+        #expect(try SupervisorctlSettings.read(nil, host: system) == SupervisorctlSettings())
+        let without = host([("/etc/s.conf", daemon)])
+        #expect(throws: UsageError("/etc/s.conf: no [supervisorctl] section (supervisorctl requires one)")) {
+            try SupervisorctlSettings.read("/etc/s.conf", host: without)
+        }
+    }
 }

@@ -16,6 +16,36 @@ extension SupervisordReader {
         common.set("group_name", group)
         var base = SupervisordProgram(name: programName, group: group, section: sectionName, command: "", processNumber: 0)
         let layers = [common]
+        let (numprocs, numprocsStart, environment) = try readSettings(section, &base, layers, realtime)
+        let processName = try setting(section, "process_name", layers, expand: false)
+            ?? Setting(text: "%(program_name)s", place: section.place, section: sectionName, key: "process_name")
+        do { _ = try SupervisordValues.processOrGroupName(processName.text) } catch { throw problem(processName, error) }
+        let rawName = Array(PythonText.strip(PythonText.bytes(processName.text)[...]))
+        if numprocs > 1 && !PythonText.contains(rawName, "%(process_num)") {
+            throw problem(processName, "%(process_num) must be present within process_name when numprocs > 1")
+        }
+        if base.stopAsGroup && !base.killAsGroup {
+            throw problem(section, "cannot set stopasgroup=true and killasgroup=false")
+        }
+        guard numprocs <= Self.maximumProcesses, numprocsStart.magnitude < 1 << 62 else {
+            throw problem(section, "numprocs " + decimal(numprocs) + " from " + decimal(numprocsStart) + ": vigil runs at most "
+                + decimal(Self.maximumProcesses) + " processes of a program")
+        }
+        var processes: [SupervisordProgram] = []
+        var number = numprocsStart
+        while number < numprocsStart + numprocs {
+            processes.append(try process(base, section, number: number, numprocs: numprocs, name: rawName,
+                                         environment: environment, common: &common))
+            number += 1
+        }
+        return sortedByPriority(processes)
+    }
+
+    /// The settings every process of the section shares, in supervisor's order; numprocs,
+    /// numprocs_start and the raw environment= come back for the loop over process numbers.
+    private func readSettings(
+        _ section: INISection, _ base: inout SupervisordProgram, _ layers: [Expansions], _ realtime: RealtimeSignals
+    ) throws(UsageError) -> (Int64, Int64, Setting?) {
         base.priority = try integer(section, "priority", layers, 999)
         base.autostart = try boolean(section, "autostart", layers, true)
         if let restart = try setting(section, "autorestart", layers) {
@@ -51,28 +81,7 @@ extension SupervisordReader {
         if let umask = try setting(section, "umask", layers) {
             do { base.umask = try SupervisordValues.octal(umask.text) } catch { throw problem(umask, error) }
         }
-        let processName = try setting(section, "process_name", layers, expand: false)
-            ?? Setting(text: "%(program_name)s", place: section.place, section: sectionName, key: "process_name")
-        do { _ = try SupervisordValues.processOrGroupName(processName.text) } catch { throw problem(processName, error) }
-        let rawName = Array(PythonText.strip(PythonText.bytes(processName.text)[...]))
-        if numprocs > 1 && !PythonText.contains(rawName, "%(process_num)") {
-            throw problem(processName, "%(process_num) must be present within process_name when numprocs > 1")
-        }
-        if base.stopAsGroup && !base.killAsGroup {
-            throw problem(section, "cannot set stopasgroup=true and killasgroup=false")
-        }
-        guard numprocs <= Self.maximumProcesses, numprocsStart.magnitude < 1 << 62 else {
-            throw problem(section, "numprocs " + decimal(numprocs) + " from " + decimal(numprocsStart) + ": vigil runs at most "
-                + decimal(Self.maximumProcesses) + " processes of a program")
-        }
-        var processes: [SupervisordProgram] = []
-        var number = numprocsStart
-        while number < numprocsStart + numprocs {
-            processes.append(try process(base, section, number: number, numprocs: numprocs, name: rawName,
-                                         environment: environment, common: &common))
-            number += 1
-        }
-        return sortedByPriority(processes)
+        return (numprocs, numprocsStart, environment)
     }
 
     /// One `process_num` of the section.

@@ -85,25 +85,7 @@ struct XMLTreeReader {
         index += 1
         let name = try self.name()
         var inNamespace = defaultNamespace
-        var attributes: [[UInt8]] = []
-        var selfClosing = false
-        while true {
-            let hadSpace = index < bytes.count && isSpace(bytes[index])
-            while index < bytes.count && isSpace(bytes[index]) { index += 1 }
-            guard index < bytes.count else { throw failure("unclosed token") }
-            if bytes[index] == UInt8(ascii: ">") { index += 1; break }
-            if lookingAt("/>") { index += 2; selfClosing = true; break }
-            guard hadSpace else { throw failure("not well-formed (invalid token)") }
-            let attribute = try self.name()
-            guard !attributes.contains(attribute) else { throw failure("duplicate attribute") }
-            attributes.append(attribute)
-            while index < bytes.count && isSpace(bytes[index]) { index += 1 }
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw failure("not well-formed (invalid token)") }
-            index += 1
-            while index < bytes.count && isSpace(bytes[index]) { index += 1 }
-            let value = try attributeValue()
-            if ASCII.equals(attribute, "xmlns") { inNamespace = !value.isEmpty }
-        }
+        let selfClosing = try attributes(&inNamespace)
         // Names that a namespace qualifies are not XML-RPC's.
         let shownName = inNamespace || name.contains(UInt8(ascii: ":")) ? [UInt8(ascii: "{")] + name : name
         var element = XMLElement(name: shownName, text: nil)
@@ -142,6 +124,29 @@ struct XMLTreeReader {
                 try characterData(&data)
                 if element.children.isEmpty && index > start { text += data; sawText = true }
             }
+        }
+    }
+
+    /// The rest of a start tag: attributes (checked, then dropped but for `xmlns`) up to `>` or
+    /// `/>`; true for `/>`.
+    private mutating func attributes(_ inNamespace: inout Bool) throws(XMLError) -> Bool {
+        var names: [[UInt8]] = []
+        while true {
+            let hadSpace = index < bytes.count && isSpace(bytes[index])
+            while index < bytes.count && isSpace(bytes[index]) { index += 1 }
+            guard index < bytes.count else { throw failure("unclosed token") }
+            if bytes[index] == UInt8(ascii: ">") { index += 1; return false }
+            if lookingAt("/>") { index += 2; return true }
+            guard hadSpace else { throw failure("not well-formed (invalid token)") }
+            let attribute = try self.name()
+            guard !names.contains(attribute) else { throw failure("duplicate attribute") }
+            names.append(attribute)
+            while index < bytes.count && isSpace(bytes[index]) { index += 1 }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw failure("not well-formed (invalid token)") }
+            index += 1
+            while index < bytes.count && isSpace(bytes[index]) { index += 1 }
+            let value = try attributeValue()
+            if ASCII.equals(attribute, "xmlns") { inNamespace = !value.isEmpty }
         }
     }
 
