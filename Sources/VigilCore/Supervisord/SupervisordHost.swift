@@ -21,7 +21,8 @@ struct SupervisordHost {
     var exists: (String) -> Bool = { _ in false }
     /// The names in a directory (without `.` and `..`), nil when it cannot be listed.
     var listDirectory: (String) -> [String]? = { _ in nil }
-    /// The bytes of a file, nil when it cannot be opened (a directory cannot).
+    /// The bytes of a file, nil when it cannot be opened or is not a regular file (a directory,
+    /// a FIFO or a device: supervisord would try, and could block for good).
     var readFile: (String) -> [UInt8]? = { _ in nil }
 
     /// `$NAME`, the first definition.

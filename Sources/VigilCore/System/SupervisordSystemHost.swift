@@ -23,7 +23,9 @@ extension SupervisordHost {
             return stat(path, &info) == 0
         }
         host.listDirectory = listDirectory
-        host.readFile = { path in isDirectory(path) ? nil : Processes.readFile(path, limit: INIReader.maximumFileSize + 1) }
+        // Only regular files: opening a FIFO, or reading a terminal or vigil's own stdout pipe
+        // (`files=/dev/stdout`, which makes supervisord hang), would block vigil for good.
+        host.readFile = { path in isRegularFile(path) ? Processes.readFile(path, limit: INIReader.maximumFileSize + 1) : nil }
         host.temporaryDirectory = temporaryDirectory(host)
         return host
     }
@@ -44,6 +46,11 @@ extension SupervisordHost {
     private static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && Int32(info.st_mode) & S_IFMT == S_IFDIR
+    }
+
+    private static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && Int32(info.st_mode) & S_IFMT == S_IFREG
     }
 
     private static func listDirectory(_ path: String) -> [String]? {
