@@ -1,0 +1,130 @@
+/// The processes `honcho start [-c TYPE=N,...] [-p PORT] [TYPE...]` runs for a Procfile, as
+/// vigil runs them:
+/// - the chosen types in the order they were chosen (all types in file order when none was),
+///   each `N` times (1 unless `concurrency` says; 0 runs none), named `TYPE.1`, `TYPE.2` ...;
+/// - each by `/bin/sh -c COMMAND`, with, over vigil's own environment and in this order,
+///   `HONCHO_PROCESS_NAME=TYPE.N`, the `.env` variables, and `PORT`;
+/// - `PORT` counts from a base: the `.env` file's `PORT`, else `port` (honcho's `-p`), else
+///   vigil's own `PORT`, else 5000. Instance N of a type gets base + N - 1, and each next type
+///   (chosen or not started) starts 100 higher, as honcho computes it;
+/// - output lines prefixed `NAME | `, the name padded to the longest one and to at least the six
+///   characters of honcho's own `system` (honcho prints a time before it).
+enum ProcfilePlan {
+    struct Options: Equatable {
+        /// Empty: every type.
+        var types: [String] = []
+        var concurrency: [Instances] = []
+        /// `--port`, as given.
+        var port: String? = nil
+        /// `PORT` of vigil's own environment.
+        var inheritedPort: String? = nil
+    }
+
+    struct Instances: Equatable {
+        var type: String
+        var count: Int
+    }
+
+    struct Process: Equatable {
+        /// `TYPE.N`.
+        var name: String
+        var type: String
+        var argv: [String]
+        var port: Int
+        /// `NAME=value`, in order: added to vigil's environment, a later one winning.
+        var environment: [String]
+        var prefix: String
+    }
+
+    static let defaultPort = 5000
+    static let mostInstances = 1000
+
+    static func processes(_ procfile: Procfile, environment: ProcfileEnvironment, options: Options,
+                          environmentPath: String = ".env") throws(ProcfileError) -> [Process] {
+        var port = try basePort(environment: environment, options: options, environmentPath: environmentPath)
+        var processes: [Process] = []
+        for type in try chosenTypes(procfile, options.types) {
+            var count = 1
+            for instances in options.concurrency where ASCII.equals(instances.type, type.name) { count = instances.count }
+            for instance in 0..<count {
+                let name = type.name + "." + decimal(instance + 1)
+                guard port + instance <= 65535 else {
+                    throw ProcfileError("\(name) would listen on port \(port + instance), past 65535: choose a lower PORT")
+                }
+                // As honcho builds the dictionary: each name once, where it was first set.
+                var variables = ProcfileEnvironment()
+                variables.set("HONCHO_PROCESS_NAME", name)
+                variables.merge(environment)
+                variables.set("PORT", decimal(port + instance))
+                processes.append(Process(name: name, type: type.name, argv: ["/bin/sh", "-c", type.command], port: port + instance,
+                                         environment: variables.variables.map { $0.name + "=" + $0.value }, prefix: ""))
+            }
+            port += 100
+        }
+        var width = 6
+        for process in processes { width = max(width, process.name.utf8.count) }
+        for index in processes.indices {
+            let padding = String(repeating: " ", count: width - processes[index].name.utf8.count)
+            processes[index].prefix = processes[index].name + padding + " | "
+        }
+        return processes
+    }
+
+    /// `web,worker` or `web worker` as `["web", "worker"]`, each once, every one in the file.
+    private static func chosenTypes(_ procfile: Procfile, _ names: [String]) throws(ProcfileError) -> [Procfile.ProcessType] {
+        if names.isEmpty { return procfile.types }
+        var chosen: [Procfile.ProcessType] = []
+        for name in names {
+            guard let type = procfile.type(named: name) else {
+                throw ProcfileError("no process type '\(name)' in the Procfile (it has \(typeList(procfile)))")
+            }
+            if !chosen.contains(where: { ASCII.equals($0.name, name) }) { chosen.append(type) }
+        }
+        return chosen
+    }
+
+    private static func basePort(environment: ProcfileEnvironment, options: Options,
+                                 environmentPath: String) throws(ProcfileError) -> Int {
+        let (text, source): (String?, LogText) = if let value = environment.value(of: "PORT") {
+            (value, "PORT in \(environmentPath)")
+        } else if let value = options.port {
+            (value, "--port")
+        } else {
+            (options.inheritedPort, "the environment's PORT")
+        }
+        guard let text else { return defaultPort }
+        guard let port = number(Array(text.utf8)[...]), port <= 65535 else {
+            throw ProcfileError("\(source): expected a port number from 0 to 65535, got '\(text)'")
+        }
+        return Int(port)
+    }
+
+    /// honcho's `-c web=2,worker=3`: how many of each type; every type must be in the Procfile.
+    static func concurrency(_ text: String, in procfile: Procfile) throws(ProcfileError) -> [Instances] {
+        var result: [Instances] = []
+        for item in ByteFields.fields(Array(text.utf8)[...], separator: UInt8(ascii: ",")) {
+            let parts = ByteFields.fields(item, separator: UInt8(ascii: "="))
+            let type = String(decoding: parts[0], as: UTF8.self)
+            guard parts.count == 2, let count = number(parts[1]), count <= mostInstances else {
+                throw ProcfileError("--concurrency: expected TYPE=N with N from 0 to \(mostInstances), got '\(String(decoding: item, as: UTF8.self))'")
+            }
+            guard procfile.type(named: type) != nil else {
+                throw ProcfileError("--concurrency: no process type '\(type)' in the Procfile (it has \(typeList(procfile)))")
+            }
+            result.append(Instances(type: type, count: Int(count)))
+        }
+        return result
+    }
+
+    /// A whole number as Python's `int()` reads the usual ones: blanks around, an optional `+`.
+    private static func number(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        let digits = ByteFields.trim(bytes)
+        return ASCII.parseInteger(digits.first == UInt8(ascii: "+") ? digits.dropFirst() : digits)
+    }
+
+    private static func typeList(_ procfile: Procfile) -> LogText {
+        var names: [LogText] = []
+        for type in procfile.types { names.append("\(type.name)") }
+        return LogText.list(names, counting: "types", within: 120)
+    }
+}
