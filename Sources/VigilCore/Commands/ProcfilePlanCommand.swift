@@ -5,14 +5,6 @@
 /// each `  env "NAME=value"`. Lines of an env file that set nothing are warned about on stderr.
 /// Exit status: 0 printed; 2 a bad option, file or line (one line on stderr).
 enum ProcfilePlanCommand {
-    enum Option { case environment, concurrency, port }
-
-    static let options: [OptionScanner<Option>.Option] = [
-        .init(.environment, short: "e", long: "env", value: "FILE"),
-        .init(.concurrency, short: "c", long: "concurrency", value: "TYPE=N,..."),
-        .init(.port, short: "p", long: "port", value: "N"),
-    ]
-
     /// Larger files are refused rather than read whole.
     static let largestFile = 1 << 20
 
@@ -21,44 +13,44 @@ enum ProcfilePlanCommand {
         do {
             text = try plan(arguments)
         } catch {
-            return fail("procfile-plan", error, code: 2)
+            return fail("procfile-plan", UsageError(error.text), code: 2)
         }
         return Output.write(text, to: 1) ? 0 : 1
     }
 
-    private static func plan(_ arguments: [String]) throws(UsageError) -> [UInt8] {
-        let all = ["procfile-plan"] + arguments
-        var scanner = OptionScanner(all, options: options, operands: .permute)
+    private static func plan(_ arguments: [String]) throws(ProcfileError) -> [UInt8] {
         var environmentPaths: [String] = []
         var concurrency: String? = nil
-        var planOptions = ProcfilePlan.Options(inheritedPort: ProcessSetup.environment("PORT"))
-        while let option = try scanner.next(wordedBy: VigilCommandLine.words) {
-            switch option.id {
-            case .environment: environmentPaths.append(option.value ?? "")
-            case .concurrency: concurrency = option.value
-            case .port: planOptions.port = option.value
+        var options = ProcfilePlan.Options(inheritedPort: ProcessSetup.environment("PORT"))
+        var operands: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            let option = ["-e", "--env", "-c", "--concurrency", "-p", "--port"].firstIndex { ASCII.equals(word, $0) }
+            index += 1
+            guard let option else {
+                operands.append(word)
+                continue
             }
+            guard index < arguments.count else { throw ProcfileError("option '\(word)' needs a value") }
+            let value = arguments[index]
+            index += 1
+            if option < 2 { environmentPaths.append(value) } else if option < 4 { concurrency = value } else { options.port = value }
         }
-        let operands = scanner.operandIndices.map { all[$0] }
-        guard let path = operands.last else { throw UsageError("a Procfile is needed: vigil procfile-plan [TYPE...] FILE") }
-        for operand in operands.dropLast() { planOptions.types += ASCII.split(operand, separator: UInt8(ascii: ",")) }
-        do {
-            let procfile = try Procfile.parse(try read(path), path: path)
-            var environment = ProcfileEnvironment()
-            for environmentPath in environmentPaths {
-                let file = try ProcfileEnvironment.parse(try read(environmentPath), path: environmentPath)
-                for line in file.skippedLines {
-                    Output.write(LogText("vigil procfile-plan: warning: \(environmentPath):\(line): sets nothing (honcho skips the line too)\n").bytes, to: 2)
-                }
-                environment.merge(file)
+        guard let path = operands.popLast() else { throw ProcfileError("a Procfile is needed: vigil procfile-plan [TYPE...] FILE") }
+        for operand in operands { options.types += ASCII.split(operand, separator: UInt8(ascii: ",")) }
+        let procfile = try Procfile.parse(try read(path), path: path)
+        var environment = ProcfileEnvironment()
+        for environmentPath in environmentPaths {
+            let file = try ProcfileEnvironment.parse(try read(environmentPath), path: environmentPath)
+            for line in file.skippedLines {
+                Output.write(LogText("vigil procfile-plan: warning: \(environmentPath):\(line): sets nothing (honcho skips the line too)\n").bytes, to: 2)
             }
-            if let concurrency { planOptions.concurrency = try ProcfilePlan.concurrency(concurrency, in: procfile) }
-            let processes = try ProcfilePlan.processes(procfile, environment: environment, options: planOptions,
-                                                       environmentPath: environmentPaths.last ?? ".env")
-            return format(processes)
-        } catch {
-            throw UsageError(error.text)
+            environment.merge(file)
         }
+        if let concurrency { options.concurrency = try ProcfilePlan.concurrency(concurrency, in: procfile) }
+        return format(try ProcfilePlan.processes(procfile, environment: environment, options: options,
+                                                 environmentPath: environmentPaths.last ?? ".env"))
     }
 
     private static func read(_ path: String) throws(ProcfileError) -> [UInt8] {

@@ -43,6 +43,7 @@ enum ProcfilePlan {
                           environmentPath: String = ".env") throws(ProcfileError) -> [Process] {
         var port = try basePort(environment: environment, options: options, environmentPath: environmentPath)
         var processes: [Process] = []
+        var width = 6
         for type in try chosenTypes(procfile, options.types) {
             var count = 1
             for instances in options.concurrency where ASCII.equals(instances.type, type.name) { count = instances.count }
@@ -51,23 +52,37 @@ enum ProcfilePlan {
                 guard port + instance <= 65535 else {
                     throw ProcfileError("\(name) would listen on port \(port + instance), past 65535: choose a lower PORT")
                 }
-                // As honcho builds the dictionary: each name once, where it was first set.
-                var variables = ProcfileEnvironment()
-                variables.set("HONCHO_PROCESS_NAME", name)
-                variables.merge(environment)
-                variables.set("PORT", decimal(port + instance))
                 processes.append(Process(name: name, type: type.name, argv: ["/bin/sh", "-c", type.command], port: port + instance,
-                                         environment: variables.variables.map { $0.name + "=" + $0.value }, prefix: ""))
+                                         environment: variables(name, port + instance, environment), prefix: ""))
+                width = max(width, name.utf8.count)
             }
             port += 100
         }
-        var width = 6
-        for process in processes { width = max(width, process.name.utf8.count) }
         for index in processes.indices {
-            let padding = String(repeating: " ", count: width - processes[index].name.utf8.count)
-            processes[index].prefix = processes[index].name + padding + " | "
+            var prefix = Array(processes[index].name.utf8)
+            while prefix.count < width { prefix.append(0x20) }
+            processes[index].prefix = String(decoding: prefix + " | ".utf8, as: UTF8.self)
         }
         return processes
+    }
+
+    /// As honcho builds the dictionary: its name first (the `.env` file's value if it sets
+    /// one), the file's variables in their order, `PORT` where the file had it, else last.
+    private static func variables(_ name: String, _ port: Int, _ environment: ProcfileEnvironment) -> [String] {
+        let portValue = decimal(port)
+        var first = "HONCHO_PROCESS_NAME=" + name
+        var list: [String] = []
+        var portSet = false
+        for variable in environment.variables {
+            if ASCII.equals(variable.name, "HONCHO_PROCESS_NAME") {
+                first = "HONCHO_PROCESS_NAME=" + variable.value
+                continue
+            }
+            let isPort = ASCII.equals(variable.name, "PORT")
+            portSet = portSet || isPort
+            list.append(variable.name + "=" + (isPort ? portValue : variable.value))
+        }
+        return [first] + list + (portSet ? [] : ["PORT=" + portValue])
     }
 
     /// `web,worker` or `web worker` as `["web", "worker"]`, each once, every one in the file.
@@ -122,9 +137,9 @@ enum ProcfilePlan {
         return ASCII.parseInteger(digits.first == UInt8(ascii: "+") ? digits.dropFirst() : digits)
     }
 
-    private static func typeList(_ procfile: Procfile) -> LogText {
-        var names: [LogText] = []
-        for type in procfile.types { names.append("\(type.name)") }
-        return LogText.list(names, counting: "types", within: 120)
+    private static func typeList(_ procfile: Procfile) -> String {
+        var names = ""
+        for type in procfile.types { names += (names.isEmpty ? "" : ", ") + type.name }
+        return names
     }
 }

@@ -9,81 +9,59 @@ enum Shlex {
         case noClosingQuote, noEscapedCharacter
     }
 
-    private enum State: Equatable {
-        case blank, word, quote(UInt8), escape(after: UInt8)
-    }
-
     static func words(_ bytes: [UInt8], _ range: Range<Int>) throws(Problem) -> [[UInt8]] {
         var words: [[UInt8]] = []
         var word: [UInt8] = []
+        // A word has begun (shlex's state 'a'); it came out of quotes; the quote it is in.
+        var inWord = false
         var quoted = false
-        var state = State.blank
+        var quote: UInt8 = 0
         var index = range.lowerBound
-        func finish() {
-            if !word.isEmpty || quoted { words.append(word) }
-            word = []
-            quoted = false
-        }
-        scan: while index < range.upperBound {
+        while index < range.upperBound {
             let byte = bytes[index]
-            let length = wordCharacterLength(bytes, index, range.upperBound)
-            switch state {
-            case .blank, .word:
-                if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
-                    if state == .word { finish() }
-                    state = .blank
-                } else if byte == UInt8(ascii: "#") {
-                    break scan
-                } else if byte == UInt8(ascii: "\\") {
-                    state = .escape(after: 0)
-                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                    state = .quote(byte)
-                } else if length > 0 {
-                    word.append(contentsOf: bytes[index..<(index + length)])
-                    state = .word
-                    index += length
-                    continue
-                } else {
-                    if state == .word { finish() }
-                    words.append([byte])
-                    state = .blank
-                }
-            case .quote(let quote):
-                quoted = true
-                if byte == quote {
-                    state = .word
-                } else if byte == UInt8(ascii: "\\") && quote == UInt8(ascii: "\"") {
-                    state = .escape(after: quote)
-                } else {
-                    word.append(byte)
-                }
-            case .escape(let quote):
-                if quote != 0 && byte != UInt8(ascii: "\\") && byte != quote { word.append(UInt8(ascii: "\\")) }
+            if byte == UInt8(ascii: "\\") && quote != UInt8(ascii: "'") {
+                index += 1
+                guard index < range.upperBound else { throw .noEscapedCharacter }
+                let next = bytes[index]
+                if quote != 0 && next != UInt8(ascii: "\\") && next != quote { word.append(UInt8(ascii: "\\")) }
                 // The whole character, which may take several bytes.
-                let end = min(range.upperBound, index + (byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4))
-                word.append(contentsOf: bytes[index..<end])
-                state = quote == 0 ? .word : .quote(quote)
+                let end = min(range.upperBound, index + (next < 0xC0 ? 1 : next < 0xE0 ? 2 : next < 0xF0 ? 3 : 4))
+                word += bytes[index..<end]
                 index = end
+                inWord = true
                 continue
             }
             index += 1
+            if quote != 0 {
+                if byte == quote { quote = 0 } else { word.append(byte) }
+            } else if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A || byte == UInt8(ascii: "#") {
+                if inWord && (!word.isEmpty || quoted) { words.append(word) }
+                (word, inWord, quoted) = ([], false, false)
+                if byte == UInt8(ascii: "#") { break }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                (quote, quoted, inWord) = (byte, true, true)
+            } else if let length = wordCharacterLength(bytes, index - 1, range.upperBound) {
+                word += bytes[(index - 1)..<(index - 1 + length)]
+                index += length - 1
+                inWord = true
+            } else {
+                if inWord { words.append(word) }
+                (word, inWord, quoted) = ([], false, false)
+                words.append([byte])
+            }
         }
-        switch state {
-        case .quote: throw .noClosingQuote
-        case .escape: throw .noEscapedCharacter
-        case .word: finish()
-        case .blank: break
-        }
+        if quote != 0 { throw .noClosingQuote }
+        if inWord { words.append(word) }
         return words
     }
 
     /// How many bytes the word character at `index` takes (an ASCII letter or digit, `_`, or a
-    /// two-byte Latin-1 letter); 0 when it is not one.
-    private static func wordCharacterLength(_ bytes: [UInt8], _ index: Int, _ end: Int) -> Int {
+    /// two-byte Latin-1 letter); nil when it is not one.
+    private static func wordCharacterLength(_ bytes: [UInt8], _ index: Int, _ end: Int) -> Int? {
         let byte = bytes[index]
         if Procfile.isNameByte(byte) && byte != UInt8(ascii: "-") { return 1 }
-        guard byte == 0xC3, index + 1 < end else { return 0 }
+        guard byte == 0xC3, index + 1 < end else { return nil }
         let next = bytes[index + 1]
-        return next >= 0x80 && next <= 0xBF && next != 0x97 && next != 0xB7 ? 2 : 0
+        return next >= 0x80 && next <= 0xBF && next != 0x97 && next != 0xB7 ? 2 : nil
     }
 }
