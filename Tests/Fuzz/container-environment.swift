@@ -9,7 +9,7 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzContainerEnvironment(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    var files: [ContainerEnvironment.Variable] = []
+    var files: [ContainerEnvironment.NameAndValue] = []
     for piece in bytes.split(separator: 0) {
         let parts = piece.split(separator: 1, maxSplits: 1, omittingEmptySubsequences: false)
         files.append(.init(Array(parts[0]), parts.count > 1 ? Array(parts[1]) : []))
@@ -22,7 +22,7 @@ public func fuzzContainerEnvironment(_ data: UnsafePointer<UInt8>, _ size: Int) 
     let script = ContainerEnvironment.shellScript(imported)
     for line in script.split(separator: 0x0A) where line.starts(with: "export ".utf8) {
         let name = line.dropFirst(7).prefix { $0 != UInt8(ascii: "=") }
-        precondition(name.allSatisfy { Procfile.isNameByte($0) && $0 != UInt8(ascii: "-") }, "shell name")
+        precondition(name.allSatisfy { ContainerEnvironment.isWordByte($0) }, "shell name")
     }
     let json = ContainerEnvironment.json(imported)
     precondition(json.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && json.first == UInt8(ascii: "{") && json.last == UInt8(ascii: "}"))

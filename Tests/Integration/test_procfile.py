@@ -16,7 +16,18 @@ import sys
 
 import pytest
 
-from helpers import VIGIL, require
+from helpers import ROOT, VIGIL, require
+
+# `procfile-plan` and `runit-status` are developer's commands, left out of release builds for
+# size: the comparisons run them from the debug binary built from the same sources (whichever
+# binary VIGIL_BIN names).
+DEVELOPER_VIGIL = os.environ.get("VIGIL_DEBUG_BIN") or str(ROOT / ".build" / "debug" / "vigil")
+if VIGIL.endswith("/debug/vigil"):
+    DEVELOPER_VIGIL = VIGIL
+
+
+def need_developer_vigil():
+    require(os.access(DEVELOPER_VIGIL, os.X_OK), f"no debug build of vigil at {DEVELOPER_VIGIL} (swift build)")
 
 try:
     import honcho
@@ -67,7 +78,8 @@ def honcho_plan(procfile, env_files=(), args=(), environ=None):
 
 
 def run_plan(procfile, env_files=(), args=(), environ=None):
-    argv = [VIGIL, "procfile-plan"]
+    need_developer_vigil()
+    argv = [DEVELOPER_VIGIL, "procfile-plan"]
     for env_file in env_files:
         argv += ["--env", str(env_file)]
     return subprocess.run(argv + list(args) + [str(procfile)], capture_output=True, timeout=60,
@@ -213,7 +225,7 @@ def test_errors_of_both(tmp_path):
     assert (result.returncode, result.stderr) == (2, f"vigil procfile-plan: {path}:2: the process type 'web' is already on line 1\n".encode())
     path.write_bytes(b"web: a\n")
     result = run_plan(path, args=["worker"])
-    assert (result.returncode, result.stderr) == (2, b"vigil procfile-plan: no process type 'worker' in the Procfile (it has web)\n")
+    assert (result.returncode, result.stderr) == (2, b"vigil procfile-plan: no process type 'worker' in the Procfile\n")
     env = tmp_path / ".env"
     env.write_bytes(b"A=1\nB='unclosed\n")
     result = run_plan(path, [env])
@@ -261,3 +273,9 @@ def test_random_env_lines_read_as_honcho_reads_them(tmp_path):
         assert dict(map(tuple, added)) == {k: v for k, v in expected.items() if k not in ("PORT", "HONCHO_PROCESS_NAME")}, line
         compared += 1
     assert compared > 50 and refused > 5
+
+
+def test_the_command_is_refused_in_one_line_in_any_build():
+    # Debug builds ask for a Procfile; release builds say the command is not theirs.
+    result = subprocess.run([VIGIL, "procfile-plan"], capture_output=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == b"" and result.stderr.count(b"\n") == 1, result.stderr

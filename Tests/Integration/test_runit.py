@@ -17,7 +17,18 @@ import subprocess
 
 import pytest
 
-from helpers import VIGIL, require, wait_for
+from helpers import ROOT, VIGIL, require, wait_for
+
+# `procfile-plan` and `runit-status` are developer's commands, left out of release builds for
+# size: the comparisons run them from the debug binary built from the same sources (whichever
+# binary VIGIL_BIN names).
+DEVELOPER_VIGIL = os.environ.get("VIGIL_DEBUG_BIN") or str(ROOT / ".build" / "debug" / "vigil")
+if VIGIL.endswith("/debug/vigil"):
+    DEVELOPER_VIGIL = VIGIL
+
+
+def need_developer_vigil():
+    require(os.access(DEVELOPER_VIGIL, os.X_OK), f"no debug build of vigil at {DEVELOPER_VIGIL} (swift build)")
 
 RUNSV = shutil.which("runsv")
 SV = shutil.which("sv")
@@ -110,7 +121,8 @@ def sv(*args, cwd):
 
 
 def vigil_status(*words):
-    result = subprocess.run([VIGIL, "runit-status", *words], capture_output=True, timeout=60)
+    need_developer_vigil()
+    result = subprocess.run([DEVELOPER_VIGIL, "runit-status", *words], capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr.decode()
     fields = dict(line.split(" ", 1) for line in result.stdout.decode().splitlines())
     return (bytes.fromhex(fields["status"]), json.loads(fields["stat"]).encode(), json.loads(fields["pid"]).encode(),

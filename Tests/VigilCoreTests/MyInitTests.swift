@@ -55,7 +55,7 @@ import Testing
 }
 
 @Suite struct ContainerEnvironmentTests {
-    typealias Variable = ContainerEnvironment.Variable
+    typealias Variable = ContainerEnvironment.NameAndValue
 
     func variable(_ name: String, _ value: String) -> Variable { Variable(Array(name.utf8), Array(value.utf8)) }
 

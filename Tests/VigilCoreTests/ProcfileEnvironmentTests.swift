@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func theWordsOfShlex() throws {
-        func words(_ text: String) throws(Shlex.Problem) -> [String] {
+        func words(_ text: String) throws(Shlex.Fault) -> [String] {
             let bytes = Array(text.utf8)
             return try Shlex.words(bytes, 0..<bytes.count).map { String(decoding: $0, as: UTF8.self) }
         }

@@ -152,27 +152,27 @@ import Testing
 }
 
 @Suite struct RunitServiceLayoutTests {
-    typealias Entry = RunitServiceLayout.Entry
+    typealias ListedFile = RunitServiceLayout.ListedFile
 
     @Test func servicesAreTheFoldersNotHiddenInNameOrder() throws {
-        let entries = [Entry(path: "web", kind: .folder), Entry(path: ".hidden", kind: .folder), Entry(path: "README", kind: .file(executable: false)),
-                       Entry(path: "nginx-log-forwarder", kind: .folder), Entry(path: "Zed", kind: .folder), Entry(path: "fifo", kind: .other)]
+        let entries = [ListedFile(path: "web", kind: .folder), ListedFile(path: ".hidden", kind: .folder), ListedFile(path: "README", kind: .file(executable: false)),
+                       ListedFile(path: "nginx-log-forwarder", kind: .folder), ListedFile(path: "Zed", kind: .folder), ListedFile(path: "fifo", kind: .other)]
         #expect(try RunitServiceLayout.serviceNames(entries) == ["Zed", "nginx-log-forwarder", "web"])
-        #expect(throws: RunitError.self) { try RunitServiceLayout.serviceNames([Entry(path: "my service", kind: .folder)]) }
-        #expect(throws: RunitError.self) { try RunitServiceLayout.serviceNames([Entry(path: String(repeating: "a", count: 61), kind: .folder)]) }
+        #expect(throws: RunitError.self) { try RunitServiceLayout.serviceNames([ListedFile(path: "my service", kind: .folder)]) }
+        #expect(throws: RunitError.self) { try RunitServiceLayout.serviceNames([ListedFile(path: String(repeating: "a", count: 61), kind: .folder)]) }
     }
 
     @Test func aServiceFolderDescribed() {
-        let entries = [Entry(path: "run", kind: .file(executable: true)), Entry(path: "finish", kind: .file(executable: false)),
-                       Entry(path: "down", kind: .file(executable: false)), Entry(path: "control", kind: .folder),
-                       Entry(path: "control/t", kind: .file(executable: true)), Entry(path: "control/d", kind: .file(executable: false)),
-                       Entry(path: "control/o", kind: .file(executable: true)), Entry(path: "control/1", kind: .file(executable: true)),
-                       Entry(path: "log", kind: .folder), Entry(path: "log/run", kind: .file(executable: true)),
-                       Entry(path: "check", kind: .file(executable: true))]
+        let entries = [ListedFile(path: "run", kind: .file(executable: true)), ListedFile(path: "finish", kind: .file(executable: false)),
+                       ListedFile(path: "down", kind: .file(executable: false)), ListedFile(path: "control", kind: .folder),
+                       ListedFile(path: "control/t", kind: .file(executable: true)), ListedFile(path: "control/d", kind: .file(executable: false)),
+                       ListedFile(path: "control/o", kind: .file(executable: true)), ListedFile(path: "control/1", kind: .file(executable: true)),
+                       ListedFile(path: "log", kind: .folder), ListedFile(path: "log/run", kind: .file(executable: true)),
+                       ListedFile(path: "check", kind: .file(executable: true))]
         let service = RunitServiceLayout.service(named: "nginx", entries)
         #expect(service == .init(name: "nginx", runnable: true, hasFinish: true, startsDown: true, hasCheck: true,
                                  overrides: Array("1t".utf8), log: .init(runnable: true, startsDown: false)))
-        let bare = RunitServiceLayout.service(named: "x", [Entry(path: "run", kind: .file(executable: false)), Entry(path: "log", kind: .file(executable: false))])
+        let bare = RunitServiceLayout.service(named: "x", [ListedFile(path: "run", kind: .file(executable: false)), ListedFile(path: "log", kind: .file(executable: false))])
         #expect(bare == .init(name: "x", runnable: false, hasFinish: false, startsDown: false, hasCheck: false, overrides: [], log: nil))
     }
 }

@@ -3,12 +3,16 @@
 /// Procfile (`ProcfilePlan`), so that tests compare them with honcho's. One line a process,
 /// `NAME PORT "PREFIX" "COMMAND"` (JSON strings), then its environment additions in order,
 /// each `  env "NAME=value"`. Lines of an env file that set nothing are warned about on stderr.
-/// Exit status: 0 printed; 2 a bad option, file or line (one line on stderr).
+/// Exit status: 0 printed; 2 a bad option, file or line (one line on stderr). Debug builds only:
+/// the release leaves it out for size (`developerOnly`).
 enum ProcfilePlanCommand {
     /// Larger files are refused rather than read whole.
     static let largestFile = 1 << 20
 
     static func run(_ arguments: [String]) -> Int32 {
+        #if hasFeature(Embedded)
+        return developerOnly("procfile-plan")
+        #else
         var text: [UInt8] = []
         do {
             text = try plan(arguments)
@@ -16,6 +20,7 @@ enum ProcfilePlanCommand {
             return fail("procfile-plan", UsageError(error.text), code: 2)
         }
         return Output.write(text, to: 1) ? 0 : 1
+        #endif
     }
 
     private static func plan(_ arguments: [String]) throws(ProcfileError) -> [UInt8] {
@@ -59,7 +64,7 @@ enum ProcfilePlanCommand {
         return bytes
     }
 
-    static func format(_ processes: [ProcfilePlan.Process]) -> [UInt8] {
+    static func format(_ processes: [ProcfilePlan.PlannedProcess]) -> [UInt8] {
         var text: [UInt8] = []
         for process in processes {
             text += process.name.utf8
@@ -76,4 +81,9 @@ enum ProcfilePlanCommand {
         }
         return text
     }
+}
+
+/// What a developer's command says in a release build, which leaves it out.
+func developerOnly(_ command: String) -> Int32 {
+    fail(command, UsageError("a developer's command, in debug builds only"), code: 2)
 }

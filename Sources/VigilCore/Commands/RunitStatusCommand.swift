@@ -11,9 +11,13 @@ import CLinux
 ///     pid "TEXT"        `pid`
 ///     sv "TEXT"         the line `sv status` prints, without its newline
 ///
-/// Exit status: 0 printed; 2 a word it does not know (one line on stderr).
+/// Exit status: 0 printed; 2 a word it does not know (one line on stderr). Debug builds only:
+/// the release leaves it out for size.
 enum RunitStatusCommand {
     static func run(_ arguments: [String]) -> Int32 {
+        #if hasFeature(Embedded)
+        return developerOnly("runit-status")
+        #else
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var status = RunitStatus(since: TAI64N(unixSeconds: Int64(now.tv_sec), nanoseconds: UInt32(now.tv_nsec)))
@@ -23,7 +27,7 @@ enum RunitStatusCommand {
             let word = Array(argument.utf8)
             let value = word.split(separator: UInt8(ascii: "="), maxSplits: 1).last ?? []
             if let state = ["down", "run", "finish"].firstIndex(where: { ASCII.equals(word, $0) }) {
-                status.state = RunitStatus.State(rawValue: UInt8(state)) ?? .down
+                status.state = RunitStatus.RunState(rawValue: UInt8(state)) ?? .down
             } else if ASCII.hasPrefix(word, "pid="), let pid = ASCII.parseInteger(value) {
                 status.pid = UInt32(pid)
             } else if ASCII.equals(word, "want=down") || ASCII.equals(word, "want=exit") {
@@ -48,5 +52,6 @@ enum RunitStatusCommand {
         }
         text.append(0x0A)
         return Output.write(text, to: 1) ? 0 : 1
+        #endif
     }
 }

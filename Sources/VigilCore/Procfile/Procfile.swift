@@ -29,26 +29,23 @@ struct Procfile: Equatable {
         var procfile = Procfile()
         for (offset, range) in try PythonText.lines(of: bytes, path: path).enumerated() {
             let number = offset + 1
-            func problem(_ text: LogText) -> ProcfileError { ProcfileError("\(path):\(number): \(text)") }
             var index = range.lowerBound
             while index < range.upperBound, isNameByte(bytes[index]) { index += 1 }
-            let name = String(decoding: bytes[range.lowerBound..<index], as: UTF8.self)
+            let name = PythonText.string(bytes[range.lowerBound..<index])
             guard index > range.lowerBound, index < range.upperBound, bytes[index] == UInt8(ascii: ":") else {
                 if isBlankOrComment(bytes, range) { continue }
-                let line = String(decoding: bytes[range], as: UTF8.self)
-                throw problem("expected NAME: COMMAND with a NAME of letters, digits, '_' and '-' at the start of the line, found '\(line)' (honcho would skip it)")
+                throw ProcfileError(path, line: number, "expected NAME: COMMAND with a NAME of letters, digits, '_' and '-' at the start of the line, found '\(PythonText.string(bytes[range]))' (honcho would skip it)")
             }
             index += 1
             while index < range.upperBound, PythonText.space(bytes, at: index) > 0 { index += PythonText.space(bytes, at: index) }
-            guard index < range.upperBound else { throw problem("no command after '\(name):'") }
+            guard index < range.upperBound else { throw ProcfileError(path, line: number, "no command after '\(name):'") }
             guard name.utf8.count <= longestType else {
-                throw problem("the process type '\(name)' is longer than \(longestType) bytes")
+                throw ProcfileError(path, line: number, "the process type '\(name)' is longer than \(longestType) bytes")
             }
             if let earlier = procfile.type(named: name) {
-                throw problem("the process type '\(name)' is already on line \(earlier.line)")
+                throw ProcfileError(path, line: number, "the process type '\(name)' is already on line \(earlier.line)")
             }
-            procfile.types.append(ProcessType(name: name, command: String(decoding: bytes[index..<range.upperBound], as: UTF8.self),
-                                              line: number))
+            procfile.types.append(ProcessType(name: name, command: PythonText.string(bytes[index..<range.upperBound]), line: number))
         }
         guard !procfile.types.isEmpty else { throw ProcfileError("\(path): no process types (lines NAME: COMMAND)") }
         return procfile

@@ -30,7 +30,7 @@ struct ProcfileEnvironment: Equatable {
                 words = try Shlex.words(bytes, range)
             } catch {
                 let what: LogText = error == .noClosingQuote ? "a quote is not closed" : "a backslash ends the line"
-                throw ProcfileError("\(path):\(offset + 1): \(what)")
+                throw ProcfileError(path, line: offset + 1, what)
             }
             if words.isEmpty { continue }
             guard words.count >= 3, ASCII.equals(words[1], "="), let first = words[0].first,
@@ -41,9 +41,9 @@ struct ProcfileEnvironment: Equatable {
             let name = words[0]
             let value = unescaped(words[2...].flatMap { $0 })
             guard !name.contains(UInt8(ascii: "=")) && !name.contains(0) && !value.contains(0) else {
-                throw ProcfileError("\(path):\(offset + 1): a variable name cannot hold '=', nor a name or value a NUL byte")
+                throw ProcfileError(path, line: offset + 1, "a variable name cannot hold '=', nor a name or value a NUL byte")
             }
-            environment.set(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+            environment.set(PythonText.string(name[...]), PythonText.string(value[...]))
         }
         return environment
     }

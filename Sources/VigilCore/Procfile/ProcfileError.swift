@@ -8,5 +8,11 @@ struct ProcfileError: Error, Equatable {
         self.text = text
     }
 
+    /// `PATH:LINE: text`, built in one place.
+    @inline(never)
+    init(_ path: String, line: Int, _ text: LogText) {
+        self.text = "\(path):\(line): \(text)"
+    }
+
     var message: String { text.string }
 }

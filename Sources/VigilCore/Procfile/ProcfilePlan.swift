@@ -25,7 +25,7 @@ enum ProcfilePlan {
         var count: Int
     }
 
-    struct Process: Equatable {
+    struct PlannedProcess: Equatable {
         /// `TYPE.N`.
         var name: String
         var type: String
@@ -40,9 +40,9 @@ enum ProcfilePlan {
     static let mostInstances = 1000
 
     static func processes(_ procfile: Procfile, environment: ProcfileEnvironment, options: Options,
-                          environmentPath: String = ".env") throws(ProcfileError) -> [Process] {
+                          environmentPath: String = ".env") throws(ProcfileError) -> [PlannedProcess] {
         var port = try basePort(environment: environment, options: options, environmentPath: environmentPath)
-        var processes: [Process] = []
+        var processes: [PlannedProcess] = []
         var width = 6
         for type in try chosenTypes(procfile, options.types) {
             var count = 1
@@ -52,7 +52,7 @@ enum ProcfilePlan {
                 guard port + instance <= 65535 else {
                     throw ProcfileError("\(name) would listen on port \(port + instance), past 65535: choose a lower PORT")
                 }
-                processes.append(Process(name: name, type: type.name, argv: ["/bin/sh", "-c", type.command], port: port + instance,
+                processes.append(PlannedProcess(name: name, type: type.name, argv: ["/bin/sh", "-c", type.command], port: port + instance,
                                          environment: variables(name, port + instance, environment), prefix: ""))
                 width = max(width, name.utf8.count)
             }
@@ -61,7 +61,7 @@ enum ProcfilePlan {
         for index in processes.indices {
             var prefix = Array(processes[index].name.utf8)
             while prefix.count < width { prefix.append(0x20) }
-            processes[index].prefix = String(decoding: prefix + " | ".utf8, as: UTF8.self)
+            processes[index].prefix = PythonText.string((prefix + " | ".utf8)[...])
         }
         return processes
     }
@@ -91,7 +91,7 @@ enum ProcfilePlan {
         var chosen: [Procfile.ProcessType] = []
         for name in names {
             guard let type = procfile.type(named: name) else {
-                throw ProcfileError("no process type '\(name)' in the Procfile (it has \(typeList(procfile)))")
+                throw ProcfileError("no process type '\(name)' in the Procfile")
             }
             if !chosen.contains(where: { ASCII.equals($0.name, name) }) { chosen.append(type) }
         }
@@ -119,12 +119,12 @@ enum ProcfilePlan {
         var result: [Instances] = []
         for item in ByteFields.fields(Array(text.utf8)[...], separator: UInt8(ascii: ",")) {
             let parts = ByteFields.fields(item, separator: UInt8(ascii: "="))
-            let type = String(decoding: parts[0], as: UTF8.self)
+            let type = PythonText.string(parts[0])
             guard parts.count == 2, let count = number(parts[1]), count <= mostInstances else {
-                throw ProcfileError("--concurrency: expected TYPE=N with N from 0 to \(mostInstances), got '\(String(decoding: item, as: UTF8.self))'")
+                throw ProcfileError("--concurrency: expected TYPE=N with N from 0 to \(mostInstances), got '\(PythonText.string(item))'")
             }
             guard procfile.type(named: type) != nil else {
-                throw ProcfileError("--concurrency: no process type '\(type)' in the Procfile (it has \(typeList(procfile)))")
+                throw ProcfileError("--concurrency: no process type '\(type)' in the Procfile")
             }
             result.append(Instances(type: type, count: Int(count)))
         }
@@ -135,11 +135,5 @@ enum ProcfilePlan {
     private static func number(_ bytes: ArraySlice<UInt8>) -> Int64? {
         let digits = ByteFields.trim(bytes)
         return ASCII.parseInteger(digits.first == UInt8(ascii: "+") ? digits.dropFirst() : digits)
-    }
-
-    private static func typeList(_ procfile: Procfile) -> String {
-        var names = ""
-        for type in procfile.types { names += (names.isEmpty ? "" : ", ") + type.name }
-        return names
     }
 }

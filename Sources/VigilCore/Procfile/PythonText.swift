@@ -68,9 +68,15 @@ enum PythonText {
         let lines = lines(bytes)
         if let bad = firstInvalidByte(bytes) {
             let number = KeySort.firstIndex(count: lines.count) { lines[$0].upperBound >= bad } + 1
-            throw ProcfileError("\(path):\(number): not valid UTF-8 (honcho cannot read the file either)")
+            throw ProcfileError(path, line: number, "not valid UTF-8 (honcho cannot read the file either)")
         }
         return lines
+    }
+
+    /// Bytes known to be UTF-8 as a String, decoded in one place rather than at every use.
+    @inline(never)
+    static func string(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
     }
 
     private static func next(_ bytes: [UInt8], _ index: Int, _ byte: UInt8) -> Bool {

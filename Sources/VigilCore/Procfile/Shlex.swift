@@ -5,11 +5,11 @@
 /// a backslash keeps the next character (inside double quotes only before `"` or `\`), and
 /// `#` outside quotes ends the line.
 enum Shlex {
-    enum Problem: Error, Equatable {
+    enum Fault: Error, Equatable {
         case noClosingQuote, noEscapedCharacter
     }
 
-    static func words(_ bytes: [UInt8], _ range: Range<Int>) throws(Problem) -> [[UInt8]] {
+    static func words(_ bytes: [UInt8], _ range: Range<Int>) throws(Fault) -> [[UInt8]] {
         var words: [[UInt8]] = []
         var word: [UInt8] = []
         // A word has begun (shlex's state 'a'); it came out of quotes; the quote it is in.

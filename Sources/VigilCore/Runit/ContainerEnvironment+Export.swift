@@ -10,7 +10,7 @@
 ///   `\uXXXX` (surrogate pairs past U+FFFF), a byte that is not UTF-8 as `\udcXX` (Python's
 ///   escape for it; my_init itself stops there).
 extension ContainerEnvironment {
-    static func shellScript(_ environment: [Variable]) -> [UInt8] {
+    static func shellScript(_ environment: [NameAndValue]) -> [UInt8] {
         var text: [UInt8] = []
         for variable in environment where isExported(variable) {
             text += "export ".utf8
@@ -18,7 +18,7 @@ extension ContainerEnvironment {
             while index < variable.name.count {
                 let length = characterLength(variable.name, index)
                 let byte = variable.name[index]
-                text.append(length == 1 && (Procfile.isNameByte(byte) && byte != UInt8(ascii: "-")) ? byte : UInt8(ascii: "_"))
+                text.append(length == 1 && isWordByte(byte) ? byte : UInt8(ascii: "_"))
                 index += length
             }
             text.append(UInt8(ascii: "="))
@@ -30,8 +30,8 @@ extension ContainerEnvironment {
 
     /// my_init's `shquote`.
     static func appendQuoted(_ value: [UInt8], to text: inout [UInt8]) {
-        let safe = Array("@%+=:,./-_".utf8)
-        if !value.isEmpty && value.allSatisfy({ Procfile.isNameByte($0) || safe.contains($0) }) {
+        let safe = Array("@%+=:,./-".utf8)
+        if !value.isEmpty && value.allSatisfy({ isWordByte($0) || safe.contains($0) }) {
             text += value
             return
         }
@@ -42,7 +42,7 @@ extension ContainerEnvironment {
         text.append(0x27)
     }
 
-    static func json(_ environment: [Variable]) -> [UInt8] {
+    static func json(_ environment: [NameAndValue]) -> [UInt8] {
         var text: [UInt8] = [UInt8(ascii: "{")]
         for variable in environment {
             if text.count > 1 { text += ", ".utf8 }
@@ -86,6 +86,11 @@ extension ContainerEnvironment {
     private static func appendEscape(_ unit: UInt32, to text: inout [UInt8]) {
         text += [0x5C, UInt8(ascii: "u")]
         for shift in stride(from: 12, through: 0, by: -4) { text.append(UTF8Scan.hexDigit(unit >> UInt32(shift))) }
+    }
+
+    /// An ASCII letter, digit or `_`: Python's `\w` in ASCII.
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "_")
     }
 
     /// How many bytes the character at `index` takes: 1 for ASCII and for a byte that is not UTF-8.

@@ -11,7 +11,7 @@
 /// bytes as read: my_init needs UTF-8, vigil passes any bytes on.
 enum ContainerEnvironment {
     /// A variable, or a file of the folder (its name and content).
-    struct Variable: Equatable {
+    struct NameAndValue: Equatable {
         var name: [UInt8]
         var value: [UInt8]
 
@@ -29,8 +29,8 @@ enum ContainerEnvironment {
     static let notExported = ["HOME", "USER", "GROUP", "UID", "GID", "SHELL"]
 
     /// The variables `files` set, in name order.
-    static func imported(_ files: [Variable]) throws(RunitError) -> [Variable] {
-        var variables: [Variable] = []
+    static func imported(_ files: [NameAndValue]) throws(RunitError) -> [NameAndValue] {
+        var variables: [NameAndValue] = []
         for name in RunitServiceLayout.sorted(files.map { $0.name }) {
             guard let file = files.first(where: { $0.name == name }) else { continue }
             let shown = String(decoding: name, as: UTF8.self)
@@ -39,7 +39,7 @@ enum ContainerEnvironment {
             }
             let value = value(ofFile: file.value)
             guard !value.contains(0) else { throw RunitError("\(directory)/\(shown): the value holds a NUL byte") }
-            variables.append(Variable(name, value))
+            variables.append(NameAndValue(name, value))
         }
         return variables
     }
@@ -67,7 +67,7 @@ enum ContainerEnvironment {
     /// file (`replacing` true) the environment becomes exactly the folder's, in name order, so
     /// that a variable removed from the folder is gone (HOME and the like too, unless a file
     /// sets them). Order otherwise as Python keeps its `os.environ`: first set, first listed.
-    static func merged(_ environment: [Variable], with imported: [Variable], replacing: Bool) -> [Variable] {
+    static func merged(_ environment: [NameAndValue], with imported: [NameAndValue], replacing: Bool) -> [NameAndValue] {
         if replacing { return imported }
         var result = environment
         for variable in imported where !result.contains(where: { $0.name == variable.name }) {
@@ -78,11 +78,11 @@ enum ContainerEnvironment {
 
     /// The files my_init writes into the folder at start: a variable a file, holding its value
     /// as it is (no newline added), but for `notExported`.
-    static func exportedFiles(_ environment: [Variable]) -> [Variable] {
+    static func exportedFiles(_ environment: [NameAndValue]) -> [NameAndValue] {
         environment.filter(isExported)
     }
 
-    static func isExported(_ variable: Variable) -> Bool {
+    static func isExported(_ variable: NameAndValue) -> Bool {
         !notExported.contains { ASCII.equals(variable.name, $0) }
     }
 }

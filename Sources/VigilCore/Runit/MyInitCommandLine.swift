@@ -25,7 +25,7 @@ struct MyInitCommandLine: Equatable {
     static func parse(_ arguments: [String]) throws(RunitError) -> MyInitCommandLine {
         var result = MyInitCommandLine()
         // argparse sorts every word out first: an ambiguous option fails before anything runs.
-        var words: [Word] = []
+        var words: [ArgumentRole] = []
         for argument in arguments {
             let bytes = Array(argument.utf8)
             if words.contains(.separator) || !ASCII.hasPrefix(bytes, "-") || bytes.count == 1 {
@@ -77,7 +77,7 @@ struct MyInitCommandLine: Equatable {
         return result
     }
 
-    private enum Word: Equatable {
+    private enum ArgumentRole: Equatable {
         case positional, separator, unknown
         /// An index in `flags`, and the text after `=` (or after `-h`) if any.
         case option(Int, explicit: String?)
@@ -86,7 +86,7 @@ struct MyInitCommandLine: Equatable {
     /// What argparse makes of a word that starts with `-` (not `-` or `--`), in its order:
     /// an option by its full name, with `=VALUE`, or by a prefix; a negative number or a
     /// word with a space is a positional word; anything else an unknown option.
-    private static func classify(_ bytes: [UInt8]) throws(RunitError) -> Word {
+    private static func classify(_ bytes: [UInt8]) throws(RunitError) -> ArgumentRole {
         let parts = bytes.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
         let explicit = parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : nil
         if ASCII.hasPrefix(bytes, "-h") && !ASCII.hasPrefix(bytes, "--") {

@@ -8,10 +8,10 @@
 ///   whether it is up; `control/X` (executable) replaces or follows the signal of command X;
 ///   a `log` folder is a log service with its own `run` and `down`, fed the service's stdout.
 enum RunitServiceLayout {
-    /// One entry of a listing, by its path relative to the listed folder: `run`, `log/run`,
+    /// One file of a listing, by its path relative to the listed folder: `run`, `log/run`,
     /// `control/t`.
-    struct Entry: Equatable {
-        enum Kind: Equatable {
+    struct ListedFile: Equatable {
+        enum FileKind: Equatable {
             case file(executable: Bool)
             case folder
             /// A FIFO, socket or device.
@@ -19,7 +19,7 @@ enum RunitServiceLayout {
         }
 
         var path: String
-        var kind: Kind
+        var kind: FileKind
     }
 
     struct Service: Equatable {
@@ -31,10 +31,10 @@ enum RunitServiceLayout {
         var hasCheck: Bool
         /// The letters whose `control/` script runsv would run, in name order.
         var overrides: [UInt8]
-        var log: Log?
+        var log: LogService?
     }
 
-    struct Log: Equatable {
+    struct LogService: Equatable {
         var runnable: Bool
         var startsDown: Bool
     }
@@ -42,7 +42,7 @@ enum RunitServiceLayout {
     static let mostServices = 1000
 
     /// The names of the services in a listing of the services folder, in name (byte) order.
-    static func serviceNames(_ entries: [Entry]) throws(RunitError) -> [String] {
+    static func serviceNames(_ entries: [ListedFile]) throws(RunitError) -> [String] {
         var names: [[UInt8]] = []
         for entry in entries where entry.kind == .folder && entry.path.utf8.first != UInt8(ascii: ".") {
             // vigil names the log service NAME.log; both must be process names.
@@ -56,8 +56,8 @@ enum RunitServiceLayout {
     }
 
     /// A service from the listing of its folder, `log/` and `control/` included.
-    static func service(named name: String, _ entries: [Entry]) -> Service {
-        func kind(_ path: String) -> Entry.Kind? {
+    static func service(named name: String, _ entries: [ListedFile]) -> Service {
+        func kind(_ path: String) -> ListedFile.FileKind? {
             for entry in entries where ASCII.equals(entry.path, path) { return entry.kind }
             return nil
         }
@@ -65,12 +65,12 @@ enum RunitServiceLayout {
         for letter in Array("12acdhikpqtux".utf8) where kind("control/" + String(decoding: [letter], as: UTF8.self)) == .file(executable: true) {
             overrides.append(letter)
         }
-        let log = kind("log") == .folder ? Log(runnable: kind("log/run") == .file(executable: true), startsDown: kind("log/down") != nil) : nil
+        let log = kind("log") == .folder ? LogService(runnable: kind("log/run") == .file(executable: true), startsDown: kind("log/down") != nil) : nil
         return Service(name: name, runnable: kind("run") == .file(executable: true), hasFinish: isFile(kind("finish")),
                        startsDown: kind("down") != nil, hasCheck: kind("check") != nil, overrides: overrides, log: log)
     }
 
-    private static func isFile(_ kind: Entry.Kind?) -> Bool {
+    private static func isFile(_ kind: ListedFile.FileKind?) -> Bool {
         if case .file = kind { return true }
         return false
     }

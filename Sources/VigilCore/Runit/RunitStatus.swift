@@ -9,11 +9,11 @@
 ///   `, want down` or `, want exit`, and a newline;
 /// - `pid`: the pid and a newline, or nothing when nothing runs.
 struct RunitStatus: Equatable {
-    enum State: UInt8 {
+    enum RunState: UInt8 {
         case down = 0, run = 1, finish = 2
     }
 
-    enum Want: Equatable {
+    enum Wanted: Equatable {
         case up, down, exit
     }
 
@@ -21,8 +21,8 @@ struct RunitStatus: Equatable {
     var since: TAI64N
     /// Of `run`, or of `finish` while it runs; 0 when nothing runs.
     var pid: UInt32 = 0
-    var state = State.down
-    var want = Want.up
+    var state = RunState.down
+    var want = Wanted.up
     var paused = false
     /// TERM was sent and the process has not exited yet.
     var gotTerm = false
