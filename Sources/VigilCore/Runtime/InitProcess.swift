@@ -40,6 +40,8 @@ struct InitProcess {
     var control: ControlChannel? = nil
     /// The control request being handled, and who sent it: its `.reply` goes there.
     var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
+    /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
+    var recoveryPublisher = RecoveryPublisher()
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration

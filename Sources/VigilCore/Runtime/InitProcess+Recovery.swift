@@ -1,0 +1,116 @@
+import CLinux
+
+// Surviving vigil's own faults: the running vigil keeps the recovery state published and
+// forwards the fault signals sent with kill() that the handler kept; the image a fault
+// re-executed adopts the tree and carries on (`recover`).
+extension InitProcess {
+    /// Publishes where vigil stands for the fault handler, when the decision that returned
+    /// `actions` changed it.
+    mutating func publishRecoveryState(after actions: [SupervisorAction]) {
+        guard recoveryPublisher.isOn, !recoveryPublisher.isCurrent(supervisor) else { return }
+        recoveryPublisher.remember(supervisor)
+        var exitCode: Int32? = nil
+        for case .exit(let code) in actions { exitCode = code }
+        guard var state = supervisor.recoveryState(exitCode: exitCode) else {
+            FaultHandler.disarm()
+            return
+        }
+        state.configuration = configuration
+        state.configuration.processes = []
+        state.mainStatus = recoveryPublisher.mainStatus
+        state.childGroup = childGroup
+        state.terminalGroup = terminalGroup
+        state.relay = launcher?.relay.pipes ?? []
+        let text = state.encoded()
+        let descriptors = state.relay.flatMap { [$0.readEnd, $0.writeEnd] }
+        if text.count <= RecoveryPublisher.longestState && FaultHandler.publish(text, descriptors: descriptors) { return }
+        FaultHandler.disarm()
+        if !recoveryPublisher.failed {
+            recoveryPublisher.failed = true
+            log.warning("cannot keep the state a recovery needs (\(text.count) bytes): a fault of vigil's own would end it")
+        }
+    }
+
+    /// The main child was reaped with `status`: published at once, before anything is decided.
+    mutating func noteMainReaped(_ status: Int32) {
+        guard recoveryPublisher.isOn, ChildState(waitStatus: status).exitCode != nil else { return }
+        recoveryPublisher.mainReaped(status)
+        publishRecoveryState(after: [])
+    }
+
+    /// Forwards the fault signals sent with kill() that the fault handler kept (it raised
+    /// SIGCHLD to say so), as any other signal.
+    mutating func receiveSentFaults() -> Int32? {
+        while let signal = FaultHandler.takeSent() {
+            messages.received(signal.number, from: signal.sender)
+            if let code = handle(.signal(signal.number)) { return code }
+        }
+        return nil
+    }
+
+    /// Carries on after a fault from `state`: adopts the processes that are still its
+    /// children, relays the pipes it was relaying, says once what happened, then loops as
+    /// ever until the supervisor decides to exit. Returns the exit code.
+    mutating func recover(_ state: RecoveryState, after fault: FaultReport) -> Int32 {
+        recoveryPublisher.isOn = false
+        let channel: SignalChannel
+        do {
+            channel = try SignalChannel.open()
+        } catch {
+            log.error("cannot set up signal handling: \(error.description)")
+            return configuration.exitCodes.internalFailure
+        }
+        self.channel = channel
+        childGroup = state.childGroup
+        terminalGroup = state.terminalGroup
+        let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
+        for pipe in state.relay where Adoption.takePipe(pipe.readEnd, writable: false)
+            && Adoption.takePipe(pipe.writeEnd, writable: true) {
+            launcher.relay.adopt(pipe)
+        }
+        self.launcher = launcher
+        let adopted = adoptable(state)
+        let now = Clock.now()
+        supervisor = Supervisor(adopting: adopted, policy: supervisor.policy, at: now)
+        log.error(recoveredText(adopted, fault, after: now - fault.at))
+        let code = perform(supervisor.resume(adopted, at: now)) ?? loop(channel)
+        launcher.relay.flush()
+        return code
+    }
+
+    /// `state` without the processes that are no longer this process's children (reaped by
+    /// the faulted image after it last published); a main child gone that way counts as
+    /// vigil's own failure, its status being lost.
+    private func adoptable(_ state: RecoveryState) -> RecoveryState {
+        var adopted = state
+        adopted.processes = []
+        for process in state.processes {
+            if Adoption.isChild(process.pid) {
+                adopted.processes.append(process)
+            } else {
+                log.warning("\(process.name): process \(process.pid) is gone; its exit status is lost")
+            }
+        }
+        if let main = state.main, state.mainStatus == nil, !Adoption.isChild(main.pid) {
+            log.warning("the main process \(main.pid) is gone and its exit status is lost")
+            adopted.mainStatus = configuration.exitCodes.internalFailure << 8
+        }
+        return adopted
+    }
+
+    /// The one line a recovery writes: the fault, how long the recovery took, what was
+    /// adopted, and what no longer works.
+    private func recoveredText(_ state: RecoveryState, _ fault: FaultReport, after elapsed: Int64) -> LogText {
+        var text: LogText = "recovered from \(fault.description) in \(max(0, elapsed) / 1000) µs: adopted "
+        var parts: [LogText] = []
+        if let main = state.main { parts.append("the main process \(main.pid)") }
+        for process in state.processes { parts.append("\(process.name) (\(process.pid))") }
+        if parts.isEmpty { parts.append("no process") }
+        for (index, part) in parts.enumerated() {
+            if index > 0 { text.append(", ") }
+            text.append(part)
+        }
+        text.append("; sidecars are no longer restarted, and readiness checks and the control channel are off")
+        return text
+    }
+}
