@@ -44,12 +44,12 @@ struct text {
     size_t used, size;
 };
 
-static void add(struct text *text, const char *piece) {
+__attribute__((noinline)) static void add(struct text *text, const char *piece) {
     while (*piece && text->used + 1 < text->size) text->bytes[text->used++] = *piece++;
     text->bytes[text->used] = '\0';
 }
 
-static void add_number(struct text *text, unsigned long long value, unsigned base) {
+__attribute__((noinline)) static void add_number(struct text *text, unsigned long long value, unsigned base) {
     char digits[24];
     int count = 0;
     do {

@@ -72,7 +72,7 @@ extension InitProcess {
         let adopted = adoptable(state)
         let now = Clock.now()
         supervisor = Supervisor(adopting: adopted, policy: supervisor.policy, at: now)
-        log.error(recoveredText(adopted, fault, after: now - fault.at))
+        log.warning(recoveredText(adopted, fault, after: now - fault.at))
         let code = perform(supervisor.resume(adopted, at: now)) ?? loop(channel)
         launcher.relay.flush()
         return code

@@ -17,9 +17,8 @@ struct FaultReport: Equatable {
     static func parse(_ text: String) -> FaultReport? {
         let parts = ByteFields.fields(Array(text.utf8)[...], separator: UInt8(ascii: ":"))
         guard parts.count == 4, parts[2].count <= 16, !parts[2].isEmpty,
-              let signal = try? StateFields.number(parts[0], 1...64, "signal"),
-              let code = try? StateFields.number(parts[1], 1...Int64(Int32.max), "code"),
-              let at = try? StateFields.number(parts[3], 0...Instant.max / 4, "time") else { return nil }
+              let signal = StateFields.number(parts[0], 1...64), let code = StateFields.number(parts[1], 1...Int64(Int32.max)),
+              let at = StateFields.number(parts[3], 0...Instant.max / 4) else { return nil }
         var address: UInt64 = 0
         for digit in parts[2] {
             switch digit {

@@ -14,8 +14,14 @@ extension RecoveryState {
         var state = RecoveryState()
         try readRules(fields, into: &state.configuration)
         readSupervisor(fields, into: &state)
-        for entry in fields.processes { state.processes.append(try readProcess(entry)) }
-        for entry in fields.relays { state.relay.append(try readRelay(entry)) }
+        for entry in fields.processes {
+            guard let process = readProcess(entry) else { throw StateFields.problem("process", entry) }
+            state.processes.append(process)
+        }
+        for entry in fields.relays {
+            guard let pipe = readRelay(entry) else { throw StateFields.problem("relay", entry) }
+            state.relay.append(pipe)
+        }
         try checkPIDs(state)
         return state
     }
@@ -31,8 +37,9 @@ extension RecoveryState {
         rules.wording = fields.flag(.wording) ? .tini : .vigil
         rules.warnOnReap = fields.flag(.warnReap)
         rules.forwardToGroup = fields.flag(.forwardGroup)
-        for code in try StateFields.list(fields.exitMap, "exit-map") {
-            rules.exitMap.insert(UInt8(truncatingIfNeeded: try StateFields.number(code, 0...255, "exit-map")))
+        if let text = fields.exitMap {
+            guard let codes = readExitMap(text) else { throw StateFields.problem("exit-map", text) }
+            for code in codes { rules.exitMap.insert(code) }
         }
         rules.stopSignal = fields[.stop].map { Int32(truncatingIfNeeded: $0) } ?? rules.stopSignal
         rules.main.stopSignal = fields[.mainStop].map { Int32(truncatingIfNeeded: $0) }
@@ -43,12 +50,9 @@ extension RecoveryState {
         let exits: [Configuration.MainChildExit] = [.stopTheRest, .exitAtOnce, .forwardTermAndExit]
         rules.mainChildExit = exits[Int(fields[.mainExit] ?? 0)]
         rules.continuesStoppedProcesses = fields.flag(.continues)
-        for pair in try StateFields.list(fields.rewrite, "rewrite") {
-            let parts = ByteFields.fields(pair, separator: UInt8(ascii: ":"))
-            guard parts.count == 2 else { throw StateFields.problem("rewrite", pair) }
-            let from = Int32(truncatingIfNeeded: try StateFields.number(parts[0], 1...64, "rewrite"))
-            guard from != SIGKILL && from != SIGSTOP && from != SIGCHLD else { throw StateFields.problem("rewrite", pair) }
-            rules.rewrite.set(from, to: Int32(truncatingIfNeeded: try StateFields.number(parts[1], 0...64, "rewrite")))
+        if let text = fields.rewrite {
+            guard let pairs = readRewrite(text) else { throw StateFields.problem("rewrite", text) }
+            for (from, to) in pairs { rules.rewrite.set(from, to: to) }
         }
         if fields.flag(.terminalStops) { rules.rewrite.stopOnTerminalSignals() }
         rules.stopsWithTerminalStopSignals = fields.flag(.stopSelf)
@@ -77,52 +81,74 @@ extension RecoveryState {
         state.terminalGroup = int32(.terminal)
     }
 
+    /// `CODE,CODE...`: exit codes.
+    private static func readExitMap(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        var codes: [UInt8] = []
+        for item in ByteFields.fields(text, separator: UInt8(ascii: ",")) {
+            guard codes.count < 256, let code = StateFields.number(item, 0...255) else { return nil }
+            codes.append(UInt8(truncatingIfNeeded: code))
+        }
+        return codes
+    }
+
+    /// `FROM:TO,FROM:TO...`: signal numbers, TO 0 to drop; never KILL, STOP or CHLD.
+    private static func readRewrite(_ text: ArraySlice<UInt8>) -> [(Int32, Int32)]? {
+        var pairs: [(Int32, Int32)] = []
+        for item in ByteFields.fields(text, separator: UInt8(ascii: ",")) {
+            let parts = ByteFields.fields(item, separator: UInt8(ascii: ":"))
+            guard pairs.count < 64, parts.count == 2, let from = StateFields.number(parts[0], 1...64),
+                  let to = StateFields.number(parts[1], 0...64),
+                  from != Int64(SIGKILL), from != Int64(SIGSTOP), from != Int64(SIGCHLD) else { return nil }
+            pairs.append((Int32(truncatingIfNeeded: from), Int32(truncatingIfNeeded: to)))
+        }
+        return pairs
+    }
+
     /// `KIND:NAME:PID:STOP-SIGNAL:GRACE:REQUIRED:STOP-DEADLINE:KILLED`, `-` for none.
-    private static func readProcess(_ entry: ArraySlice<UInt8>) throws(UsageError) -> Process {
+    private static func readProcess(_ entry: ArraySlice<UInt8>) -> Process? {
         let parts = ByteFields.fields(entry, separator: UInt8(ascii: ":"))
-        guard parts.count == 8, ProcessName.isValid(parts[1]) else { throw StateFields.problem("process", entry) }
-        let kind: ProcessSpec.Kind
-        if ASCII.equals(parts[0], "init") {
-            kind = .initTask
-        } else if ASCII.equals(parts[0], "sidecar") {
-            kind = .sidecar
-        } else {
-            throw StateFields.problem("process", entry)
-        }
-        var process = Process(name: String(decoding: parts[1], as: UTF8.self), kind: kind,
-                              pid: Int32(truncatingIfNeeded: try StateFields.number(parts[2], 1...maximumPID, "process")))
-        process.stopSignal = try optional(parts[3], 1...64).map { Int32(truncatingIfNeeded: $0) }
-        process.grace = try optional(parts[4], 0...Durations.maximum)
-        process.required = try StateFields.flag(parts[5], "process")
-        let killed = try StateFields.flag(parts[7], "process")
-        if let deadline = try optional(parts[6], 0...Instant.max / 4) {
-            process.stopping = Stopping(deadline: deadline, killed: killed)
-        } else if killed {
-            throw StateFields.problem("process", entry)
-        }
+        guard parts.count == 8, ProcessName.isValid(parts[1]),
+              ASCII.equals(parts[0], "init") || ASCII.equals(parts[0], "sidecar"),
+              let values = numbers(parts[2...], [1...maximumPID, 1...64, 0...Durations.maximum, 0...1,
+                                                 0...Instant.max / 4, 0...1], optional: [false, true, true, false, true, false]),
+              let pid = values[0], values[5] == 0 || values[4] != nil else { return nil }
+        var process = Process(name: String(decoding: parts[1], as: UTF8.self),
+                              kind: ASCII.equals(parts[0], "init") ? .initTask : .sidecar, pid: Int32(truncatingIfNeeded: pid))
+        process.stopSignal = values[1].map { Int32(truncatingIfNeeded: $0) }
+        process.grace = values[2]
+        process.required = values[3] == 1
+        if let deadline = values[4] { process.stopping = Stopping(deadline: deadline, killed: values[5] == 1) }
         return process
     }
 
     /// `NAME:READ-END:WRITE-END:SINK`.
-    private static func readRelay(_ entry: ArraySlice<UInt8>) throws(UsageError) -> RelayPipe {
+    private static func readRelay(_ entry: ArraySlice<UInt8>) -> RelayPipe? {
         let parts = ByteFields.fields(entry, separator: UInt8(ascii: ":"))
-        guard parts.count == 4, ProcessName.isValid(parts[0]) else { throw StateFields.problem("relay", entry) }
-        let read = Int32(truncatingIfNeeded: try StateFields.number(parts[1], 3...1_048_576, "relay"))
-        let write = Int32(truncatingIfNeeded: try StateFields.number(parts[2], 3...1_048_576, "relay"))
-        guard read != write else { throw StateFields.problem("relay", entry) }
-        return RelayPipe(name: String(decoding: parts[0], as: UTF8.self), readEnd: read, writeEnd: write,
-                         sink: Int32(truncatingIfNeeded: try StateFields.number(parts[3], 1...2, "relay")))
+        guard parts.count == 4, ProcessName.isValid(parts[0]),
+              let values = numbers(parts[1...], [3...1_048_576, 3...1_048_576, 1...2], optional: [false, false, false]),
+              let read = values[0], let write = values[1], let sink = values[2], read != write else { return nil }
+        return RelayPipe(name: String(decoding: parts[0], as: UTF8.self), readEnd: Int32(truncatingIfNeeded: read),
+                         writeEnd: Int32(truncatingIfNeeded: write), sink: Int32(truncatingIfNeeded: sink))
     }
 
-    private static func optional(_ field: ArraySlice<UInt8>, _ range: ClosedRange<Int64>) throws(UsageError) -> Int64? {
-        ASCII.equals(field, "-") ? nil : try StateFields.number(field, range, "process")
+    /// `parts` as numbers within `ranges`, `-` standing for none where `optional`; nil when one
+    /// is not.
+    private static func numbers(_ parts: ArraySlice<ArraySlice<UInt8>>, _ ranges: [ClosedRange<Int64>],
+                                optional: [Bool]) -> [Int64?]? {
+        var values: [Int64?] = []
+        for (index, part) in parts.enumerated() {
+            if optional[index] && ASCII.equals(part, "-") {
+                values.append(nil)
+            } else {
+                guard let value = StateFields.number(part, ranges[index]) else { return nil }
+                values.append(value)
+            }
+        }
+        return values
     }
 
     /// Each PID names one process: the main child or one init task or sidecar.
     private static func checkPIDs(_ state: RecoveryState) throws(UsageError) {
-        guard state.processes.count <= maximumEntries, state.relay.count <= maximumEntries else {
-            throw UsageError("recovery state: more than \(maximumEntries) processes or pipes")
-        }
         var pids = state.processes.map { KeySort.key($0.pid, 0) }
         if let main = state.main { pids.append(KeySort.key(main.pid, 0)) }
         KeySort.sort(&pids)

@@ -41,22 +41,44 @@ extension RecoveryState {
         set(.group, childGroup.map { Int64($0) })
         set(.terminal, terminalGroup.map { Int64($0) })
         for key in StateKey.allCases {
-            if let value = numbers[key.rawValue] { text.pair(key.name, decimal(value)) }
+            guard let value = numbers[key.rawValue] else { continue }
+            text.key(key.name)
+            text.number(value)
         }
-        text.pair("program", programName)
-        if !configuration.exitMap.isEmpty { text.pair("exit-map", configuration.exitMap.codes.map { decimal(Int($0)) }, separator: ",") }
-        let chosen = (1...64).filter { configuration.rewrite.isChosen(Int32($0)) }
-        if !chosen.isEmpty {
-            text.pair("rewrite", chosen.map { decimal($0) + ":" + decimal(configuration.rewrite.apply(Int32($0)) ?? 0) }, separator: ",")
+        text.key("program")
+        text.text(programName)
+        if !configuration.exitMap.isEmpty {
+            text.key("exit-map")
+            for (index, code) in configuration.exitMap.codes.enumerated() {
+                if index > 0 { text.byte(UInt8(ascii: ",")) }
+                text.number(Int64(code))
+            }
+        }
+        var separator: UInt8? = nil
+        for signal: Int32 in 1...64 where configuration.rewrite.isChosen(signal) {
+            if let separator { text.byte(separator) } else { text.key("rewrite") }
+            separator = UInt8(ascii: ",")
+            text.number(Int64(signal))
+            text.byte(UInt8(ascii: ":"))
+            text.number(Int64(configuration.rewrite.apply(signal) ?? 0))
         }
         for process in processes {
-            text.pair("process", [process.kind == .initTask ? "init" : "sidecar", process.name, decimal(process.pid),
-                                  process.stopSignal.map { decimal($0) } ?? "-", process.grace.map { decimal($0) } ?? "-",
-                                  process.required ? "1" : "0", process.stopping.map { decimal($0.deadline) } ?? "-",
-                                  process.stopping?.killed == true ? "1" : "0"])
+            text.key("process")
+            text.text(process.kind == .initTask ? "init" : "sidecar")
+            text.field(process.name)
+            text.field(Int64(process.pid))
+            text.field(process.stopSignal.map { Int64($0) })
+            text.field(process.grace)
+            text.field(process.required ? 1 : 0)
+            text.field(process.stopping?.deadline)
+            text.field(process.stopping?.killed == true ? 1 : 0)
         }
         for pipe in relay {
-            text.pair("relay", [pipe.name, decimal(pipe.readEnd), decimal(pipe.writeEnd), decimal(pipe.sink)])
+            text.key("relay")
+            text.text(pipe.name)
+            text.field(Int64(pipe.readEnd))
+            text.field(Int64(pipe.writeEnd))
+            text.field(Int64(pipe.sink))
         }
         return text.bytes
     }
@@ -98,7 +120,8 @@ extension RecoveryState {
     }
 }
 
-/// The words of a recovery state, as they are written.
+/// The words of a recovery state, as they are written: bytes appended out of line, without
+/// String's generic machinery.
 private struct StateText {
     var bytes: [UInt8] = []
 
@@ -111,15 +134,37 @@ private struct StateText {
         bytes.append(contentsOf: text.utf8)
     }
 
-    mutating func pair(_ key: String, _ value: String) {
-        word(key)
+    /// A new `key=` word.
+    @inline(never)
+    mutating func key(_ name: String) {
+        word(name)
         bytes.append(UInt8(ascii: "="))
-        bytes.append(contentsOf: value.utf8)
     }
 
-    mutating func pair(_ key: String, _ fields: [String], separator: String = ":") {
-        var value = ""
-        for (index, field) in fields.enumerated() { value += (index == 0 ? "" : separator) + field }
-        pair(key, value)
+    @inline(never)
+    mutating func text(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func byte(_ byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    @inline(never)
+    mutating func number(_ value: Int64) {
+        bytes.append(contentsOf: decimal(value).utf8)
+    }
+
+    /// `:` and the text.
+    mutating func field(_ text: String) {
+        bytes.append(UInt8(ascii: ":"))
+        self.text(text)
+    }
+
+    /// `:` and the number, or `-` for none.
+    @inline(never)
+    mutating func field(_ value: Int64?) {
+        bytes.append(UInt8(ascii: ":"))
+        if let value { number(value) } else { bytes.append(UInt8(ascii: "-")) }
     }
 }

@@ -52,10 +52,12 @@ enum StateKey: Int, CaseIterable {
 /// words with known keys, each single key at most once, each number in its key's range.
 struct StateFields {
     private var numbers: [Int64?] = Array(repeating: nil, count: StateKey.allCases.count)
-    /// The values of the keys that are not numbers.
-    private(set) var program: ArraySlice<UInt8>? = nil
-    private(set) var exitMap: ArraySlice<UInt8>? = nil
-    private(set) var rewrite: ArraySlice<UInt8>? = nil
+    /// The keys whose values are not numbers, and their values.
+    static let textKeys = ["program", "exit-map", "rewrite"]
+    private var texts: [ArraySlice<UInt8>?] = [nil, nil, nil]
+    var program: ArraySlice<UInt8>? { texts[0] }
+    var exitMap: ArraySlice<UInt8>? { texts[1] }
+    var rewrite: ArraySlice<UInt8>? { texts[2] }
     /// The repeated keys' values, in order.
     private(set) var processes: [ArraySlice<UInt8>] = []
     private(set) var relays: [ArraySlice<UInt8>] = []
@@ -92,19 +94,14 @@ struct StateFields {
             processes.append(value)
         } else if ASCII.equals(key, "relay") {
             relays.append(value)
-        } else if ASCII.equals(key, "program") {
-            guard program == nil else { throw StateFields.twice(key) }
-            program = value
-        } else if ASCII.equals(key, "exit-map") {
-            guard exitMap == nil else { throw StateFields.twice(key) }
-            exitMap = value
-        } else if ASCII.equals(key, "rewrite") {
-            guard rewrite == nil else { throw StateFields.twice(key) }
-            rewrite = value
+        } else if let index = StateFields.textKeys.firstIndex(where: { ASCII.equals(key, $0) }) {
+            guard texts[index] == nil else { throw StateFields.twice(key) }
+            texts[index] = value
         } else if let index = StateKey.names.firstIndex(where: { ASCII.equals(key, $0) }) {
             guard numbers[index] == nil else { throw StateFields.twice(key) }
             let stateKey = StateKey.allCases[index]
-            numbers[index] = try StateFields.number(value, stateKey.range, stateKey.name)
+            guard let number = StateFields.number(value, stateKey.range) else { throw StateFields.problem(stateKey.name, value) }
+            numbers[index] = number
         } else {
             throw UsageError("recovery state: unknown key '\(String(decoding: key, as: UTF8.self))'")
         }
@@ -114,26 +111,12 @@ struct StateFields {
 
     func flag(_ key: StateKey) -> Bool { self[key] == 1 }
 
-    /// A comma-separated list; empty when absent.
-    static func list(_ text: ArraySlice<UInt8>?, _ key: String) throws(UsageError) -> [ArraySlice<UInt8>] {
-        guard let text else { return [] }
-        let items = ByteFields.fields(text, separator: UInt8(ascii: ","))
-        if items.contains(where: { $0.isEmpty }) || items.count > 256 { throw StateFields.problem(key, text) }
-        return items
-    }
-
     /// A decimal within `range`: digits only, with a leading `-` where the range allows it.
-    static func number(_ text: ArraySlice<UInt8>, _ range: ClosedRange<Int64>, _ key: String) throws(UsageError) -> Int64 {
+    static func number(_ text: ArraySlice<UInt8>, _ range: ClosedRange<Int64>) -> Int64? {
         var index = text.startIndex
         guard let value = ByteFields.signed(text, &index), index == text.endIndex, range.contains(value),
-              text.first != UInt8(ascii: "-") || range.lowerBound < 0 else {
-            throw problem(key, text)
-        }
+              text.first != UInt8(ascii: "-") || range.lowerBound < 0 else { return nil }
         return value
-    }
-
-    static func flag(_ text: ArraySlice<UInt8>, _ key: String) throws(UsageError) -> Bool {
-        try number(text, 0...1, key) == 1
     }
 
     static func problem(_ key: String, _ text: ArraySlice<UInt8>) -> UsageError {
