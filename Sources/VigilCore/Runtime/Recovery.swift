@@ -13,7 +13,9 @@ enum Recovery {
     /// Returns the exit code: the main process's, as ever, or 2 for arguments that are not a
     /// state vigil wrote.
     static func run(_ arguments: [String]) -> Int32 {
+        // Everything is blocked across the re-execution; a fault from here on gets its line.
         FaultHandler.install(program: "vigil", recovery: true)
+        _ = FaultHandler.unblock()
         let hint = "\(FaultHandler.recoveryFlag) is for vigil's own use, after a fault."
         guard let fault = FaultReport.parse(arguments[2]) else {
             Output.write(UsageError("bad fault description '\(arguments[2])'", hint: hint).rendered(programName: "vigil"), to: 2)

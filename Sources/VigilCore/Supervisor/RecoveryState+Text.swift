@@ -17,9 +17,38 @@ extension RecoveryState {
         var text = StateText()
         text.word(RecoveryState.version)
         var numbers = [Int64?](repeating: nil, count: StateKey.allCases.count)
+        encodeRules(&numbers)
+        encodeSupervisor(&numbers)
+        for key in StateKey.allCases {
+            guard let value = numbers[key.rawValue] else { continue }
+            text.key(key.name)
+            text.number(value)
+        }
+        encodeLists(&text)
+        for process in processes {
+            text.key("process")
+            text.text(process.kind == .initTask ? "init" : "sidecar")
+            text.field(process.name)
+            text.field(Int64(process.pid))
+            text.field(process.stopSignal.map { Int64($0) })
+            text.field(process.grace)
+            text.field(process.required ? 1 : 0)
+            text.field(process.stopping?.deadline)
+            text.field(process.stopping?.killed == true ? 1 : 0)
+        }
+        for pipe in relay {
+            text.key("relay")
+            text.text(pipe.name)
+            text.field(Int64(pipe.readEnd))
+            text.field(Int64(pipe.writeEnd))
+            text.field(Int64(pipe.sink))
+        }
+        return text.bytes
+    }
+
+    private func encodeSupervisor(_ numbers: inout [Int64?]) {
         func set(_ key: StateKey, _ value: Int64?) { numbers[key.rawValue] = value }
         func set(_ key: StateKey, _ flag: Bool) { numbers[key.rawValue] = flag ? 1 : 0 }
-        encodeRules(&numbers)
         set(.phase, Int64(RecoveryState.phases.firstIndex(of: phase) ?? 0))
         if let main {
             set(.main, Int64(main.pid))
@@ -40,11 +69,10 @@ extension RecoveryState {
         set(.exitOverride, exitOverride.map { Int64($0) })
         set(.group, childGroup.map { Int64($0) })
         set(.terminal, terminalGroup.map { Int64($0) })
-        for key in StateKey.allCases {
-            guard let value = numbers[key.rawValue] else { continue }
-            text.key(key.name)
-            text.number(value)
-        }
+    }
+
+    /// The keys whose values are not numbers: the program name, the exit map, the rewrites.
+    private func encodeLists(_ text: inout StateText) {
         text.key("program")
         text.text(programName)
         if !configuration.exitMap.isEmpty {
@@ -62,25 +90,6 @@ extension RecoveryState {
             text.byte(UInt8(ascii: ":"))
             text.number(Int64(configuration.rewrite.apply(signal) ?? 0))
         }
-        for process in processes {
-            text.key("process")
-            text.text(process.kind == .initTask ? "init" : "sidecar")
-            text.field(process.name)
-            text.field(Int64(process.pid))
-            text.field(process.stopSignal.map { Int64($0) })
-            text.field(process.grace)
-            text.field(process.required ? 1 : 0)
-            text.field(process.stopping?.deadline)
-            text.field(process.stopping?.killed == true ? 1 : 0)
-        }
-        for pipe in relay {
-            text.key("relay")
-            text.text(pipe.name)
-            text.field(Int64(pipe.readEnd))
-            text.field(Int64(pipe.writeEnd))
-            text.field(Int64(pipe.sink))
-        }
-        return text.bytes
     }
 
     /// The phases in the order `phase` numbers them.
