@@ -8,8 +8,7 @@ import CLinux
 private func recovered(_ supervisor: Supervisor, _ configuration: Configuration = Configuration(),
                        exitCode: Int32? = nil) throws -> RecoveryState {
     var state = try #require(supervisor.recoveryState(exitCode: exitCode))
-    state.configuration = configuration
-    state.configuration.processes = []
+    state.rules = RecoveryState.Rules(configuration)
     let text = state.encoded()
     let back = try RecoveryState.parse(String(decoding: text, as: UTF8.self))
     #expect(back.encoded() == text, "\(String(decoding: text, as: UTF8.self))")

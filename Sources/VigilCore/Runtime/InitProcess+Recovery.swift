@@ -15,8 +15,7 @@ extension InitProcess {
             FaultHandler.disarm()
             return
         }
-        state.configuration = configuration
-        state.configuration.processes = []
+        state.rules = RecoveryState.Rules(configuration)
         state.mainStatus = recoveryPublisher.mainStatus
         state.childGroup = childGroup
         state.terminalGroup = terminalGroup
@@ -69,48 +68,52 @@ extension InitProcess {
             launcher.relay.adopt(pipe)
         }
         self.launcher = launcher
-        let adopted = adoptable(state)
+        var adopted = state
+        let gone = dropGone(&adopted)
         let now = Clock.now()
         supervisor = Supervisor(adopting: adopted, policy: supervisor.policy, at: now)
-        log.warning(recoveredText(adopted, fault, after: now - fault.at))
+        log.warning(recoveredText(adopted, gone: gone, fault, after: now - fault.at))
         let code = perform(supervisor.resume(adopted, at: now)) ?? loop(channel)
         launcher.relay.flush()
         return code
     }
 
-    /// `state` without the processes that are no longer this process's children (reaped by
-    /// the faulted image after it last published); a main child gone that way counts as
-    /// vigil's own failure, its status being lost.
-    private func adoptable(_ state: RecoveryState) -> RecoveryState {
-        var adopted = state
-        adopted.processes = []
-        for process in state.processes {
-            if Adoption.isChild(process.pid) {
-                adopted.processes.append(process)
-            } else {
-                log.warning("\(process.name): process \(process.pid) is gone; its exit status is lost")
-            }
+    /// Drops from `state` the processes that are no longer this process's children (reaped
+    /// by the faulted image after it last published), and names them. A main child gone that
+    /// way counts as vigil's own failure, its status being lost.
+    private func dropGone(_ state: inout RecoveryState) -> [(String, Int32)] {
+        var gone: [(String, Int32)] = []
+        state.processes.removeAll { process in
+            if Adoption.isChild(process.pid) { return false }
+            gone.append((process.name, process.pid))
+            return true
         }
         if let main = state.main, state.mainStatus == nil, !Adoption.isChild(main.pid) {
-            log.warning("the main process \(main.pid) is gone and its exit status is lost")
-            adopted.mainStatus = configuration.exitCodes.internalFailure << 8
+            gone.append(("main", main.pid))
+            state.mainStatus = configuration.exitCodes.internalFailure << 8
         }
-        return adopted
+        return gone
     }
 
     /// The one line a recovery writes: the fault, how long the recovery took, what was
-    /// adopted, and what no longer works.
-    private func recoveredText(_ state: RecoveryState, _ fault: FaultReport, after elapsed: Int64) -> LogText {
+    /// adopted and what was gone, and what no longer works.
+    private func recoveredText(_ state: RecoveryState, gone: [(String, Int32)], _ fault: FaultReport,
+                               after elapsed: Int64) -> LogText {
+        var adopted = state.processes.map { ($0.name, $0.pid) }
+        if let main = state.main, !gone.contains(where: { $0.1 == main.pid }) { adopted.insert(("main", main.pid), at: 0) }
         var text: LogText = "recovered from \(fault.description) in \(max(0, elapsed) / 1000) µs: adopted "
-        var parts: [LogText] = []
-        if let main = state.main { parts.append("the main process \(main.pid)") }
-        for process in state.processes { parts.append("\(process.name) (\(process.pid))") }
-        if parts.isEmpty { parts.append("no process") }
-        for (index, part) in parts.enumerated() {
-            if index > 0 { text.append(", ") }
-            text.append(part)
-        }
+        text.append(adopted.isEmpty ? "no process" : list(adopted))
+        if !gone.isEmpty { text.append("; gone, exit status lost: " + list(gone)) }
         text.append("; sidecars are no longer restarted, and readiness checks and the control channel are off")
         return text
     }
+}
+
+/// "main (7), log (8)".
+private func list(_ processes: [(String, Int32)]) -> LogText {
+    var text: LogText = ""
+    for (index, (name, pid)) in processes.enumerated() {
+        text.append(index == 0 ? "\(name) (\(pid))" : ", \(name) (\(pid))")
+    }
+    return text
 }

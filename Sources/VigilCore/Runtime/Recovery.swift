@@ -16,17 +16,14 @@ enum Recovery {
         // Everything is blocked across the re-execution; a fault from here on gets its line.
         FaultHandler.install(program: "vigil", recovery: true)
         _ = FaultHandler.unblock()
-        let hint = "\(FaultHandler.recoveryFlag) is for vigil's own use, after a fault."
         guard let fault = FaultReport.parse(arguments[2]) else {
-            Output.write(UsageError("bad fault description '\(arguments[2])'", hint: hint).rendered(programName: "vigil"), to: 2)
-            return ExitCodes.vigil.usage
+            return refuse(UsageError("bad fault description '\(arguments[2])'"))
         }
         let state: RecoveryState
         do {
             state = try RecoveryState.parse(arguments[3])
         } catch {
-            Output.write(UsageError(error.text, hint: hint).rendered(programName: "vigil"), to: 2)
-            return ExitCodes.vigil.usage
+            return refuse(error)
         }
         let configuration = state.adoptedConfiguration
         switch configuration.logStyle {
@@ -34,5 +31,12 @@ enum Recovery {
         }
         var process = InitProcess(configuration: configuration, parentAtStart: getppid(), hasMain: state.hasMain)
         return process.recover(state, after: fault)
+    }
+
+    /// Says what is wrong with the arguments; returns the exit code for it.
+    private static func refuse(_ error: UsageError) -> Int32 {
+        let hint = "\(FaultHandler.recoveryFlag) is for vigil's own use, after a fault."
+        Output.write(UsageError(error.text, hint: hint).rendered(programName: "vigil"), to: 2)
+        return ExitCodes.vigil.usage
     }
 }

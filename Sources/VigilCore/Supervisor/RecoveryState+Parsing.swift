@@ -12,7 +12,7 @@ extension RecoveryState {
     static func parse(_ text: String) throws(UsageError) -> RecoveryState {
         let fields = try StateFields(Array(text.utf8))
         var state = RecoveryState()
-        try readRules(fields, into: &state.configuration)
+        try readRules(fields, into: &state.rules)
         readSupervisor(fields, into: &state)
         for entry in fields.processes {
             guard let process = readProcess(entry) else { throw StateFields.problem("process", entry) }
@@ -26,7 +26,7 @@ extension RecoveryState {
         return state
     }
 
-    private static func readRules(_ fields: StateFields, into rules: inout Configuration) throws(UsageError) {
+    private static func readRules(_ fields: StateFields, into rules: inout Rules) throws(UsageError) {
         rules.verbosity = Int(fields[.log] ?? Int64(rules.verbosity))
         var program = "vigil"
         if let name = fields.program {
@@ -42,7 +42,7 @@ extension RecoveryState {
             for code in codes { rules.exitMap.insert(code) }
         }
         rules.stopSignal = fields[.stop].map { Int32(truncatingIfNeeded: $0) } ?? rules.stopSignal
-        rules.main.stopSignal = fields[.mainStop].map { Int32(truncatingIfNeeded: $0) }
+        rules.mainStopSignal = fields[.mainStop].map { Int32(truncatingIfNeeded: $0) }
         rules.grace = fields[.grace] ?? rules.grace
         rules.killAfter = fields[.killAfter]
         rules.killWait = fields[.killWait] ?? rules.killWait
@@ -56,8 +56,7 @@ extension RecoveryState {
         }
         if fields.flag(.terminalStops) { rules.rewrite.stopOnTerminalSignals() }
         rules.stopsWithTerminalStopSignals = fields.flag(.stopSelf)
-        rules.exitCodes.internalFailure = fields[.internalFailure].map { Int32(truncatingIfNeeded: $0) }
-            ?? rules.exitCodes.internalFailure
+        rules.internalFailure = fields[.internalFailure].map { Int32(truncatingIfNeeded: $0) } ?? rules.internalFailure
     }
 
     /// The keys' presence per phase was checked by `StateFields`.

@@ -75,20 +75,20 @@ extension RecoveryState {
     private func encodeLists(_ text: inout StateText) {
         text.key("program")
         text.text(programName)
-        if !configuration.exitMap.isEmpty {
+        if !rules.exitMap.isEmpty {
             text.key("exit-map")
-            for (index, code) in configuration.exitMap.codes.enumerated() {
+            for (index, code) in rules.exitMap.codes.enumerated() {
                 if index > 0 { text.byte(UInt8(ascii: ",")) }
                 text.number(Int64(code))
             }
         }
         var separator: UInt8? = nil
-        for signal: Int32 in 1...64 where configuration.rewrite.isChosen(signal) {
+        for signal: Int32 in 1...64 where rules.rewrite.isChosen(signal) {
             if let separator { text.byte(separator) } else { text.key("rewrite") }
             separator = UInt8(ascii: ",")
             text.number(Int64(signal))
             text.byte(UInt8(ascii: ":"))
-            text.number(Int64(configuration.rewrite.apply(signal) ?? 0))
+            text.number(Int64(rules.rewrite.apply(signal) ?? 0))
         }
     }
 
@@ -96,7 +96,6 @@ extension RecoveryState {
     static let phases: [Phase] = [.bringingUp, .running, .pausing, .stoppingProcesses, .draining, .killing, .exited]
 
     private func encodeRules(_ numbers: inout [Int64?]) {
-        let rules = configuration
         func set(_ key: StateKey, _ value: Int64?) { numbers[key.rawValue] = value }
         func set(_ key: StateKey, _ flag: Bool) { numbers[key.rawValue] = flag ? 1 : 0 }
         set(.log, Int64(rules.verbosity))
@@ -105,7 +104,7 @@ extension RecoveryState {
         set(.warnReap, rules.warnOnReap)
         set(.forwardGroup, rules.forwardToGroup)
         set(.stop, Int64(rules.stopSignal))
-        set(.mainStop, rules.main.stopSignal.map { Int64($0) })
+        set(.mainStop, rules.mainStopSignal.map { Int64($0) })
         set(.grace, rules.grace)
         set(.killAfter, rules.killAfter)
         set(.killWait, rules.killWait)
@@ -119,11 +118,11 @@ extension RecoveryState {
         // The one rewrite a mode sets by itself (session mode's terminal stop signals).
         set(.terminalStops, [SIGTSTP, SIGTTIN, SIGTTOU].contains { rules.rewrite.isSet($0) && !rules.rewrite.isChosen($0) })
         set(.stopSelf, rules.stopsWithTerminalStopSignals)
-        set(.internalFailure, Int64(rules.exitCodes.internalFailure))
+        set(.internalFailure, Int64(rules.internalFailure))
     }
 
     private var programName: String {
-        switch configuration.logStyle {
+        switch rules.logStyle {
         case .named(let program), .bracketed(let program): return program
         }
     }

@@ -47,9 +47,54 @@ struct RecoveryState: Equatable {
         var sink: Int32
     }
 
-    /// The rules: what of the configuration the supervisor and the log lines use. Its
-    /// processes are those below; everything else keeps its default.
-    var configuration = Configuration()
+    /// The rules the supervisor and the log lines follow: what of the configuration a
+    /// recovery keeps.
+    struct Rules: Equatable {
+        var verbosity: Int
+        var logStyle: LogStyle
+        var wording: Wording
+        var warnOnReap: Bool
+        var forwardToGroup: Bool
+        var exitMap: ExitMap
+        var stopSignal: Int32
+        var mainStopSignal: Int32?
+        var grace: Int64
+        var killAfter: Int64?
+        var killWait: Int64
+        var repeatedStopKills: Bool
+        var mainChildExit: Configuration.MainChildExit
+        var continuesStoppedProcesses: Bool
+        var rewrite: SignalRewrite
+        var stopsWithTerminalStopSignals: Bool
+        var internalFailure: Int32
+
+        /// `Configuration`'s defaults.
+        init() {
+            self.init(Configuration())
+        }
+
+        init(_ configuration: Configuration) {
+            verbosity = configuration.verbosity
+            logStyle = configuration.logStyle
+            wording = configuration.wording
+            warnOnReap = configuration.warnOnReap
+            forwardToGroup = configuration.forwardToGroup
+            exitMap = configuration.exitMap
+            stopSignal = configuration.stopSignal
+            mainStopSignal = configuration.main.stopSignal
+            grace = configuration.grace
+            killAfter = configuration.killAfter
+            killWait = configuration.killWait
+            repeatedStopKills = configuration.repeatedStopKills
+            mainChildExit = configuration.mainChildExit
+            continuesStoppedProcesses = configuration.continuesStoppedProcesses
+            rewrite = configuration.rewrite
+            stopsWithTerminalStopSignals = configuration.stopsWithTerminalStopSignals
+            internalFailure = configuration.exitCodes.internalFailure
+        }
+    }
+
+    var rules = Rules()
     var phase = Phase.running
     /// The main child, while it runs.
     var main: Supervisor.MainChild? = nil
@@ -68,12 +113,35 @@ struct RecoveryState: Equatable {
     var terminalGroup: Int32? = nil
     var relay: [RelayPipe] = []
 
-    /// The configuration a recovery runs with: the rules, the adopted processes (never
-    /// restarted, no readiness checks), and no control channel.
+    /// The configuration a recovery runs with: the rules, the adopted processes, no control
+    /// channel, and `Configuration`'s defaults for the rest.
     var adoptedConfiguration: Configuration {
-        var adopted = configuration
+        var adopted = Configuration()
+        adopted.verbosity = rules.verbosity
+        adopted.logStyle = rules.logStyle
+        adopted.wording = rules.wording
+        adopted.warnOnReap = rules.warnOnReap
+        adopted.forwardToGroup = rules.forwardToGroup
+        adopted.exitMap = rules.exitMap
+        adopted.stopSignal = rules.stopSignal
+        adopted.main.stopSignal = rules.mainStopSignal
+        adopted.grace = rules.grace
+        adopted.killAfter = rules.killAfter
+        adopted.killWait = rules.killWait
+        adopted.repeatedStopKills = rules.repeatedStopKills
+        adopted.mainChildExit = rules.mainChildExit
+        adopted.continuesStoppedProcesses = rules.continuesStoppedProcesses
+        adopted.rewrite = rules.rewrite
+        adopted.stopsWithTerminalStopSignals = rules.stopsWithTerminalStopSignals
+        adopted.exitCodes.internalFailure = rules.internalFailure
         adopted.controlChannel = false
-        adopted.processes = processes.map { process in
+        adopted.processes = adoptedSpecs
+        return adopted
+    }
+
+    /// The adopted processes' settings: never restarted, no readiness checks.
+    var adoptedSpecs: [ProcessSpec] {
+        processes.map { process in
             var spec = ProcessSpec(name: process.name, kind: process.kind, command: [])
             spec.restart = .never
             spec.stopSignal = process.stopSignal
@@ -81,7 +149,6 @@ struct RecoveryState: Equatable {
             spec.required = process.required
             return spec
         }
-        return adopted
     }
 
     /// A main command had started, or was to start: only pause mode has none.

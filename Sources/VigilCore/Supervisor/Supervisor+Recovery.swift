@@ -41,7 +41,7 @@ extension Supervisor {
     /// was, running or being stopped. Only the states are taken: what the faulted image had
     /// already sent is not sent again.
     init(adopting state: RecoveryState, policy: Policy, at now: Instant) {
-        self.init(policy: policy, processes: state.adoptedConfiguration.processes, hasMain: state.hasMain)
+        self.init(policy: policy, processes: state.adoptedSpecs, hasMain: state.hasMain)
         for (index, process) in state.processes.enumerated() {
             processes[index].started(pid: process.pid, at: now)
             guard let stop = process.stopping else { continue }
