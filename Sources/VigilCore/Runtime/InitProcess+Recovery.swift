@@ -7,8 +7,8 @@ extension InitProcess {
     /// Publishes where vigil stands for the fault handler, when the decision that returned
     /// `actions` changed it.
     mutating func publishRecoveryState(after actions: [SupervisorAction]) {
-        guard recoveryPublisher.isOn, !recoveryPublisher.isCurrent(supervisor) else { return }
-        recoveryPublisher.remember(supervisor)
+        guard recoveryTracker.isOn, !recoveryTracker.isCurrent(supervisor) else { return }
+        recoveryTracker.remember(supervisor)
         var exitCode: Int32? = nil
         for case .exit(let code) in actions { exitCode = code }
         guard var state = supervisor.recoveryState(exitCode: exitCode) else {
@@ -16,24 +16,24 @@ extension InitProcess {
             return
         }
         state.rules = RecoveryState.Rules(configuration)
-        state.mainStatus = recoveryPublisher.mainStatus
+        state.mainStatus = recoveryTracker.mainStatus
         state.childGroup = childGroup
         state.terminalGroup = terminalGroup
         state.relay = launcher?.relay.pipes ?? []
         let text = state.encoded()
         let descriptors = state.relay.flatMap { [$0.readEnd, $0.writeEnd] }
-        if text.count <= RecoveryPublisher.longestState && FaultHandler.publish(text, descriptors: descriptors) { return }
+        if text.count <= RecoveryTracker.longestState && FaultHandler.publish(text, descriptors: descriptors) { return }
         FaultHandler.disarm()
-        if !recoveryPublisher.failed {
-            recoveryPublisher.failed = true
+        if !recoveryTracker.failed {
+            recoveryTracker.failed = true
             log.warning("cannot keep the state a recovery needs (\(text.count) bytes): a fault of vigil's own would end it")
         }
     }
 
     /// The main child was reaped with `status`: published at once, before anything is decided.
     mutating func noteMainReaped(_ status: Int32) {
-        guard recoveryPublisher.isOn, ChildState(waitStatus: status).exitCode != nil else { return }
-        recoveryPublisher.mainReaped(status)
+        guard recoveryTracker.isOn, ChildState(waitStatus: status).exitCode != nil else { return }
+        recoveryTracker.mainReaped(status)
         publishRecoveryState(after: [])
     }
 
@@ -51,7 +51,7 @@ extension InitProcess {
     /// children, relays the pipes it was relaying, says once what happened, then loops as
     /// ever until the supervisor decides to exit. Returns the exit code.
     mutating func recover(_ state: RecoveryState, after fault: FaultReport) -> Int32 {
-        recoveryPublisher.isOn = false
+        recoveryTracker.isOn = false
         let channel: SignalChannel
         do {
             channel = try SignalChannel.open()

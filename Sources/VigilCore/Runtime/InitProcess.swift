@@ -41,7 +41,7 @@ struct InitProcess {
     /// The control request being handled, and who sent it: its `.reply` goes there.
     var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
     /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
-    var recoveryPublisher = RecoveryPublisher()
+    var recoveryTracker = RecoveryTracker()
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration

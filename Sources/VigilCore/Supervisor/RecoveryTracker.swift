@@ -1,8 +1,8 @@
-/// Keeps the recovery state that the fault handler would pass on in step with the supervisor.
-/// After each decision it compares what a recovery needs (the phase, the processes' PIDs and
-/// stops) with what it last published: a few comparisons of plain values, so that forwarding a
-/// signal costs nothing more. Only a change is encoded and published.
-struct RecoveryPublisher {
+/// What the recovery state last published said, so that the runtime publishes again only when
+/// the supervisor moved. After each decision it compares what a recovery needs (the phase,
+/// the processes' PIDs and stops) with what it noted: a few comparisons of plain values, so
+/// that forwarding a signal costs nothing more.
+struct RecoveryTracker {
     /// The longest state published: one argument of exec may hold 128 KiB.
     static let longestState = 120 * 1024
 
