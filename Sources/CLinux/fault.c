@@ -12,7 +12,6 @@ static const char *const fault_names[FAULT_COUNT] = {"SIGSEGV", "SIGBUS", "SIGIL
 static char alternate_stack[64 * 1024] __attribute__((aligned(16)));
 static unsigned handled;        // bit i: fault_signals[i] has the handler
 static pid_t owner;             // the process that installed it; a forked child never re-executes
-static int executable = -1;     // /proc/self/exe, so that a later unmounted /proc does not matter
 static int recovering;          // this image is the recovery: a fault ends it
 static char prefix[72] = "vigil";
 
@@ -99,7 +98,7 @@ static void reexecute(int sig, const siginfo_t *info, int slot) {
     char *argv[] = {name, (char *)CLINUX_FAULT_FLAG, description, state->state, NULL};
     char *empty[] = {NULL};
     char *const *envp = clinux_envp() ? clinux_envp() : empty;
-    if (executable >= 0) syscall(SYS_execveat, executable, "", argv, envp, AT_EMPTY_PATH);
+    // /proc/self/exe reaches the binary even when its file was deleted or replaced since.
     execve("/proc/self/exe", argv, envp);
 }
 
@@ -176,7 +175,6 @@ int clinux_fault_install(const char *program, int recovery) {
     recovering = recovery;
     struct text text = {prefix, 0, sizeof prefix};
     add(&text, program);
-    if (!recovery && executable < 0) executable = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     stack_t stack;
     memset(&stack, 0, sizeof stack);
     stack.ss_sp = alternate_stack;
