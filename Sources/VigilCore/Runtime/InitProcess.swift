@@ -42,6 +42,8 @@ struct InitProcess {
     var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
     /// Processes SIGKILLed when the grace period ran out, for the exit's explanation.
     var leftoversKilled = 0
+    /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
+    var recoveryTracker = RecoveryTracker()
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
