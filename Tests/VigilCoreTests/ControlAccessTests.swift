@@ -31,7 +31,7 @@ import Testing
         for _ in 0..<1000 { #expect(log.refused(uid: 0, pid: 0) == .skip) }
         #expect(log.refused(uid: 65534, pid: 7) == .log)
         #expect(log.refused(uid: 65534, pid: 8) == .log)
-        var entries: [ControlAccess.RefusalLog.Entry] = []
+        var entries: [ControlAccess.RefusalLog.LogDecision] = []
         for pid in Int32(100)..<200 { entries.append(log.refused(uid: 65534, pid: pid)) }
         #expect(entries.filter { $0 == .log }.count == ControlAccess.RefusalLog.maximumPeers - 4)
         #expect(entries.filter { $0 == .logLast }.count == 1)

@@ -3,7 +3,7 @@ import Testing
 
 /// Docker's `--env-file` format, and the explained exit: the pure halves of items 7 and 8.
 @Suite struct EnvironmentFileTests {
-    func parse(_ text: String, _ vigils: [String: String] = [:]) throws(EnvironmentFile.Problem) -> [String] {
+    func parse(_ text: String, _ vigils: [String: String] = [:]) throws(EnvironmentFile.LineProblem) -> [String] {
         try EnvironmentFile.parse(Array(text.utf8), lookup: { vigils[$0] })
     }
 
@@ -13,14 +13,14 @@ import Testing
     }
 
     @Test func badLinesNameTheirNumber() {
-        #expect(throws: EnvironmentFile.Problem(line: 2, message: "variable 'A B' contains whitespace")) {
+        #expect(throws: EnvironmentFile.LineProblem(line: 2, message: "variable 'A B' contains whitespace")) {
             try parse("OK=1\nA B=1\n")
         }
-        #expect(throws: EnvironmentFile.Problem(line: 1, message: "no variable name in '=1'")) { try parse("=1") }
-        #expect(throws: EnvironmentFile.Problem(line: 3, message: "not valid UTF-8")) {
+        #expect(throws: EnvironmentFile.LineProblem(line: 1, message: "no variable name in '=1'")) { try parse("=1") }
+        #expect(throws: EnvironmentFile.LineProblem(line: 3, message: "not valid UTF-8")) {
             try EnvironmentFile.parse([0x41, 0x0A, 0x0A, 0x42, 0x3D, 0xFF], lookup: { _ in nil })
         }
-        #expect(throws: EnvironmentFile.Problem(line: 1, message: "a NUL byte cannot be passed in the environment")) {
+        #expect(throws: EnvironmentFile.LineProblem(line: 1, message: "a NUL byte cannot be passed in the environment")) {
             try EnvironmentFile.parse([0x41, 0x3D, 0x00], lookup: { _ in nil })
         }
     }

@@ -56,7 +56,7 @@ enum ControlAccess {
         /// The refusals not logged, since the first one that was.
         private(set) var unlogged = 0
 
-        enum Entry: Equatable {
+        enum LogDecision: Equatable {
             /// Log this refusal.
             case log
             /// Log it, and say that later refusals are not logged.
@@ -65,7 +65,7 @@ enum ControlAccess {
         }
 
         /// Whether the refusal of this peer is to be logged.
-        mutating func refused(uid: UInt32, pid: Int32) -> Entry {
+        mutating func refused(uid: UInt32, pid: Int32) -> LogDecision {
             let peer = Peer(uid: uid, pid: pid)
             guard !logged.contains(peer), logged.count < RefusalLog.maximumPeers else {
                 unlogged += 1

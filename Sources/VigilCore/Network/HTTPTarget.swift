@@ -10,7 +10,7 @@ struct HTTPTarget: Equatable, Sendable {
     var path: String
 
     /// Why a check's text is not an HTTP target.
-    enum Problem: Error, Equatable {
+    enum TargetProblem: Error, Equatable {
         /// Not shaped like either form.
         case shape
         case port
@@ -22,7 +22,7 @@ struct HTTPTarget: Equatable, Sendable {
     static let longestPath = 1024
 
     /// Parses what follows `http:`: `PORT/PATH` or `//HOST[:PORT][/PATH]`.
-    static func parse(_ text: ArraySlice<UInt8>) throws(Problem) -> HTTPTarget {
+    static func parse(_ text: ArraySlice<UInt8>) throws(TargetProblem) -> HTTPTarget {
         if ASCII.hasPrefix(text, "//") { return try parseURL(text.dropFirst(2)) }
         guard let slash = text.firstIndex(of: UInt8(ascii: "/")), slash > text.startIndex else { throw .shape }
         let port = try Self.port(text[..<slash])
@@ -32,7 +32,7 @@ struct HTTPTarget: Equatable, Sendable {
     }
 
     /// `HOST[:PORT][/PATH]`, after `http://`.
-    private static func parseURL(_ text: ArraySlice<UInt8>) throws(Problem) -> HTTPTarget {
+    private static func parseURL(_ text: ArraySlice<UInt8>) throws(TargetProblem) -> HTTPTarget {
         let end = text.firstIndex(of: UInt8(ascii: "/")) ?? text.endIndex
         let authority = text[..<end]
         let path = end == text.endIndex ? "/" : try Self.path(text[end...])
@@ -57,7 +57,7 @@ struct HTTPTarget: Equatable, Sendable {
         return HTTPTarget(endpoint: Endpoint(address: address, port: port), host: host, path: path)
     }
 
-    private static func address(_ host: ArraySlice<UInt8>) throws(Problem) -> IPAddress {
+    private static func address(_ host: ArraySlice<UInt8>) throws(TargetProblem) -> IPAddress {
         if ASCII.equals(host, "localhost") { return .loopback }
         if host.first == UInt8(ascii: "[") && host.last == UInt8(ascii: "]") {
             guard let bytes = IPAddress.parseIPv6(host.dropFirst().dropLast()) else { throw .host }
@@ -67,14 +67,14 @@ struct HTTPTarget: Equatable, Sendable {
         return .v4(value)
     }
 
-    private static func port(_ text: ArraySlice<UInt8>) throws(Problem) -> UInt16 {
+    private static func port(_ text: ArraySlice<UInt8>) throws(TargetProblem) -> UInt16 {
         guard let port = ASCII.parseInteger(text), port >= 1, port <= 65535 else { throw .port }
         return UInt16(port)
     }
 
     /// A path of printable ASCII without spaces: it goes into the request line as it is. A
     /// fragment (`#...`) is never sent, so it is refused rather than dropped.
-    private static func path(_ text: ArraySlice<UInt8>) throws(Problem) -> String {
+    private static func path(_ text: ArraySlice<UInt8>) throws(TargetProblem) -> String {
         guard text.first == UInt8(ascii: "/"), text.count <= longestPath,
               text.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") })
         else { throw .path }

@@ -4,14 +4,14 @@
 /// skipped, as are spaces and tabs before the key.
 enum EnvironmentFile {
     /// A line that is not an entry: its number (from 1) and what is wrong.
-    struct Problem: Error, Equatable {
+    struct LineProblem: Error, Equatable {
         let line: Int
         let message: LogText
     }
 
     /// The entries, `KEY=VALUE` each, in the file's order. `lookup` gives vigil's own value of a
     /// key named alone.
-    static func parse(_ bytes: [UInt8], lookup: (String) -> String?) throws(Problem) -> [String] {
+    static func parse(_ bytes: [UInt8], lookup: (String) -> String?) throws(LineProblem) -> [String] {
         var body = bytes[...]
         if ASCII.hasPrefix(body, "\u{FEFF}") { body = body.dropFirst(3) }
         var entries: [String] = []
@@ -22,16 +22,16 @@ enum EnvironmentFile {
             if line.last == 0x0D { line = line.dropLast() }
             while let first = line.first, first == 0x20 || first == 0x09 { line = line.dropFirst() }
             if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
-            guard !line.contains(0) else { throw Problem(line: number, message: "a NUL byte cannot be passed in the environment") }
-            guard isUTF8(line) else { throw Problem(line: number, message: "not valid UTF-8") }
+            guard !line.contains(0) else { throw LineProblem(line: number, message: "a NUL byte cannot be passed in the environment") }
+            guard isUTF8(line) else { throw LineProblem(line: number, message: "not valid UTF-8") }
             let equals = line.firstIndex(of: UInt8(ascii: "="))
             let key = line[..<(equals ?? line.endIndex)]
             let keyText = String(decoding: key, as: UTF8.self)
             guard !key.isEmpty else {
-                throw Problem(line: number, message: "no variable name in '\(String(decoding: line, as: UTF8.self))'")
+                throw LineProblem(line: number, message: "no variable name in '\(String(decoding: line, as: UTF8.self))'")
             }
             guard !key.contains(where: { $0 == 0x20 || $0 == 0x09 }) else {
-                throw Problem(line: number, message: "variable '\(keyText)' contains whitespace")
+                throw LineProblem(line: number, message: "variable '\(keyText)' contains whitespace")
             }
             if equals != nil {
                 entries.append(String(decoding: line, as: UTF8.self))

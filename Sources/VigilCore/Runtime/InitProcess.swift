@@ -45,6 +45,8 @@ struct InitProcess {
     /// Scheduled tasks' timer (when there are tasks), and the wall-clock time it is armed for.
     var timer: WallTimer? = nil
     var timerArmedAt: WallTime? = nil
+    /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
+    var recoveryTracker = RecoveryTracker()
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration

@@ -53,7 +53,7 @@ extension CronExpression {
     }
 
     /// `@daily` and the others, and `@every DURATION`.
-    private static func shorthand(_ words: CronWords, in bytes: ArraySlice<UInt8>) throws(ScheduleError) -> Kind {
+    private static func shorthand(_ words: CronWords, in bytes: ArraySlice<UInt8>) throws(ScheduleError) -> Form {
         let first = words.items[0]
         let name = bytes[first.range].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
         let equivalents: [(String, String)] = [

@@ -9,14 +9,14 @@
 ///   only when asked with `implement_cron_bug`.)
 /// - Daylight-saving changes follow cron(8): see `CronCalendar.nextRun(after:in:)`.
 struct CronExpression: Equatable {
-    enum Kind: Equatable {
+    enum Form: Equatable {
         case calendar(CronCalendar)
         /// `@every`: every so many seconds from an anchor the caller chooses (vigil's start),
         /// in elapsed time: daylight saving does not move it.
         case every(seconds: Int64)
     }
 
-    let kind: Kind
+    let kind: Form
     /// As written, for logs and status.
     let text: String
 

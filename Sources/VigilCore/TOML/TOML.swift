@@ -87,7 +87,7 @@ struct TOMLEntry: Equatable {
 
 /// A value and where it starts.
 struct TOMLValue: Equatable {
-    enum Kind: Equatable {
+    enum Shape: Equatable {
         case string(String)
         case integer(Int64)
         case boolean(Bool)
@@ -95,7 +95,7 @@ struct TOMLValue: Equatable {
         case inlineTable([TOMLEntry])
     }
 
-    var kind: Kind
+    var kind: Shape
     var position: TOMLPosition
 
     /// For messages such as "expected a string, got an integer".

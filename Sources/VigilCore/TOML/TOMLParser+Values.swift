@@ -7,7 +7,7 @@ extension TOMLParser {
     mutating func value(node: Int?) throws(TOMLError) -> TOMLValue {
         let position = position(at: index)
         let byte = peek()
-        let kind: TOMLValue.Kind
+        let kind: TOMLValue.Shape
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             let multiline = peek(1) == byte && peek(2) == byte
@@ -107,7 +107,7 @@ extension TOMLParser {
     }
 
     /// Integers and booleans, and clear refusals of the rest of TOML's bare values.
-    private mutating func scalar() throws(TOMLError) -> TOMLValue.Kind {
+    private mutating func scalar() throws(TOMLError) -> TOMLValue.Shape {
         let start = index
         while Self.isTokenByte(peek()) { index += 1 }
         guard index > start else { throw unexpected(start, "expected a value") }
