@@ -124,38 +124,6 @@ struct Supervised: Equatable {
     /// Down for good (not a success), or held down on request: nobody waits for it any more.
     var isDownForGood: Bool { state == .failed || state == .held }
 
-    /// The state's name for `vigil status`.
-    var stateName: String {
-        switch state {
-        case .pending, .waiting: return "waiting"
-        case .starting: return "starting"
-        case .running: return spec.readiness == nil ? "running" : "ready"
-        case .backingOff: return "backing-off"
-        case .stopping: return "stopping"
-        case .exited: return "exited"
-        case .failed: return "failed"
-        case .held: return "stopped"
-        case .scheduled(let task): return task.stop != nil ? "stopping" : task.runs.isEmpty ? "scheduled" : "running"
-        }
-    }
-
-    /// When this process next needs the supervisor without any event.
-    var deadline: Instant? {
-        switch state {
-        case .backingOff(let until): return until
-        case .stopping(_, let deadline, _, _): return deadline
-        case .running(_, _, let live): return live?.deadline
-        case .scheduled(let task): return task.deadline
-        case .starting(_, _, let check):
-            var earliest: Instant? = nil
-            for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline] {
-                if let time { earliest = min(earliest ?? time, time) }
-            }
-            return earliest
-        default: return nil
-        }
-    }
-
     // MARK: Transitions
 
     /// Changes the readiness check of a starting process; nil when it is not starting.
