@@ -30,8 +30,9 @@ final class OutputRelay {
 
     init() {}
 
-    /// Pipes for a process named `name`: the descriptors to give it as stdout and stderr.
-    func add(name: String) -> Result<(stdout: Int32, stderr: Int32), SystemError> {
+    /// Pipes for a process named `name`: the descriptors to give it as stdout and stderr. Its
+    /// lines start `prefix` (nil: `name | `).
+    func add(name: String, prefix given: String? = nil) -> Result<(stdout: Int32, stderr: Int32), SystemError> {
         var out = [Int32](repeating: 0, count: 2)
         var err = [Int32](repeating: 0, count: 2)
         if let error = systemCallError("pipe2", { clinux_output_pipe(&out) }) { return .failure(error) }
@@ -40,7 +41,7 @@ final class OutputRelay {
             closeDescriptor(out[1])
             return .failure(error)
         }
-        let prefix = Array(name.utf8) + Array(" | ".utf8)
+        let prefix = given.map { Array($0.utf8) } ?? Array(name.utf8) + Array(" | ".utf8)
         sources.append(Source(prefix: prefix, readEnd: out[0], writeEnd: out[1], sink: 1))
         sources.append(Source(prefix: prefix, readEnd: err[0], writeEnd: err[1], sink: 2))
         return .success((out[1], err[1]))
