@@ -85,10 +85,13 @@ struct Supervisor {
     var exitOverride: Int32? = nil
     /// The main command was started (or is to be): without one, vigil pauses.
     let hasMain: Bool
+    /// runit's services and my_init's shutdown scripts (`Supervisor+Runit`).
+    var runit: RunitServices
 
     init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true,
-         main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: [])) {
+         main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: []), runit: RunitSettings? = nil) {
         self.policy = policy
+        self.runit = RunitServices(settings: runit, killWait: policy.killWait)
         self.processes = processes.enumerated().map { Supervised(spec: $1, index: $0) }
         self.hasMain = hasMain
         graph = DependencyGraph(processes: processes, main: main)
@@ -133,6 +136,7 @@ struct Supervisor {
             return passed.map { liveCheckEnded(index, passed: $0, at: now) } ?? []
         case .notified(let index, let sender, let group): return readyNotified(index, sender: sender, senderGroup: group, at: now)
         case .control(let request, let ownPID): return controlRequest(request, at: now, ownPID: ownPID)
+        case .runit(let event): return runitEvent(event, at: now)
         }
     }
 
@@ -155,6 +159,7 @@ struct Supervisor {
             if let time = process.deadline { earliest = min(earliest ?? time, time) }
         }
         if !ending, case .running(let child) = phase, let time = child.live?.deadline { earliest = min(earliest ?? time, time) }
+        if let time = runit.deadline { earliest = min(earliest ?? time, time) }
         return earliest
     }
 
