@@ -111,6 +111,10 @@ struct ProcessSpec: Equatable {
     var livePeriod: Int64 = 10 * Durations.second
     var liveTimeout: Int64 = 1 * Durations.second
     var liveFailures = 3
+    /// my_init's startup file: `/etc/container_environment` is read again once it succeeded.
+    var importsContainerEnvironment = false
+    /// The prefix of its relayed lines (nil: `name | `); honcho's are padded to the longest.
+    var outputPrefix: String? = nil
     /// Environment files in Docker's `--env-file` format, read into `environment` (before its
     /// own entries) before anything starts; each with where it was named, for its errors.
     var environmentFiles: [NamedFile] = []

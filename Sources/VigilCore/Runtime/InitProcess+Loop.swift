@@ -55,7 +55,9 @@ extension InitProcess {
         let notify = launcher?.notifySockets ?? []
         let relay = launcher?.relay
         let probes = launcher?.probes
-        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true {
+        let services = runitFiles?.pollEntries(supervisor.serviceControlsToRead) ?? (entries: [], parts: [])
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true
+            && services.entries.isEmpty {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
             return receive(signal)
         }
@@ -68,6 +70,7 @@ extension InitProcess {
         let controlEnd = entries.count
         entries += probes?.pollEntries() ?? []
         let probesEnd = entries.count
+        entries += services.entries
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
         // Only what woke vigil is read: a forwarded signal costs no other system call.
         func woke(_ range: Range<Int>) -> Bool { entries[range].contains { $0.revents != 0 } }
@@ -85,6 +88,9 @@ extension InitProcess {
             for (process, sender) in launcher?.readyNotifications() ?? [] {
                 if let code = handle(.notified(process: process, sender: sender, senderGroup: Processes.group(of: sender))) { return code }
             }
+        }
+        for (offset, part) in services.parts.enumerated() where entries[probesEnd + offset].revents != 0 {
+            if let code = serviceControl(part) { return code }
         }
         if entries[0].revents != 0 {
             for signal in try channel.drain() {

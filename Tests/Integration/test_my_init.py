@@ -1,0 +1,163 @@
+"""vigil as phusion/baseimage's my_init: PID 1 of a fresh PID and mount namespace whose root is
+a fixture image (image_root.py), vigil installed as /sbin/my_init. Each test builds the shape
+of image it checks: startup files in /etc/my_init.d, /etc/container_environment, runit
+services in /etc/service (with `down` files, `finish`, `log/run`), a main command after `--`;
+Debian's real `sv` reads and drives the services through their supervise/ folders.
+"""
+import json
+import shutil
+import signal
+import subprocess
+
+import pytest
+
+from helpers import require, wait_for
+from image_root import ImageRoot, Pid1
+
+SV = shutil.which("sv")
+
+
+def need_sv():
+    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+
+
+@pytest.fixture
+def image(tmp_path):
+    return ImageRoot(tmp_path / "root")
+
+
+@pytest.fixture
+def pid1(tmp_path):
+    started = []
+
+    def start(root, *arguments):
+        process = Pid1(root, ["/sbin/my_init", *arguments], tmp_path)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.kill()
+
+
+def sv(image, *arguments):
+    """Debian's `sv` on services of the image, named by their host paths."""
+    words = [str(image.host(word)) if word.startswith("/etc/") else word for word in arguments]
+    return subprocess.run([SV, *words], capture_output=True, text=True, timeout=60)
+
+
+def lines(image, relative):
+    path = image.host(relative)
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_startup_files_run_in_order_and_pass_the_environment_on(image, pid1):
+    image.file("/etc/container_environment/FROM_IMAGE", "image value")
+    image.script("/etc/my_init.d/10_first", "echo first:$FROM_IMAGE >> /tmp/order\n"
+                                            "printf 'set by first' > /etc/container_environment/FROM_FIRST\n")
+    image.script("/etc/my_init.d/20_second", "echo second:$FROM_FIRST >> /tmp/order\n")
+    # Not executable: my_init skips it.
+    image.file("/etc/my_init.d/15_skipped", "#!/bin/sh\necho skipped >> /tmp/order\n")
+    image.script("/etc/rc.local", "echo rc.local >> /tmp/order\n")
+    run = pid1(image, "--", "/bin/sh", "-c", "echo main:$FROM_FIRST >> /tmp/order")
+    assert run.wait() == 0, run.stderr
+    assert lines(image, "/tmp/order") == ["first:image value", "second:set by first", "rc.local",
+                                          "main:set by first"]
+    exported = image.host("/etc/container_environment.sh").read_text()
+    assert "export FROM_IMAGE='image value'\n" in exported
+    assert "export FROM_FIRST='set by first'\n" in exported
+    as_json = json.loads(image.host("/etc/container_environment.json").read_text())
+    assert as_json["FROM_IMAGE"] == "image value" and as_json["FROM_FIRST"] == "set by first"
+    for private in ["HOME", "USER", "GROUP", "UID", "GID", "SHELL"]:
+        assert private not in as_json
+
+
+def test_a_failing_startup_file_aborts_the_start(image, pid1):
+    image.script("/etc/my_init.d/10_fails", "echo ran >> /tmp/order\nexit 3\n")
+    image.script("/etc/my_init.d/20_never", "echo never >> /tmp/order\n")
+    image.script("/etc/service/web/run", "echo web >> /tmp/order\nexec sleep 1000\n")
+    run = pid1(image, "--", "/bin/sh", "-c", "echo main >> /tmp/order")
+    code = run.wait()
+    assert code != 0
+    assert lines(image, "/tmp/order") == ["ran"]
+    assert "10_fails" in run.stderr, run.stderr
+
+
+def test_the_main_command_exit_ends_everything_with_its_status(image, pid1):
+    image.script("/etc/service/web/run", "trap 'echo web stopped >> /tmp/order; exit 0' TERM\n"
+                                         "echo web >> /tmp/order\nwhile :; do sleep 0.1; done\n")
+    run = pid1(image, "--", "/bin/sh", "-c", "while ! grep -q web /tmp/order 2>/dev/null; do sleep 0.05; done; exit 7")
+    assert run.wait() == 7, run.stderr
+    assert lines(image, "/tmp/order") == ["web", "web stopped"]
+
+
+def test_services_restart_and_down_files_hold_them(image, pid1):
+    need_sv()
+    image.script("/etc/service/flaky/run", "echo start >> /tmp/flaky\nexit 1\n")
+    image.script("/etc/service/finishing/run", "exit 4\n")
+    image.script("/etc/service/finishing/finish", "echo \"finish $1 $2\" >> /tmp/finish\nexec sleep 1000\n")
+    image.script("/etc/service/held/run", "echo held >> /tmp/held\nexec sleep 1000\n")
+    image.file("/etc/service/held/down")
+    run = pid1(image)
+    wait_for(lambda: len(lines(image, "/tmp/flaky")) >= 3, timeout=60, what="flaky to be restarted twice")
+    assert wait_for(lambda: lines(image, "/tmp/finish"), what="./finish")[0] == "finish 4 0"
+    status = sv(image, "status", "/etc/service/held")
+    assert status.stdout.startswith("down: "), status
+    assert not lines(image, "/tmp/held")
+    assert sv(image, "-w", "10", "up", "/etc/service/held").returncode == 0
+    assert lines(image, "/tmp/held") == ["held"]
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 2, run.stderr
+
+
+def test_sv_reads_and_drives_the_services(image, pid1):
+    need_sv()
+    image.script("/etc/service/web/run", "echo $$ >> /tmp/web\nexec sleep 1000\n")
+    image.script("/etc/service/web/log/run", "exec cat > /tmp/web-log\n")
+    run = pid1(image)
+    wait_for(lambda: lines(image, "/tmp/web"), what="web to start")
+    status = wait_for(lambda: (s := sv(image, "status", "/etc/service/web")).stdout.startswith("run: ") and s,
+                      what="sv status to say run")
+    pid = lines(image, "/tmp/web")[0]
+    assert f"run: {image.host('/etc/service/web')}: (pid {pid}) " in status.stdout  # the namespace's pid
+    assert "; run: log: " in status.stdout, status.stdout
+    assert sv(image, "-w", "10", "down", "/etc/service/web").returncode == 0
+    assert sv(image, "status", "/etc/service/web").stdout.startswith("down: ")
+    assert sv(image, "-w", "10", "restart", "/etc/service/web").returncode == 0
+    wait_for(lambda: len(lines(image, "/tmp/web")) == 2, what="web to start again")
+    assert sv(image, "-w", "10", "check", "/etc/service/web").returncode == 0
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 2, run.stderr
+
+
+def test_a_run_script_waits_for_another_with_sv_check(image, pid1):
+    need_sv()
+    # The image shares the host's /usr: its sv is Debian's. a-app is started first (name
+    # order) and waits until z-db is up.
+    image.script("/etc/service/a-app/run", "sv -w 30 check /etc/service/z-db >/dev/null || exit 1\n"
+                                           "echo \"app saw $(sv status /etc/service/z-db | cut -d: -f1)\" >> /tmp/order\n"
+                                           "exec sleep 1000\n")
+    image.script("/etc/service/z-db/run", "exec sleep 1000\n")
+    run = pid1(image)
+    assert wait_for(lambda: lines(image, "/tmp/order"), timeout=60, what="the app to start") == ["app saw run"]
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 2, run.stderr
+
+
+def test_sigterm_stops_services_cleanly(image, pid1):
+    image.script("/etc/service/web/run", "trap 'echo web got TERM >> /tmp/order; exit 0' TERM\n"
+                                         "echo web >> /tmp/order\nwhile :; do sleep 0.1; done\n")
+    image.script("/etc/my_init.pre_shutdown.d/10_pre", "echo pre >> /tmp/order\n")
+    image.script("/etc/my_init.post_shutdown.d/10_post", "echo post >> /tmp/order\n")
+    run = pid1(image)
+    wait_for(lambda: lines(image, "/tmp/order") == ["web"], what="web to start")
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 2, run.stderr
+    assert lines(image, "/tmp/order") == ["web", "pre", "web got TERM", "post"]
+
+
+def test_skip_runit_needs_and_runs_a_main_command(image, pid1):
+    image.script("/etc/service/web/run", "echo web >> /tmp/order\nexec sleep 1000\n")
+    run = pid1(image, "--skip-runit", "--", "/bin/sh", "-c", "echo main >> /tmp/order")
+    assert run.wait() == 0, run.stderr
+    assert lines(image, "/tmp/order") == ["main"]
