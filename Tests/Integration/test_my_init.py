@@ -161,3 +161,64 @@ def test_skip_runit_needs_and_runs_a_main_command(image, pid1):
     run = pid1(image, "--skip-runit", "--", "/bin/sh", "-c", "echo main >> /tmp/order")
     assert run.wait() == 0, run.stderr
     assert lines(image, "/tmp/order") == ["main"]
+
+
+@pytest.mark.parametrize("rule, expected", [(None, 3), ("my_init", 1)])
+def test_a_failing_startup_file_exit_code(image, pid1, rule, expected, tmp_path):
+    image.script("/etc/my_init.d/10_fails", "exit 3\n")
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+    if rule:
+        env["VIGIL_EXIT_CODES"] = rule
+    run = Pid1(image, ["/sbin/my_init"], tmp_path, env=env)
+    try:
+        assert run.wait() == expected, run.stderr
+    finally:
+        run.kill()
+
+
+@pytest.mark.parametrize("rule, expected", [(None, 128 + 9), ("my_init", 0)])
+def test_a_main_command_killed_by_a_signal(image, rule, expected, tmp_path):
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+    if rule:
+        env["VIGIL_EXIT_CODES"] = rule
+    run = Pid1(image, ["/sbin/my_init", "--", "/bin/sh", "-c", "kill -KILL $$"], tmp_path, env=env)
+    try:
+        assert run.wait() == expected, run.stderr
+    finally:
+        run.kill()
+
+
+def test_a_log_service_gets_the_output_and_finish_gets_the_exit(image, pid1):
+    image.script("/etc/service/web/run", "echo line from web\nexec sleep 1000\n")
+    image.script("/etc/service/web/log/run", "exec cat > /tmp/web-log\n")
+    run = pid1(image)
+    wait_for(lambda: lines(image, "/tmp/web-log") == ["line from web"], what="the logger to get web's line")
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 2, run.stderr
+
+
+def test_vigil_status_sees_the_services(image, pid1):
+    shutil.copy(image.host("/sbin/my_init"), image.host("/sbin/vigil"))
+    image.script("/etc/service/web/run", "exec sleep 1000\n")
+    image.script("/etc/service/off/run", "exec sleep 1000\n")
+    image.file("/etc/service/off/down")
+    run = pid1(image, "--", "/bin/sh", "-c", "/sbin/vigil status > /tmp/status 2>&1")
+    assert run.wait() == 0, run.stderr
+    status = image.host("/tmp/status").read_text()
+    web = next(line for line in status.splitlines() if line.split()[:1] == ["web"])
+    off = next(line for line in status.splitlines() if line.split()[:1] == ["off"])
+    assert "running" in web and "sidecar" in web, status
+    assert "running" not in off, status
+
+
+def test_dry_run_lists_what_would_run_and_runs_nothing(image, pid1):
+    image.script("/etc/my_init.d/10_setup", "echo ran >> /tmp/order\n")
+    image.script("/etc/service/web/run", "echo ran >> /tmp/order\nexec sleep 1000\n")
+    image.file("/etc/service/web/down")
+    run = pid1(image, "--dry-run", "--", "/bin/true")
+    assert run.wait() == 0, run.stderr
+    assert "/etc/my_init.d/10_setup" in run.stdout
+    assert "web: ./run, down file" in run.stdout
+    assert "main command: /bin/true" in run.stdout
+    assert not lines(image, "/tmp/order")
+    assert not image.host("/etc/service/web/supervise").exists()
