@@ -222,3 +222,28 @@ def test_dry_run_lists_what_would_run_and_runs_nothing(image, pid1):
     assert "main command: /bin/true" in run.stdout
     assert not lines(image, "/tmp/order")
     assert not image.host("/etc/service/web/supervise").exists()
+
+
+def test_a_service_that_ignores_term_is_killed_after_kill_process_timeout(image, tmp_path):
+    image.script("/etc/service/stubborn/run", "trap '' TERM\necho up >> /tmp/order\nwhile :; do sleep 0.1; done\n")
+    image.script("/etc/my_init.post_shutdown.d/10_post", "echo post >> /tmp/order\n")
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "KILL_PROCESS_TIMEOUT": "1"}
+    run = Pid1(image, ["/sbin/my_init"], tmp_path, env=env)
+    try:
+        wait_for(lambda: lines(image, "/tmp/order") == ["up"], what="the service to start")
+        run.signal(signal.SIGTERM)
+        assert run.wait() == 2, run.stderr
+        assert lines(image, "/tmp/order") == ["up", "post"]
+        assert "stubborn" in run.stderr, run.stderr
+    finally:
+        run.kill()
+
+
+def test_vigil_ps_shows_the_services(image, pid1):
+    shutil.copy(image.host("/sbin/my_init"), image.host("/sbin/vigil"))
+    image.script("/etc/service/web/run", "exec sleep 1000\n")
+    run = pid1(image, "--", "/bin/sh", "-c", "/sbin/vigil ps > /tmp/ps 2>&1")
+    assert run.wait() == 0, run.stderr
+    listing = image.host("/tmp/ps").read_text()
+    # vigil ps lists processes (not names): the service's is a child of PID 1.
+    assert any(line.split()[1:2] == ["1"] and line.endswith("sleep 1000") for line in listing.splitlines()), listing
