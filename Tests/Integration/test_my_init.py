@@ -247,3 +247,36 @@ def test_vigil_ps_shows_the_services(image, pid1):
     listing = image.host("/tmp/ps").read_text()
     # vigil ps lists processes (not names): the service's is a child of PID 1.
     assert any(line.split()[1:2] == ["1"] and line.endswith("sleep 1000") for line in listing.splitlines()), listing
+
+
+def test_a_passenger_shaped_layout(image, pid1):
+    """phusion/passenger-docker's shapes: a startup file that depends on the imported
+    environment, nginx off by a `down` file, restarting its log forwarder with `sv restart`
+    before it runs, and a `control/t` that stops it with `sv q` instead of TERM; redis run by
+    `chpst -u` as another user."""
+    need_sv()
+    image.file("/etc/container_environment/APP_ENV", "production")
+    image.script("/etc/my_init.d/30_presetup_nginx.sh",
+                 "[ -n \"$APP_ENV\" ] && echo \"env $APP_ENV\" > /etc/nginx.conf\n", shell="/bin/bash")
+    image.script("/etc/service/nginx/run", "set -e\nsv restart /etc/service/nginx-log-forwarder\n"
+                                           "echo nginx >> /tmp/order\nexec sleep 1000\n", shell="/bin/bash")
+    image.file("/etc/service/nginx/down")
+    image.script("/etc/service/nginx/control/t", "echo control/t >> /tmp/order\nexec sv q nginx\n")
+    image.script("/etc/service/nginx-log-forwarder/run", "echo forwarder >> /tmp/order\nexec sleep 1000\n",
+                 shell="/bin/bash")
+    image.script("/etc/service/redis/run", "set -e\nchpst -u nobody id -u > /tmp/redis-uid\n"
+                                           "exec chpst -u nobody sleep 1000\n")
+    run = pid1(image)
+    wait_for(lambda: lines(image, "/tmp/redis-uid"), what="redis to start")
+    assert lines(image, "/tmp/redis-uid") != ["0"]
+    assert image.host("/etc/nginx.conf").read_text() == "env production\n"
+    assert lines(image, "/tmp/order") == ["forwarder"]
+    assert sv(image, "-w", "10", "up", "/etc/service/nginx").returncode == 0
+    # `sv restart` does not wait: the forwarder's second start and nginx's may come in either order.
+    wait_for(lambda: len(lines(image, "/tmp/order")) == 3, what="nginx and the forwarder again")
+    assert sorted(lines(image, "/tmp/order")) == ["forwarder", "forwarder", "nginx"]
+    run.signal(signal.SIGTERM)
+    # Within KILL_PROCESS_TIMEOUT's 30 s: nginx stopped by control/t's `sv q`, not by SIGKILL.
+    assert run.wait(timeout=25) == 2, run.stderr
+    assert lines(image, "/tmp/order")[3:] == ["control/t"]
+    assert "killing" not in run.stderr.lower(), run.stderr

@@ -86,4 +86,14 @@ import Testing
         end += supervisor.handle(.nothingLeft, at: t0 + second)
         #expect(end.contains(.exit(code: 2)))
     }
+
+    @Test func duringTheStopSvSignalsStillWorkButNothingStarts() {
+        var supervisor = started(pre: ["/etc/my_init.pre_shutdown.d/a"])
+        _ = supervisor.handle(.signal(SIGTERM), at: t0 + second)
+        #expect(supervisor.serviceControlsToRead.contains(web))
+        let quit = supervisor.handle(.runit(.control(web, Array("q".utf8))), at: t0 + second)
+        #expect(quit.contains(.send(signal: SIGQUIT, to: .process(100))))
+        #expect(starts(supervisor.handle(.runit(.control(held, Array("u".utf8))), at: t0 + second)).isEmpty)
+        #expect(supervisor.runit[held].want == .down)
+    }
 }

@@ -89,10 +89,9 @@ struct RunitServices: Equatable {
     }
 
     /// The parts whose `supervise/control` is to be read now: none while `control/X` runs
-    /// (runsv reads nothing meanwhile), none once the stop has begun.
+    /// (runsv reads nothing meanwhile).
     var controlsToRead: [ServicePart] {
-        guard shutdown == .notBegun else { return [] }
-        return allParts.filter { !self[$0].isBusy }
+        allParts.filter { !self[$0].isBusy }
     }
 
     var deadline: Instant? {
@@ -104,8 +103,12 @@ struct RunitServices: Equatable {
     }
 
     /// Bytes read from `part`'s `supervise/control`: each command in turn.
+    /// Once the stop has begun, `sv up` and `sv once` start nothing; the other commands still
+    /// work, as with runsv (a `control/t` that runs `sv q NAME` stops its service so).
     mutating func control(_ part: ServicePart, _ bytes: [UInt8], at now: Instant) -> [SupervisorAction] {
-        commands(part, RunitCommand.commands(bytes), at: now)
+        var given = RunitCommand.commands(bytes)
+        if shutdown != .notBegun { given = given.filter { $0 != .up && $0 != .once } }
+        return commands(part, given, at: now)
     }
 
     mutating func commands(_ part: ServicePart, _ commands: [RunitCommand], at now: Instant) -> [SupervisorAction] {

@@ -22,7 +22,7 @@ extension Supervisor {
         switch event {
         case .found(let layouts): return runit.found(layouts, at: now)
         case .control(let part, let bytes):
-            guard runit.services.indices.contains(part.service), runit.shutdown == .notBegun else { return [] }
+            guard runit.services.indices.contains(part.service) else { return [] }
             return runit.control(part, bytes, at: now)
         case .spawned(let part, let pid, let errno):
             guard runit.services.indices.contains(part.service) else { return [] }
