@@ -280,3 +280,16 @@ def test_a_passenger_shaped_layout(image, pid1):
     assert run.wait(timeout=25) == 2, run.stderr
     assert lines(image, "/tmp/order")[3:] == ["control/t"]
     assert "killing" not in run.stderr.lower(), run.stderr
+
+
+def test_env_init_directory_and_skip_startup_files(image, tmp_path):
+    image.script("/etc/my_init.d/10_default", "echo default >> /tmp/order\n")
+    image.script("/opt/init/10_other", "echo other >> /tmp/order\n")
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "ENV_INIT_DIRECTORY": "/opt/init"}
+    for arguments, expected in [([], ["other"]), (["--skip-startup-files"], ["other"])]:
+        run = Pid1(image, ["/sbin/my_init", *arguments, "--", "/bin/true"], tmp_path, env=env)
+        try:
+            assert run.wait() == 0, run.stderr
+        finally:
+            run.kill()
+        assert lines(image, "/tmp/order") == expected
