@@ -102,6 +102,8 @@ struct Configuration: Equatable {
     /// Serve `vigil status`, `vigil check` and the control commands (vigil's own name only:
     /// under tini's and dumb-init's names nothing changes).
     var controlChannel = true
+    /// Under supervisord's name: its servers, files and notices (nil otherwise).
+    var supervisord: SupervisordSettings? = nil
 
     // MARK: Logging
 

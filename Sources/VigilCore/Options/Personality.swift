@@ -10,6 +10,10 @@ enum Personality: Equatable {
     case vigil
     case tini
     case dumbInit
+    /// supervisord's configuration and command line, supervisord's states (`SupervisordPersonality`).
+    case supervisord
+    /// A client: supervisorctl's commands over supervisord's XML-RPC (never an init).
+    case supervisorctl
 
     /// From argv[0]: its last path component.
     static func detect(_ argv0: String) -> Personality {
@@ -20,6 +24,8 @@ enum Personality: Equatable {
             return .tini
         }
         if ASCII.equals(name, "dumb-init") { return .dumbInit }
+        if ASCII.equals(name, "supervisord") { return .supervisord }
+        if ASCII.equals(name, "supervisorctl") { return .supervisorctl }
         return .vigil
     }
 
@@ -29,6 +35,8 @@ enum Personality: Equatable {
         case .vigil: return "vigil"
         case .tini: return "tini"
         case .dumbInit: return "dumb-init"
+        case .supervisord: return "supervisord"
+        case .supervisorctl: return "supervisorctl"
         }
     }
 
@@ -61,6 +69,9 @@ enum Personality: Equatable {
             configuration.stopsWithTerminalStopSignals = true
             configuration.exitCodes = .dumbInit
             configuration.logStyle = .named("dumb-init")
+        case .supervisord, .supervisorctl:
+            // No main command, and supervisorctl is the control channel.
+            configuration.controlChannel = false
         }
         return configuration
     }
@@ -69,13 +80,15 @@ enum Personality: Equatable {
     /// file.
     func parse(
         _ arguments: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]? = { _ in nil },
-        realtime: RealtimeSignals = .current
+        realtime: RealtimeSignals = .current, supervisordHost: () -> SupervisordHost = { SupervisordHost() }
     ) throws(UsageError) -> Invocation {
         switch self {
         case .vigil:
             return try VigilCommandLine(realtime: realtime).parse(arguments, environment: environment, readFile: readFile)
         case .tini: return try TiniCommandLine(realtime: realtime).parse(arguments, environment: environment)
         case .dumbInit: return try DumbInitCommandLine(realtime: realtime).parse(arguments, environment: environment)
+        case .supervisord: return try SupervisordPersonality.parse(arguments, host: supervisordHost(), realtime: realtime)
+        case .supervisorctl: throw UsageError("supervisorctl is a client: it does not run processes")
         }
     }
 }

@@ -114,6 +114,9 @@ struct ProcessSpec: Equatable {
     /// Environment files in Docker's `--env-file` format, read into `environment` (before its
     /// own entries) before anything starts; each with where it was named, for its errors.
     var environmentFiles: [NamedFile] = []
+    /// A process of a supervisord configuration: supervisord's states and rules apply to it
+    /// (`SupervisordRule`) instead of `restart`, `readiness` and the backoff settings above.
+    var supervisord: SupervisordRule? = nil
 
     /// A file a setting names, and where it was named (the flag, or the file's line and column).
     struct NamedFile: Equatable {
