@@ -25,6 +25,8 @@ extension SupervisordPersonality {
         let logs = read.daemon.childLogDirectory
         rule.stdout = output(process.stdout, logs)
         rule.stderr = process.redirectStderr ? .withStdout : output(process.stderr, logs)
+        rule.stdoutLogfile = logfileText(process.stdout)
+        rule.stderrLogfile = process.redirectStderr ? "" : logfileText(process.stderr)
         rule.stdoutEvents = process.stdout.eventsEnabled
         rule.stderrEvents = process.stderr.eventsEnabled
         if case .eventListenerPool(let pool) = group.kind { rule.listener = listener(pool, group.name) }
@@ -77,8 +79,14 @@ extension SupervisordPersonality {
         }
     }
 
+    /// The logfile as supervisord's `getProcessInfo` shows it (AUTO's is named at the start).
+    private static func logfileText(_ output: SupervisordOutput) -> String {
+        if case .path(let path) = output.logfile { return path }
+        return ""
+    }
+
     private static func listener(_ pool: SupervisordListenerPool, _ name: String) -> SupervisordRule.Listener {
-        let handler: SupervisordRule.ResultHandler
+        let handler: ListenerResultHandler
         if ASCII.equals(pool.resultHandler, "supervisor.dispatchers:default_handler") {
             handler = .standard
         } else if ASCII.equals(pool.resultHandler, "supervisor_stdout:event_handler") {

@@ -32,6 +32,9 @@ struct SupervisordRule: Equatable {
     var commandProblem: String? = nil
     /// The configuration as written, for supervisorctl's `avail` (`getAllConfigInfo`).
     var command = ""
+    /// `stdout_logfile` and `stderr_logfile` as supervisord reports them ("" for none).
+    var stdoutLogfile = ""
+    var stderrLogfile = ""
     var stdout = Output.descriptor(1)
     var stderr = Output.descriptor(2)
     /// Its output also goes to event listeners as PROCESS_LOG_STDOUT (or _STDERR).
@@ -60,18 +63,7 @@ struct SupervisordRule: Equatable {
         /// What it subscribed to (families included).
         var events: [ListenerEventType]
         var bufferSize: Int
-        var resultHandler: ResultHandler
-    }
-
-    /// What a listener's `RESULT` body means.
-    enum ResultHandler: Equatable {
-        /// supervisor's default: `OK` accepts, anything else rejects (the event is sent again).
-        case standard
-        /// `supervisor_stdout:event_handler`: the body is the event it got back, printed on
-        /// vigil's stdout line by line as `PROCESS CHANNEL | line`.
-        case printsLog
-        /// Python code vigil cannot run: every result is taken as accepted.
-        case acceptsAll
+        var resultHandler: ListenerResultHandler
     }
 
     init(group: String, groupRank: Int, namespec: String) {

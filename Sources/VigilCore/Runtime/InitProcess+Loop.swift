@@ -45,7 +45,7 @@ extension InitProcess {
     /// through the signalfd, polled together with the rest; processes that are not vigil's
     /// children are watched through pidfds.
     private mutating func wait(_ channel: SignalChannel, watching left: Leftovers.Remaining) throws(SystemError) -> Int32? {
-        var deadline = earliest(supervisor.deadline, control?.deadline)
+        var deadline = earliest(earliest(supervisor.deadline, control?.deadline), rpc?.deadline)
         if left == .unwatchable {
             let recheck = Clock.now() + EventWait.recheckInterval
             deadline = min(deadline ?? recheck, recheck)
@@ -55,7 +55,9 @@ extension InitProcess {
         let notify = launcher?.notifySockets ?? []
         let relay = launcher?.relay
         let probes = launcher?.probes
-        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true {
+        let programs = launcher?.programs
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true
+            && programs?.isEmpty ?? true && rpc == nil {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
             return receive(signal)
         }
@@ -68,6 +70,10 @@ extension InitProcess {
         let controlEnd = entries.count
         entries += probes?.pollEntries() ?? []
         let probesEnd = entries.count
+        entries += programs?.pollEntries() ?? []
+        let programsEnd = entries.count
+        entries += rpc?.pollEntries() ?? []
+        let rpcEnd = entries.count
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
         // Only what woke vigil is read: a forwarded signal costs no other system call.
         func woke(_ range: Range<Int>) -> Bool { entries[range].contains { $0.revents != 0 } }
@@ -78,6 +84,8 @@ extension InitProcess {
             }
         }
         if woke(notifyEnd..<relayEnd) { relay?.pump() }
+        if woke(probesEnd..<programsEnd), let code = pumpPrograms() { return code }
+        if woke(programsEnd..<rpcEnd) || rpc?.deadline.map({ $0 <= Clock.now() }) == true, let code = serveRPC() { return code }
         if let control, woke(relayEnd..<controlEnd) || control.deadline.map({ $0 <= Clock.now() }) == true {
             if let code = serveControl() { return code }
         }

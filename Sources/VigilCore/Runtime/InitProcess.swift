@@ -42,6 +42,8 @@ struct InitProcess {
     var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
     /// Processes SIGKILLed when the grace period ran out, for the exit's explanation.
     var leftoversKilled = 0
+    /// A supervisord configuration's XML-RPC server.
+    var rpc: RPCServer? = nil
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
@@ -50,8 +52,10 @@ struct InitProcess {
         self.parentAtStart = parentAtStart
         let pid = getpid()
         ownPID = pid
-        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: pid == 1),
-                                processes: configuration.processes, hasMain: hasMain, main: configuration.main)
+        var policy = Policy(configuration, isNamespaceInit: pid == 1, wallClockOffset: Clock.wallClockOffset())
+        policy.ownPID = pid
+        if configuration.supervisord != nil { policy.localZone = Clock.localZone() }
+        supervisor = Supervisor(policy: policy, processes: configuration.processes, hasMain: hasMain, main: configuration.main)
         procIsOwn = ProcessTable.describesOwnNamespace(ownPID: pid)
     }
 
@@ -59,6 +63,8 @@ struct InitProcess {
     /// exit code.
     mutating func run(_ command: Command?) -> Int32 {
         self.command = command
+        // supervisord's programs start with PIPE and XFSZ ignored, as Python leaves them.
+        if configuration.supervisord != nil { for signal in [SIGPIPE, SIGXFSZ] { _ = clinux_ignore_signal(signal, nil) } }
         // Signals first: from here on none can arrive unobserved, SIGCHLD above all.
         let channel: SignalChannel
         do {
@@ -84,6 +90,7 @@ struct InitProcess {
                 log.info("no control channel: \(error.description)")
             }
         }
+        if let code = setUpSupervisord() { return code }
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
         launcher.prepare(log: log)
         self.launcher = launcher
@@ -104,6 +111,8 @@ struct InitProcess {
     /// What is said on the way out: relayed output still waiting, and why vigil exits.
     private func finish(_ code: Int32) -> Int32 {
         launcher?.relay.flush()
+        launcher?.programs.flush()
+        tearDownSupervisord()
         control?.close()
         if configuration.explainsExit { explainExit(code) }
         return code

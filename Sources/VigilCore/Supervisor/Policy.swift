@@ -27,8 +27,19 @@ struct Policy: Equatable {
     var longestCheckInterval: Int64 = 100 * Durations.millisecond
     /// vigil is PID 1: nobody above could resume it, so it never stops itself with the child.
     var isNamespaceInit: Bool
+    /// A supervisord configuration runs: listeners, supervisord's signals and XML-RPC calls.
+    var followsSupervisord: Bool
+    /// `[supervisord] identifier`.
+    var identifier: String
+    /// The wall clock minus the monotonic clock, in nanoseconds: times supervisorctl shows,
+    /// and TICK events, are wall-clock times.
+    var wallClockOffset: Int64
+    /// The local time zone (supervisorctl shows stop times in local time).
+    var localZone = ZoneRules.utc
+    /// vigil's PID (`getPID`).
+    var ownPID: Int32 = 0
 
-    init(_ configuration: Configuration = Configuration(), isNamespaceInit: Bool = false) {
+    init(_ configuration: Configuration = Configuration(), isNamespaceInit: Bool = false, wallClockOffset: Int64 = 0) {
         forwardToGroup = configuration.forwardToGroup
         exitMap = configuration.exitMap
         stopSignal = configuration.stopSignal
@@ -45,5 +56,8 @@ struct Policy: Equatable {
         exitCodes = configuration.exitCodes
         mainStopSignal = configuration.main.stopSignal ?? SIGTERM
         self.isNamespaceInit = isNamespaceInit
+        followsSupervisord = configuration.supervisord != nil
+        identifier = configuration.supervisord?.identifier ?? "supervisor"
+        self.wallClockOffset = wallClockOffset
     }
 }

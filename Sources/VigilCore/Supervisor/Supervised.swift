@@ -49,6 +49,8 @@ struct Supervised: Equatable {
         var nextAttempt: Instant?
         /// The attempt in flight, if any.
         var attempt: Attempt? = nil
+        /// A supervisord process: when its start has lasted `startsecs` (RUNNING).
+        var runningAt: Instant? = nil
     }
 
     /// One readiness attempt: given up at `deadline`; an exec check runs as `pid` (nil for tcp,
@@ -76,11 +78,19 @@ struct Supervised: Equatable {
     /// waits for it looks at these: a condition met once stays met.
     private(set) var hasStarted = false
     private(set) var hasBeenReady = false
+    /// supervisord's account of a supervisord process (`Supervised+Supervisord`).
+    var record = SupervisordRecord()
 
     init(spec: ProcessSpec, index: Int) {
         self.spec = spec
         self.index = index
+        // supervisord's autostart=false: STOPPED until started on request.
+        if spec.supervisord?.autostart == false { state = .held }
     }
+
+    /// Moves to `new`: for supervisord's transitions (`Supervised+Supervisord`), which keep
+    /// `record` in step. Nothing else writes `state` outside this file.
+    mutating func enter(_ new: State) { state = new }
 
     var pid: Int32? {
         switch state {
@@ -137,7 +147,7 @@ struct Supervised: Equatable {
         case .running(_, _, let live): return live?.deadline
         case .starting(_, _, let check):
             var earliest: Instant? = nil
-            for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline] {
+            for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline, check.runningAt] {
                 if let time { earliest = min(earliest ?? time, time) }
             }
             return earliest
@@ -157,7 +167,8 @@ struct Supervised: Equatable {
     }
 
     /// Its start is asked for: it waits for the runtime's `spawned`.
-    mutating func start() -> [SupervisorAction] {
+    mutating func start(at now: Instant = 0) -> [SupervisorAction] {
+        if spec.supervisord != nil { return supervisordStart(at: now) }
         state = .waiting
         return [.start(process: index, spec)]
     }
@@ -166,6 +177,10 @@ struct Supervised: Equatable {
     /// first attempt of a polling check is due at once.
     mutating func started(pid: Int32, at now: Instant) {
         hasStarted = true
+        if let rule = spec.supervisord {
+            state = .starting(pid: pid, since: now, check: Check(startDeadline: nil, nextAttempt: nil, runningAt: now + rule.startTime + 1))
+            return
+        }
         guard let readiness = spec.readiness, spec.kind == .sidecar else {
             run(pid: pid, since: now, at: now)
             return
@@ -204,8 +219,10 @@ struct Supervised: Equatable {
         guard let pid else { return [] }
         var actions = dropAttempt(planNext: false)
         state = .stopping(pid: pid, deadline: deadline, killed: false, then: next)
-        actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
-        if continues { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
+        recordStopping(pid: pid)
+        let target = stopTarget(pid, kill: false)
+        actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: target)]
+        if continues { actions.append(.send(signal: SIGCONT, to: target)) }
         return actions
     }
 
@@ -221,12 +238,13 @@ struct Supervised: Equatable {
     mutating func kill(waitUntil deadline: Instant) -> [SupervisorAction] {
         guard case .stopping(let pid, _, _, let next) = state else { return [] }
         state = .stopping(pid: pid, deadline: deadline, killed: true, then: next)
-        return [.note(.killing(name: spec.name)), .send(signal: SIGKILL, to: .processGroup(pid))]
+        return [.note(.killing(name: spec.name)), .send(signal: SIGKILL, to: stopTarget(pid, kill: true))]
     }
 
     /// A stop ended: it exited, or outlived SIGKILL's wait. Returns what was to follow.
     mutating func stopEnded() -> AfterStop? {
-        guard case .stopping(_, _, _, let next) = state else { return nil }
+        guard case .stopping(let pid, _, _, let next) = state else { return nil }
+        recordStopped(pid: pid)
         state = next == .holdDown ? .held : .exited
         return next
     }

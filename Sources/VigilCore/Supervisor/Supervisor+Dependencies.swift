@@ -11,7 +11,7 @@ extension Supervisor {
         }
         var actions: [SupervisorAction] = []
         for index in processes.indices where processes[index].state == .pending {
-            if graph.waitsFor[index].allSatisfy({ isMet($0) }) { actions += processes[index].start() }
+            if graph.waitsFor[index].allSatisfy({ isMet($0) }) { actions += processes[index].start(at: now) }
         }
         guard case .bringingUp = phase, !mainStartAsked, graph.mainWaitsFor.allSatisfy({ isMet($0) }) else { return actions }
         if hasMain {

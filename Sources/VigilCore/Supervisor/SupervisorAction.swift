@@ -30,6 +30,8 @@ enum ProcessNote: Equatable {
     /// It failed its liveness check `failures` times in a row: it is stopped (`main`: and
     /// the container with it).
     case liveFailed(name: String, failures: Int, main: Bool)
+    /// What supervisord logs about its processes and listeners.
+    case supervisord(SupervisordNote)
 }
 
 /// Something the runtime must do. The supervisor decides; the runtime performs, and logs what
@@ -59,5 +61,7 @@ enum SupervisorAction: Equatable {
     case note(ProcessNote)
     /// Answer the control request being handled.
     case reply(ControlProtocol.Reply)
+    /// What a supervisord configuration's processes, listeners and XML-RPC clients need.
+    case supervisord(SupervisordAction)
     case exit(code: Int32)
 }
