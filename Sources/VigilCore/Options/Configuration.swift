@@ -105,6 +105,11 @@ struct Configuration: Equatable {
     /// Under supervisord's name: its servers, files and notices (nil otherwise).
     var supervisord: SupervisordSettings? = nil
 
+    var isSupervisord: Bool {
+        if case .some = supervisord { return true }
+        return false
+    }
+
     // MARK: Logging
 
     /// 0 errors only, 1 warnings (default), 2 info, 3 and up debug (`-q`, `-v`).

@@ -118,6 +118,12 @@ struct ProcessSpec: Equatable {
     /// (`SupervisordRule`) instead of `restart`, `readiness` and the backoff settings above.
     var supervisord: SupervisordRule? = nil
 
+    /// It follows supervisord's rules (without comparing rules: `!= nil` would).
+    var isSupervisord: Bool {
+        if case .some = supervisord { return true }
+        return false
+    }
+
     /// A file a setting names, and where it was named (the flag, or the file's line and column).
     struct NamedFile: Equatable {
         var path: String

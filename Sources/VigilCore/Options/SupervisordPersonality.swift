@@ -101,7 +101,9 @@ enum SupervisordPersonality {
     /// What the container makes moot, said once.
     private static func notices(_ read: SupervisordConfiguration) -> [SupervisordNotice] {
         var notices: [SupervisordNotice] = []
-        func add(_ notice: SupervisordNotice) { if !notices.contains(notice) { notices.append(notice) } }
+        func add(_ notice: SupervisordNotice) {
+            if !notices.contains(where: { $0.level == notice.level && PythonText.same($0.text, notice.text) }) { notices.append(notice) }
+        }
         func info(_ text: String) { add(SupervisordNotice(level: .info, text: text)) }
         if !read.daemon.nodaemon { info("nodaemon is false: vigil stays in the foreground, as PID 1 must") }
         if let user = read.daemon.user { info("user=" + user + ": programs without a user= run as " + user + "; vigil itself keeps its user") }

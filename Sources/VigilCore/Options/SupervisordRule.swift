@@ -55,6 +55,11 @@ struct SupervisordRule: Equatable {
         case automatic(directory: String, maxBytes: Int64, backups: Int64)
         /// stderr under `redirect_stderr`: wherever stdout goes.
         case withStdout
+
+        var isWithStdout: Bool {
+            if case .withStdout = self { return true }
+            return false
+        }
     }
 
     /// An `[eventlistener:x]` pool.

@@ -66,7 +66,7 @@ extension InitProcess {
         guard let launcher else { return .spawned(process: index, pid: nil, errno: ENOENT) }
         switch launcher.spawn(index, spec, argv: nil, words: spec.command) {
         case .success(let pid):
-            if spec.supervisord == nil { log.info("\(spec.name): started (pid \(pid))") }
+            if !spec.isSupervisord { log.info("\(spec.name): started (pid \(pid))") }
             return .spawned(process: index, pid: pid, errno: 0)
         case .failure(let error):
             return .spawned(process: index, pid: nil, errno: error.errno)

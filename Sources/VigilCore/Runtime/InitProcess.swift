@@ -54,7 +54,7 @@ struct InitProcess {
         ownPID = pid
         var policy = Policy(configuration, isNamespaceInit: pid == 1, wallClockOffset: Clock.wallClockOffset())
         policy.ownPID = pid
-        if configuration.supervisord != nil { policy.localZone = Clock.localZone() }
+        if configuration.isSupervisord { policy.localZone = Clock.localZone() }
         supervisor = Supervisor(policy: policy, processes: configuration.processes, hasMain: hasMain, main: configuration.main)
         procIsOwn = ProcessTable.describesOwnNamespace(ownPID: pid)
     }
@@ -64,7 +64,7 @@ struct InitProcess {
     mutating func run(_ command: Command?) -> Int32 {
         self.command = command
         // supervisord's programs start with PIPE and XFSZ ignored, as Python leaves them.
-        if configuration.supervisord != nil { for signal in [SIGPIPE, SIGXFSZ] { _ = clinux_ignore_signal(signal, nil) } }
+        if configuration.isSupervisord { for signal in [SIGPIPE, SIGXFSZ] { _ = clinux_ignore_signal(signal, nil) } }
         // Signals first: from here on none can arrive unobserved, SIGCHLD above all.
         let channel: SignalChannel
         do {

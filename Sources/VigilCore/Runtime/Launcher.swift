@@ -93,7 +93,7 @@ final class Launcher {
                words: [String], base: Spawner.Request? = nil) -> Result<pid_t, SystemError> {
         var extra = spec.environment
         if let entry = notifySockets.first(where: { $0.process == index }) { extra.append("NOTIFY_SOCKET=@" + entry.socket.name) }
-        if spec.supervisord != nil {
+        if spec.isSupervisord {
             let streams = programs.descriptors(for: index)
             defer { programs.spawned(index) }
             return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,

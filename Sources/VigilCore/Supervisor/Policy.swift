@@ -56,7 +56,7 @@ struct Policy: Equatable {
         exitCodes = configuration.exitCodes
         mainStopSignal = configuration.main.stopSignal ?? SIGTERM
         self.isNamespaceInit = isNamespaceInit
-        followsSupervisord = configuration.supervisord != nil
+        followsSupervisord = configuration.isSupervisord
         identifier = configuration.supervisord?.identifier ?? "supervisor"
         self.wallClockOffset = wallClockOffset
     }

@@ -117,10 +117,10 @@ extension Supervised {
     }
 
     mutating func recordStopping(pid: Int32) {
-        if spec.supervisord != nil { record.change(to: .stopping, pid: pid) }
+        if spec.isSupervisord { record.change(to: .stopping, pid: pid) }
     }
 
     mutating func recordStopped(pid: Int32) {
-        if spec.supervisord != nil { record.change(to: .stopped, pid: pid) }
+        if spec.isSupervisord { record.change(to: .stopped, pid: pid) }
     }
 }

@@ -168,7 +168,7 @@ struct Supervised: Equatable {
 
     /// Its start is asked for: it waits for the runtime's `spawned`.
     mutating func start(at now: Instant = 0) -> [SupervisorAction] {
-        if spec.supervisord != nil { return supervisordStart(at: now) }
+        if spec.isSupervisord { return supervisordStart(at: now) }
         state = .waiting
         return [.start(process: index, spec)]
     }

@@ -41,7 +41,7 @@ extension Supervisor {
             guard let after = processes[index].stopEnded() else { return [] }
             return afterStop(index, after, at: now)
         case .starting:
-            if processes[index].spec.supervisord != nil { return supervisordStartLasted(index, at: now) }
+            if processes[index].spec.isSupervisord { return supervisordStartLasted(index, at: now) }
             let timedOut = processes[index].startTimedOut(at: now)
             if !timedOut.isEmpty { return timedOut }
             return processes[index].attemptTimedOut(at: now, retryAt: now + retryInterval(index, at: now))

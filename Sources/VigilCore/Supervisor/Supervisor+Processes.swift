@@ -5,7 +5,7 @@ extension Supervisor {
     /// The runtime started process `index` (`pid`), or could not (`errno`).
     mutating func processStarted(_ index: Int, pid: Int32?, errno: Int32, at now: Instant) -> [SupervisorAction] {
         guard processes.indices.contains(index) else { return [] }
-        if processes[index].spec.supervisord != nil { return supervisordSpawned(index, pid: pid, errno: errno, at: now) }
+        if processes[index].spec.isSupervisord { return supervisordSpawned(index, pid: pid, errno: errno, at: now) }
         let spec = processes[index].spec
         guard let pid else {
             processes[index].couldNotStart()
@@ -21,7 +21,7 @@ extension Supervisor {
 
     /// processes[index] was reaped with `how`.
     mutating func processExited(_ index: Int, _ how: ChildState, at now: Instant) -> [SupervisorAction] {
-        if processes[index].spec.supervisord != nil { return supervisordProcessExited(index, how, at: now) }
+        if processes[index].spec.isSupervisord { return supervisordProcessExited(index, how, at: now) }
         let actions = processes[index].dropAttempt(planNext: false)
         let startedAt = processes[index].recordExit(how.exitCode ?? 0, at: now)
         if let after = processes[index].stopEnded() {

@@ -69,7 +69,7 @@ extension Supervisor {
             ("uid", spec.identity.map { .int(Int64($0.uid)) } ?? .string("none")), ("command", .string(rule.command)),
             ("exitcodes", .array(rule.exitCodes.map { .int(Int64($0)) })), ("group", .string(rule.group)),
             ("group_prio", .int(rule.groupPriority)), ("inuse", .boolean(true)), ("killasgroup", .boolean(rule.killAsGroup)),
-            ("name", .string(spec.name)), ("process_prio", .int(rule.priority)), ("redirect_stderr", .boolean(rule.stderr == .withStdout)),
+            ("name", .string(spec.name)), ("process_prio", .int(rule.priority)), ("redirect_stderr", .boolean(rule.stderr.isWithStdout)),
             ("startretries", .int(rule.startRetries)), ("startsecs", seconds(rule.startTime)),
             ("stdout_capture_maxbytes", .int(0)), ("stdout_events_enabled", .boolean(rule.stdoutEvents)),
             ("stdout_logfile", none(rule.stdoutLogfile.isEmpty ? nil : rule.stdoutLogfile)),

@@ -36,7 +36,7 @@ extension Supervisor {
         processes.indices.filter { inGroup(processes[$0], group) }
     }
 
-    var supervisordProcesses: [Int] { processes.indices.filter { processes[$0].spec.supervisord != nil } }
+    var supervisordProcesses: [Int] { processes.indices.filter { processes[$0].spec.isSupervisord } }
 
     mutating func supervisorCall(
         _ method: SupervisordMethod, _ params: [XMLRPCValue], at now: Instant, _ actions: inout [SupervisorAction]

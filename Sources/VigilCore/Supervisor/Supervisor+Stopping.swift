@@ -50,7 +50,7 @@ extension Supervisor {
     func stopDeadline(_ now: Instant, _ index: Int, afterKill: Bool) -> Instant {
         guard case .stoppingProcesses(let shutdown) = phase else {
             // A supervisord process stays STOPPING until it is reaped: SIGKILL gets its wait too.
-            let killWait = processes[index].spec.supervisord != nil ? policy.killWait : 0
+            let killWait = processes[index].spec.isSupervisord ? policy.killWait : 0
             return afterKill ? now + killWait : now + (processes[index].spec.grace ?? policy.grace)
         }
         let share = afterKill ? policy.killWait : processes[index].spec.grace ?? policy.grace

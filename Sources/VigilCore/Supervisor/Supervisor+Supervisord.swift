@@ -52,7 +52,7 @@ extension Supervisor {
     /// At the start of the stop: what backs off gives up (FATAL), as supervisord's `stop_all`.
     mutating func supervisordGiveUpBackoffs() -> [SupervisorAction] {
         var actions: [SupervisorAction] = []
-        for index in processes.indices where processes[index].spec.supervisord != nil {
+        for index in processes.indices where processes[index].spec.isSupervisord {
             if case .backingOff = processes[index].state { actions += processes[index].giveUp() }
         }
         return actions

@@ -70,7 +70,7 @@ final class ProgramStreams {
         var entry = Given(process: index)
         entry.stdin = programStdin(log)
         entry.stdout = target(index, rule.stdout, events: rule.stdoutEvents, stderr: false, name, isNamespaceInit, log)
-        entry.stderr = rule.stderr == .withStdout
+        entry.stderr = rule.stderr.isWithStdout
             ? entry.stdout : target(index, rule.stderr, events: rule.stderrEvents, stderr: true, name, isNamespaceInit, log)
         given.append(entry)
     }
