@@ -19,7 +19,8 @@ import sys
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Integration"))
-from helpers import ROOT, UNSHARE, children_of, require, wait_for, workload  # noqa: E402
+from helpers import ROOT, UNSHARE, require, wait_for, workload  # noqa: E402
+from procfs import children_of  # noqa: E402
 
 VIGIL = os.environ.get("VIGIL_AARCH64") or str(ROOT / ".build" / "dist" / "vigil-aarch64")
 QEMU = shutil.which("qemu-aarch64-static")

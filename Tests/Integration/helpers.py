@@ -99,6 +99,27 @@ def send_one_by_one(run, names, outputs):
             wait_for(lambda: f" {int(number)}\n" in pathlib.Path(output).read_text(), what=f"{name} to arrive")
 
 
+# --- faults -----------------------------------------------------------------------------------
+
+# The argument of vigil's re-execution after a fault of its own.
+RECOVERY_FLAG = "--recover-after-fault"
+
+
+def inject_fault(pid):
+    """Makes the kernel raise SIGSEGV in process `pid` (host PID): gdb sets its program
+    counter to 0 and lets it go on."""
+    require(shutil.which("gdb"), "no gdb (apt-get install gdb)")
+    result = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "set $pc=0", "-ex", "detach"],
+                            capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+
+
+def recovered(output, timeout=60):
+    """Waits until `output()` (a log's text) says that vigil recovered from the injected fault."""
+    return wait_for(lambda: "recovered from SIGSEGV at address 0x" in output(), timeout=timeout,
+                    what="vigil's recovery from the fault")
+
+
 # --- leftovers --------------------------------------------------------------------------------
 
 def leftovers(tmp_path, count, work=0.5, mode=""):

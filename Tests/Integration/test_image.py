@@ -94,4 +94,10 @@ def test_the_release_checksums_match_the_binaries():
     result = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=dist,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert os.path.getsize(dist / "vigil-x86_64") <= 512 * 1024
+    assert os.path.getsize(dist / "vigil-x86_64") <= SIZE_BUDGET
+
+
+# The x86_64 release's size budget. The single-process init fitted in 512 KiB (461,736 bytes);
+# supervisord's, runit's, Procfiles' and cron's readers and runtimes have made it larger. The
+# budget catches growth nobody decided on: raise it only in a commit that says why.
+SIZE_BUDGET = 800 * 1024

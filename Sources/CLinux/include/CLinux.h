@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "CLinuxFault.h"
+
 /// The process's argc, argv and envp exactly as the kernel passed them (captured before main).
 int clinux_argc(void);
 char *const *clinux_argv(void);

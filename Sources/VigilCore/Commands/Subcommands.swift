@@ -12,6 +12,8 @@ enum Subcommands {
         if ASCII.equals(name, "ps") { return PsCommand.run(rest) }
         if ASCII.equals(name, "schedule") { return ScheduleCommand.run(rest) }
         if ASCII.equals(name, "supervisord-config") { return SupervisordConfigCommand.run(rest) }
+        if ASCII.equals(name, "procfile-plan") { return ProcfilePlanCommand.run(rest) }
+        if ASCII.equals(name, "runit-status") { return RunitStatusCommand.run(rest) }
         if ASCII.equals(name, "status") { return StatusCommand.run(rest) }
         if ASCII.equals(name, "check") { return CheckCommand.run(rest) }
         for command in ["restart", "stop", "start", "signal"] where ASCII.equals(name, command) {

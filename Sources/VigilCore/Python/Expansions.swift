@@ -7,12 +7,12 @@ struct Expansions: Equatable {
         case number(Int64)
     }
 
-    struct Variable: Equatable {
+    struct Binding: Equatable {
         var name: [UInt8]
         var value: Value
     }
 
-    private(set) var entries: [Variable] = []
+    private(set) var entries: [Binding] = []
 
     init() {}
 
@@ -27,7 +27,7 @@ struct Expansions: Equatable {
         if let index = entries.firstIndex(where: { $0.name == name }) {
             entries[index].value = value
         } else {
-            entries.append(Variable(name: name, value: value))
+            entries.append(Binding(name: name, value: value))
         }
     }
 

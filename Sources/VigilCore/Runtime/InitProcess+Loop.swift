@@ -126,11 +126,12 @@ extension InitProcess {
         return handle(.control(request, ownPID: ownPID))
     }
 
-    /// Forwards or otherwise acts on one signal vigil received. SIGCHLD only means "reap"; the
-    /// kernel's connection signal means a control client is waiting. A SIGPIPE that vigil
-    /// raised on itself by writing to a closed stderr is not the child's, nor are 32 and 33.
+    /// Forwards or otherwise acts on one signal vigil received. SIGCHLD means "reap", and may
+    /// announce fault signals sent with kill() that the fault handler kept; the kernel's
+    /// connection signal means a control client is waiting. A SIGPIPE that vigil raised on
+    /// itself by writing to a closed stderr is not the child's, nor are 32 and 33.
     private mutating func receive(_ signal: ReceivedSignal) -> Int32? {
-        if signal.number == SIGCHLD { return nil }
+        if signal.number == SIGCHLD { return receiveSentFaults() }
         if ControlChannel.announcesConnection(signal) { return serveControl() }
         if signal.number == SIGPIPE && signal.sender == ownPID && signal.code == SI_USER { return nil }
         messages.received(signal.number, from: signal.sender)
@@ -158,6 +159,7 @@ extension InitProcess {
             guard case .reaped(let pid, let status) = result else { return (nil, result != .noChildren) }
             let state = ChildState(waitStatus: status)
             if supervisor.isMainChild(pid) {
+                noteMainReaped(status)
                 messages.mainChildChanged(pid, state)
             } else if state.exitCode == nil {
                 log.debug("process \(pid) \(describe(state))")
@@ -172,7 +174,9 @@ extension InitProcess {
     /// decision is to exit. Out of line: it is called from many places.
     @inline(never)
     mutating func handle(_ event: SupervisorEvent) -> Int32? {
-        perform(supervisor.handle(event, at: Clock.now()))
+        let actions = supervisor.handle(event, at: Clock.now())
+        publishRecoveryState(after: actions)
+        return perform(actions)
     }
 }
 

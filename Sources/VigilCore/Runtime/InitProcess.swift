@@ -44,6 +44,8 @@ struct InitProcess {
     var leftoversKilled = 0
     /// A supervisord configuration's XML-RPC server.
     var rpc: RPCServer? = nil
+    /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
+    var recoveryTracker = RecoveryTracker()
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration

@@ -4,10 +4,13 @@ import CLinux
 public func vigilMain() -> Int32 {
     let parentAtStart = getppid()
     let arguments = ProcessArguments.current()
+    if Recovery.isRequested(arguments.strings) { return Recovery.run(arguments.strings) }
     let personality = Personality.detect(arguments.strings.first ?? "vigil")
     // `vigil ps ...`: subcommands only as the first argument and only under vigil's own name.
     if personality == .vigil, let code = Subcommands.run(arguments.strings) { return code }
     if personality == .supervisorctl { return SupervisorctlCommand.run(arguments.strings) }
+    // From here on vigil is an init: a fault of its own re-executes it once a process runs.
+    FaultHandler.install(program: personality.programName, recovery: false)
     var invocation: Invocation
     do {
         invocation = try personality.parse(

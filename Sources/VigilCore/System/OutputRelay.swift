@@ -16,6 +16,7 @@ final class OutputRelay {
     static let backlog = 64 * 1024
 
     private struct Source {
+        let name: String
         let prefix: [UInt8]
         let readEnd: Int32
         let writeEnd: Int32
@@ -40,10 +41,20 @@ final class OutputRelay {
             closeDescriptor(out[1])
             return .failure(error)
         }
-        let prefix = Array(name.utf8) + Array(" | ".utf8)
-        sources.append(Source(prefix: prefix, readEnd: out[0], writeEnd: out[1], sink: 1))
-        sources.append(Source(prefix: prefix, readEnd: err[0], writeEnd: err[1], sink: 2))
+        adopt(RecoveryState.RelayPipe(name: name, readEnd: out[0], writeEnd: out[1], sink: 1))
+        adopt(RecoveryState.RelayPipe(name: name, readEnd: err[0], writeEnd: err[1], sink: 2))
         return .success((out[1], err[1]))
+    }
+
+    /// Relays `pipe`: one made by `add`, or one a recovery took over from the faulted image.
+    func adopt(_ pipe: RecoveryState.RelayPipe) {
+        let prefix = Array(pipe.name.utf8) + Array(" | ".utf8)
+        sources.append(Source(name: pipe.name, prefix: prefix, readEnd: pipe.readEnd, writeEnd: pipe.writeEnd, sink: pipe.sink))
+    }
+
+    /// Every pipe relayed, for the recovery state.
+    var pipes: [RecoveryState.RelayPipe] {
+        sources.map { RecoveryState.RelayPipe(name: $0.name, readEnd: $0.readEnd, writeEnd: $0.writeEnd, sink: $0.sink) }
     }
 
     var isEmpty: Bool { sources.isEmpty }

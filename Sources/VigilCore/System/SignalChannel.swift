@@ -28,11 +28,13 @@ struct InheritedSignals {
 /// Every signal, taken synchronously: with sigwaitinfo while vigil waits for signals alone,
 /// through a signalfd when it also polls pidfds.
 ///
-/// Every signal is blocked, the synchronous fault signals included, so that `kill -SEGV`
-/// reaches the child rather than ending vigil. A genuine fault inside vigil still ends it: the
-/// kernel forces the default action of a fault signal that is blocked. vigil is single
-/// threaded, so the mask covers the whole process. TTIN and TTOU are also ignored: with both
-/// blocked or ignored, the kernel never stops vigil for terminal I/O.
+/// Every signal is blocked but the fault signals that have vigil's fault handler (SEGV, BUS,
+/// ILL, TRAP, FPE, SYS: a blocked fault raised by the kernel would end vigil). Those are still
+/// in the set waited for, so that a `kill -SEGV` arriving while vigil waits is taken like any
+/// other; one arriving while vigil runs goes to the handler, which keeps it and raises SIGCHLD
+/// (`FaultHandler.takeSent`). Either way it reaches the child. vigil is single threaded, so the
+/// mask covers the whole process. TTIN and TTOU are also ignored: with both blocked or ignored,
+/// the kernel never stops vigil for terminal I/O.
 struct SignalChannel {
     /// The two signals glibc keeps for its threads (SIGCANCEL and SIGSETXID).
     static let glibcSignals: [Int32] = [32, 33]
@@ -62,6 +64,9 @@ struct SignalChannel {
         for signal in SignalChannel.glibcSignals where clinux_spawn_ignores_reserved_signals() == 1 && clinux_signal_is_ignored(signal) == 0 {
             clinux_sigset_add(&changed, signal)
         }
+        // The fault signals with vigil's handler: back to the default in the child.
+        FaultHandler.addHandled(to: &changed)
+        if let error = FaultHandler.unblock() { throw error }
         let fd: Int32
         switch valueOrErrno({ signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK)) }) {
         case .success(let descriptor): fd = descriptor
