@@ -1,7 +1,7 @@
 import Testing
 @testable import VigilCore
 
-private func parsed(_ words: [String]) throws(UsageError) -> SupervisorctlCommandLine.Parsed? {
+private func parsed(_ words: [String]) throws(UsageError) -> SupervisorctlCommandLine.ClientRequest? {
     guard case .run(let parsed) = try SupervisorctlCommandLine.parse(words) else { return nil }
     return parsed
 }

@@ -38,7 +38,7 @@ struct ListenerPools {
     }
 
     /// One listener process: where its conversation stands, and the event it is busy with.
-    struct Listener {
+    struct PoolMember {
         let process: Int
         let pool: Int
         var conversation = ListenerProtocol()
@@ -46,7 +46,7 @@ struct ListenerPools {
     }
 
     /// What a listener's output led to, for the log and vigil's stdout.
-    enum Outcome: Equatable {
+    enum PoolOutcome: Equatable {
         case rejected(process: Int)
         case unknown(process: Int)
         /// Lines to print on vigil's stdout (`supervisor_stdout:event_handler`).
@@ -54,7 +54,7 @@ struct ListenerPools {
     }
 
     private(set) var pools: [Pool] = []
-    private(set) var listeners: [Listener] = []
+    private(set) var listeners: [PoolMember] = []
     private var serial: Int64 = -1
     /// Events dropped because a buffer was full: (pool, serial), for the log.
     private(set) var overflows: [(pool: String, serial: Int64)] = []
@@ -73,7 +73,7 @@ struct ListenerPools {
             index = pools.count - 1
         }
         pools[index].members.append(process)
-        listeners.append(Listener(process: process, pool: index))
+        listeners.append(PoolMember(process: process, pool: index))
     }
 
     /// Whether any pool takes events of `type` (so that they are worth making).
@@ -142,9 +142,9 @@ struct ListenerPools {
     }
 
     /// What a listener wrote on its stdout.
-    mutating func received(_ bytes: [UInt8], from process: Int) -> [Outcome] {
+    mutating func received(_ bytes: [UInt8], from process: Int) -> [PoolOutcome] {
         guard let member = listeners.firstIndex(where: { $0.process == process }) else { return [] }
-        var outcomes: [Outcome] = []
+        var outcomes: [PoolOutcome] = []
         for reply in listeners[member].conversation.feed(bytes) {
             let event = listeners[member].busyWith
             switch reply {
@@ -168,7 +168,7 @@ struct ListenerPools {
     }
 
     /// A result other than `OK`, as the pool's handler takes it.
-    private mutating func handle(_ body: [UInt8], _ event: Queued?, _ member: Int) -> [Outcome] {
+    private mutating func handle(_ body: [UInt8], _ event: Queued?, _ member: Int) -> [PoolOutcome] {
         let pool = listeners[member].pool
         let process = listeners[member].process
         switch pools[pool].handler {

@@ -2,7 +2,7 @@
 /// before the action, clustered short options, `-cFILE`, long options by any unique prefix
 /// with `=VALUE` or the next word), then the action and its arguments.
 enum SupervisorctlCommandLine {
-    struct Parsed: Equatable {
+    struct ClientRequest: Equatable {
         var configFile: String? = nil
         var serverURL: String? = nil
         var username: String? = nil
@@ -14,7 +14,7 @@ enum SupervisorctlCommandLine {
 
     enum Invocation: Equatable {
         case help
-        case run(Parsed)
+        case run(ClientRequest)
     }
 
     private static let options: [(short: UInt8?, long: String, takesValue: Bool)] = [
@@ -24,7 +24,7 @@ enum SupervisorctlCommandLine {
     ]
 
     static func parse(_ arguments: [String]) throws(UsageError) -> Invocation {
-        var parsed = Parsed()
+        var parsed = ClientRequest()
         var index = 0
         while index < arguments.count {
             let word = Array(arguments[index].utf8)

@@ -258,19 +258,6 @@ struct Supervised: Equatable {
         }
     }
 
-    /// Whether an exit with `code` (the shell's convention) after a run of `ran` is to be
-    /// followed by a restart.
-    func restartsAfter(exitCode code: Int32, ran: Int64) -> Bool {
-        guard spec.kind == .sidecar else { return false }
-        let inARow = ran < spec.backoffReset ? restartsInARow : 0
-        if let limit = spec.maxRestarts, inARow >= limit { return false }
-        switch spec.restart {
-        case .always: return true
-        case .onFailure: return code != 0
-        case .never: return false
-        }
-    }
-
     /// It exited at `now` after starting at `startedAt` and will be restarted: backs off for
     /// a delay from `backoff`, doubling with each quick exit, up to `backoffMax`. A process
     /// that ran `backoffReset` or longer starts the doubling over. Returns the delay.

@@ -119,24 +119,24 @@ extension Supervisor {
     }
 
     /// Whether an item is done: nil while it waits; a fault, or `.success` when it succeeded.
-    private func verdict(_ item: WaitingCall.Item) -> WaitingCall.Verdict? {
+    private func verdict(_ item: WaitingCall.Item) -> WaitingCall.CallVerdict? {
         let process = processes[item.process]
         let record = process.record
         switch item.goal {
         case .stopped:
-            return record.isStoppedState ? WaitingCall.Verdict(fault: .success, detail: nil) : nil
+            return record.isStoppedState ? WaitingCall.CallVerdict(fault: .success, detail: nil) : nil
         case .started(let wait):
             if process.state == .waiting { return nil }
-            if record.spawnError != nil { return WaitingCall.Verdict(fault: .spawnError, detail: item.name) }
-            if !wait || record.state == .running { return WaitingCall.Verdict(fault: .success, detail: nil) }
-            if record.state != .starting { return WaitingCall.Verdict(fault: .abnormalTermination, detail: item.name) }
+            if record.spawnError != nil { return WaitingCall.CallVerdict(fault: .spawnError, detail: item.name) }
+            if !wait || record.state == .running { return WaitingCall.CallVerdict(fault: .success, detail: nil) }
+            if record.state != .starting { return WaitingCall.CallVerdict(fault: .abnormalTermination, detail: item.name) }
             return nil
         }
     }
 
     /// `{'name', 'group', 'status', 'description'}`, as supervisord reports each process of a
     /// group or of `all` (nil verdict: success).
-    func resultStruct(_ index: Int, _ verdict: WaitingCall.Verdict?) -> XMLRPCValue {
+    func resultStruct(_ index: Int, _ verdict: WaitingCall.CallVerdict?) -> XMLRPCValue {
         let fault = verdict?.fault ?? .success
         return .structure([
             XMLRPCMember(name: "name", value: .string(processes[index].spec.name)),
@@ -163,7 +163,7 @@ struct WaitingCall: Equatable {
     }
 
     /// How an item ended: `.success`, or the fault.
-    struct Verdict: Equatable, Error {
+    struct CallVerdict: Equatable, Error {
         var fault: XMLRPCFault
         var detail: String?
     }
@@ -172,7 +172,7 @@ struct WaitingCall: Equatable {
     let single: Bool
     var items: [Item]
     /// A single process's fault (nil: success).
-    var result: Verdict? = nil
+    var result: CallVerdict? = nil
     var results: [XMLRPCValue] = []
 
     init(client: Int, single: Bool, items: [Item]) {

@@ -138,12 +138,12 @@ extension Supervisor {
     /// Starts one process: what to wait for, or the fault.
     private mutating func startOne(
         _ index: Int, _ name: String, wait: Bool, at now: Instant, _ actions: inout [SupervisorAction]
-    ) -> Result<WaitingCall.Item?, WaitingCall.Verdict> {
-        if let problem = processes[index].spec.supervisord?.commandProblem { return .failure(WaitingCall.Verdict(fault: .notExecutable, detail: problem)) }
+    ) -> Result<WaitingCall.Item?, WaitingCall.CallVerdict> {
+        if let problem = processes[index].spec.supervisord?.commandProblem { return .failure(WaitingCall.CallVerdict(fault: .notExecutable, detail: problem)) }
         let record = processes[index].record
-        if record.isRunningState { return .failure(WaitingCall.Verdict(fault: .alreadyStarted, detail: name)) }
-        if record.state == .unknown { return .failure(WaitingCall.Verdict(fault: .failed, detail: name + " is in an unknown process state")) }
-        if processes[index].isStopping { return .failure(WaitingCall.Verdict(fault: .abnormalTermination, detail: name)) }
+        if record.isRunningState { return .failure(WaitingCall.CallVerdict(fault: .alreadyStarted, detail: name)) }
+        if record.state == .unknown { return .failure(WaitingCall.CallVerdict(fault: .failed, detail: name + " is in an unknown process state")) }
+        if processes[index].isStopping { return .failure(WaitingCall.CallVerdict(fault: .abnormalTermination, detail: name)) }
         actions += processes[index].start(at: now)
         return .success(WaitingCall.Item(process: index, goal: .started(wait: wait), name: name))
     }
@@ -151,8 +151,8 @@ extension Supervisor {
     /// Stops one process: what to wait for (nil: stopped already), or the fault.
     private mutating func stopOne(
         _ index: Int, _ name: String, wait: Bool, at now: Instant, _ actions: inout [SupervisorAction]
-    ) -> Result<WaitingCall.Item?, WaitingCall.Verdict> {
-        guard processes[index].record.isRunningState else { return .failure(WaitingCall.Verdict(fault: .notRunning, detail: name)) }
+    ) -> Result<WaitingCall.Item?, WaitingCall.CallVerdict> {
+        guard processes[index].record.isRunningState else { return .failure(WaitingCall.CallVerdict(fault: .notRunning, detail: name)) }
         if case .backingOff = processes[index].state {
             processes[index].stopBackingOff()
             return .success(nil)
@@ -192,7 +192,7 @@ extension Supervisor {
         var results: [XMLRPCValue] = []
         for index in targets where processes[index].record.isSignallable {
             guard let number, let pid = processes[index].pid else {
-                results.append(resultStruct(index, WaitingCall.Verdict(fault: .badSignal, detail: text)))
+                results.append(resultStruct(index, WaitingCall.CallVerdict(fault: .badSignal, detail: text)))
                 continue
             }
             actions.append(.send(signal: number, to: .process(pid)))

@@ -15,7 +15,7 @@ final class RPCServer {
     static let idleTimeout = 60 * Durations.second
     static let acceptsPerPass = 16
 
-    struct Listener {
+    struct ListeningSocket {
         let fd: Int32
         let settings: RPCServerSettings
         /// The socket file, removed when vigil exits.
@@ -37,7 +37,7 @@ final class RPCServer {
         var keepAlive = false
     }
 
-    private(set) var listeners: [Listener] = []
+    private(set) var listeners: [ListeningSocket] = []
     var clients: [Client] = []
     private var nextID = 1
     /// Clients dropped with a call still waiting: the supervisor is told.
@@ -61,7 +61,7 @@ final class RPCServer {
         return .success(server)
     }
 
-    private static func listen(_ settings: RPCServerSettings, ownPID: Int32) -> Result<Listener, UsageError> {
+    private static func listen(_ settings: RPCServerSettings, ownPID: Int32) -> Result<ListeningSocket, UsageError> {
         switch settings.address {
         case .unix(let path, let mode, let uid, let gid):
             if access(path, F_OK) == 0 && clinux_unix_in_use(path) == 1 {
@@ -85,14 +85,14 @@ final class RPCServer {
                 _ = unlink(temporary)
                 return .failure(UsageError("[\(settings.section)] cannot set up \(path): \(problem.description)"))
             }
-            return .success(Listener(fd: fd, settings: settings, path: path))
+            return .success(ListeningSocket(fd: fd, settings: settings, path: path))
         case .inet(let host, let port):
             guard let address = RPCServer.ipv4(host) else {
                 return .failure(UsageError("[\(settings.section)] port: cannot listen on '\(host)': vigil takes an IPv4 address, localhost or *"))
             }
             let bytes = [UInt8(address >> 24), UInt8(address >> 16 & 0xFF), UInt8(address >> 8 & 0xFF), UInt8(address & 0xFF)]
             switch systemCall("bind", { bytes.withUnsafeBufferPointer { clinux_tcp_listen($0.baseAddress, port, 64) } }) {
-            case .success(let fd): return .success(Listener(fd: fd, settings: settings, path: nil))
+            case .success(let fd): return .success(ListeningSocket(fd: fd, settings: settings, path: nil))
             case .failure(let error):
                 return .failure(UsageError("[\(settings.section)] cannot listen on \(host.isEmpty ? "*" : host):\(Int64(port)): \(error.description)"))
             }
