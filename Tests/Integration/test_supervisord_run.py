@@ -6,90 +6,18 @@ fixture under vigil as PID 1 of a new namespace and, where the comparison is the
 real supervisord (Debian's package) the same way, and compares what a user sees. Beyond
 supervisord: vigil reaps orphans and refuses a bad file with its FILE:LINE error and exit 2.
 """
-import os
-import re
-import shutil
 import signal
-import subprocess
 
 import pytest
 
-from helpers import VIGIL, require, wait_for
+from helpers import wait_for
 from procfs import namespace_snapshot
-
-ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root", "FIXTURE_WORD": "hello"}
-
-HEADER = """[supervisord]
-nodaemon=true
-user=root
-logfile=%(here)s/supervisord.log
-pidfile=%(here)s/supervisord.pid
-
-[unix_http_server]
-file=%(here)s/supervisor.sock
-
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-
-[supervisorctl]
-serverurl=unix://%(here)s/supervisor.sock
-"""
-
-# What both write about their programs, in the words supervisord uses.
-EVENT = re.compile(r"(spawned: '[^']+'|success: \S+|exited: \S+ \([^)]*\)|gave up: \S+|stopped: \S+ \([^)]*\))")
-
-
-def real_supervisord():
-    path = shutil.which("supervisord")
-    require(path is not None and shutil.which("supervisorctl") is not None,
-            "supervisord and supervisorctl (Debian package supervisor) are not installed")
-    return path
+from supervisord_runs import ENVIRONMENT, HEADER, both, supervisord_symlink
 
 
 @pytest.fixture
 def supervisord_name(tmp_path):
-    """vigil under test, through a symlink named supervisord."""
-    directory = tmp_path / "bin"
-    directory.mkdir()
-    os.symlink(VIGIL, directory / "supervisord")
-    return str(directory / "supervisord")
-
-
-class Side:
-    """One run of a fixture: its directory (%(here)s), its process and its log."""
-
-    def __init__(self, launch, tmp_path, name, binary, programs):
-        self.here = tmp_path / name
-        self.here.mkdir()
-        self.config = self.here / "supervisord.conf"
-        self.config.write_text(HEADER + programs)
-        self.run = launch(["-n", "-c", str(self.config)], binary=binary, env=ENVIRONMENT, cwd=str(self.here))
-
-    def events(self):
-        return EVENT.findall(self.run.stdout + self.run.stderr)
-
-    def wait_event(self, text, count=1):
-        wait_for(lambda: self.events().count(text) >= count, what=f"{count} x {text!r}; log: {self.run.stdout + self.run.stderr}")
-
-    def ctl(self, *words):
-        return subprocess.run(["supervisorctl", "-c", str(self.config)] + list(words), capture_output=True,
-                              env=ENVIRONMENT, timeout=60)
-
-    def status(self):
-        """supervisorctl status lines, pids, uptimes and dates aside."""
-        out = self.ctl("status")
-        lines = [re.sub(r"\s+(pid \d+, uptime \S+|\w{3} \d\d \d\d:\d\d [AP]M)$", "", line).split()
-                 for line in out.stdout.decode().splitlines()]
-        return out.returncode, lines
-
-    def stop(self):
-        self.run.signal(signal.SIGTERM)
-        return self.run.wait()
-
-
-def both(launch, tmp_path, supervisord_name, programs):
-    real = real_supervisord()
-    return Side(launch, tmp_path, "vigil", supervisord_name, programs), Side(launch, tmp_path, "supervisord", real, programs)
+    return supervisord_symlink(tmp_path)
 
 
 PRIORITIES = """
