@@ -35,7 +35,8 @@ enum SupervisorctlCommandLine {
             if word[1] == UInt8(ascii: "-") {
                 found.append(try long(word[2...], arguments, &index))
             } else {
-                found += try short(word[1...], arguments, &index)
+                let letters = try short(word[1...], arguments, &index)
+                found.append(contentsOf: letters)
             }
             for (option, value) in found {
                 switch option {
@@ -59,7 +60,7 @@ enum SupervisorctlCommandLine {
 
     private static func usage(_ message: String) -> UsageError { UsageError("Error: \(message)", hint: hint) }
 
-    private static func long(_ name: ArraySlice<UInt8>, _ arguments: [String], _ index: inout Int) throws(UsageError) -> (Int, String) {
+    private static func long(_ name: ArraySlice<UInt8>, _ arguments: [String], _ index: inout Int) throws(UsageError) -> (option: Int, value: String) {
         let equals = name.firstIndex(of: UInt8(ascii: "="))
         let bare = PythonText.string(name[..<(equals ?? name.endIndex)])
         let given = equals.map { PythonText.string(name[($0 + 1)...]) }
@@ -78,8 +79,8 @@ enum SupervisorctlCommandLine {
         return (option, arguments[index - 1])
     }
 
-    private static func short(_ letters: ArraySlice<UInt8>, _ arguments: [String], _ index: inout Int) throws(UsageError) -> [(Int, String)] {
-        var found: [(Int, String)] = []
+    private static func short(_ letters: ArraySlice<UInt8>, _ arguments: [String], _ index: inout Int) throws(UsageError) -> [(option: Int, value: String)] {
+        var found: [(option: Int, value: String)] = []
         var rest = letters
         while let letter = rest.first {
             rest = rest.dropFirst()
