@@ -27,7 +27,8 @@ priority=30
 
 [program:fails]
 command=/bin/false
-startsecs=1
+; startsecs far above supervisord's 1 s loop, so that a loaded machine cannot make it RUNNING
+startsecs=10
 startretries=0
 """
 

@@ -33,7 +33,8 @@ while True:
 KILLER = """
 [program:db]
 command=/bin/false
-startsecs=1
+; startsecs far above supervisord's 1 s loop, so that a loaded machine cannot make it RUNNING
+startsecs=10
 startretries=1
 
 [eventlistener:fatal]
@@ -61,7 +62,7 @@ command=/bin/sh -c 'exec sleep 1000'
 
 [program:db]
 command=/bin/sh -c 'exit 7'
-startsecs=1
+startsecs=10
 startretries=1
 vigil_required=true
 """

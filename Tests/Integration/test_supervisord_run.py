@@ -93,7 +93,8 @@ def test_autorestart_unexpected_with_exitcodes_as_supervisord(launch, tmp_path, 
 FATAL = """
 [program:fails]
 command=/bin/false
-startsecs=1
+; startsecs far above supervisord's 1 s loop, so that a loaded machine cannot make it RUNNING
+startsecs=10
 startretries=2
 
 [program:stays]
