@@ -16,15 +16,15 @@ struct SupervisorctlSession {
         case failed
     }
 
-    typealias Call = (String, [XMLRPCValue]) -> Result<XMLRPCReply, Unanswered>
+    typealias Caller = (String, [XMLRPCValue]) -> Result<XMLRPCReply, Unanswered>
 
     let serverURL: String
-    let call: Call
+    let call: Caller
     var lines: [String] = []
     /// The exit status so far (supervisorctl's `exitstatus`).
     var status: Int32 = 0
 
-    init(serverURL: String, call: @escaping Call) {
+    init(serverURL: String, call: @escaping Caller) {
         self.serverURL = serverURL
         self.call = call
     }

@@ -108,6 +108,15 @@ enum SupervisordPersonality {
         if !read.daemon.nodaemon { info("nodaemon is false: vigil stays in the foreground, as PID 1 must") }
         if let user = read.daemon.user { info("user=" + user + ": programs without a user= run as " + user + "; vigil itself keeps its user") }
         if read.daemon.stripAnsi { info("strip_ansi is not applied: output is written as the programs write it") }
+        if !read.daemon.logfile.isEmpty && !ASCII.hasPrefix(Array(read.daemon.logfile.utf8), "/dev/") {
+            info("logfile " + read.daemon.logfile + " is not written: vigil's own lines go to its stderr")
+        }
+        for group in read.groups {
+            guard case .eventListenerPool(let pool) = group.kind else { continue }
+            for event in pool.events where !sentByVigil(event) {
+                add(SupervisordNotice(level: .warning, text: "[eventlistener:" + group.name + "] " + event + " events are never sent by vigil"))
+            }
+        }
         for process in read.processes {
             if process.umask != nil { info("[" + process.section + "] umask is not applied: the program starts with vigil's umask") }
             if process.stdout.syslog || process.stderr.syslog {
@@ -119,5 +128,12 @@ enum SupervisordPersonality {
             }
         }
         return notices
+    }
+
+    /// The event families vigil emits (EVENT: all of them).
+    private static func sentByVigil(_ event: String) -> Bool {
+        let name = Array(event.utf8)
+        return ASCII.equals(name, "EVENT") || ASCII.hasPrefix(name, "PROCESS_STATE") || ASCII.hasPrefix(name, "PROCESS_LOG")
+            || ASCII.hasPrefix(name, "SUPERVISOR_STATE_CHANGE") || ASCII.hasPrefix(name, "TICK")
     }
 }
