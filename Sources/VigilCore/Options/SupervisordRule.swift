@@ -80,3 +80,11 @@ struct SupervisordRule: Equatable {
     /// Whether an exit with `status` (supervisord's: the code, or -1 for a signal) is expected.
     func expects(_ status: Int32) -> Bool { exitCodes.contains(status) }
 }
+
+extension ProcessSpec {
+    /// It follows supervisord's rules (without comparing rules: `!= nil` would).
+    var isSupervisord: Bool {
+        if case .some = supervisord { return true }
+        return false
+    }
+}

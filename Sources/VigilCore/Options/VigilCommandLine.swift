@@ -14,8 +14,8 @@ struct VigilCommandLine {
     /// - Parameters:
     ///   - arguments: the whole argument vector, program name first.
     ///   - environment: looks up an environment variable.
-    ///   - readFile: reads the configuration file (at most `TOML.maximumSize` + 1 bytes); nil
-    ///     when it cannot be read.
+    ///   - readFile: reads the configuration file and crontabs (at most `TOML.maximumSize` + 1
+    ///     bytes); nil when one cannot be read.
     func parse(
         _ arguments: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]? = { _ in nil }
     ) throws(UsageError) -> Invocation {
@@ -42,6 +42,7 @@ struct VigilCommandLine {
         try applyEnvironment(to: &builder, environment)
         builder.beginSource()
         for option in found { try builder.set(option.id, option.value, shown: option.shown) }
+        try builder.readCrontabs(readFile)
         return try builder.invocation(operands: scanner.operandIndices)
     }
 

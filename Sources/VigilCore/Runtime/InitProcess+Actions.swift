@@ -128,6 +128,7 @@ extension InitProcess {
             log.warning("\(name): liveness check failed \(failures) times in a row; \(main ? "stopping the container" : "stopping it")")
         case .supervisord(let note):
             reportSupervisord(note)
+        case .task(let note): report(note)
         }
     }
 }

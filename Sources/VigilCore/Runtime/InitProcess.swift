@@ -44,6 +44,9 @@ struct InitProcess {
     var leftoversKilled = 0
     /// A supervisord configuration's XML-RPC server.
     var rpc: RPCServer? = nil
+    /// Scheduled tasks' timer (when there are tasks), and the wall-clock time it is armed for.
+    var timer: WallTimer? = nil
+    var timerArmedAt: WallTime? = nil
     /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
     var recoveryTracker = RecoveryTracker()
 
@@ -90,6 +93,14 @@ struct InitProcess {
                 log.warning("no control channel: its name is held by a process outside this container")
             case .failure(let error):
                 log.info("no control channel: \(error.description)")
+            }
+        }
+        if configuration.processes.contains(where: { $0.kind == .task }) {
+            switch WallTimer.open() {
+            case .success(let opened): timer = opened
+            case .failure(let error):
+                log.error("cannot set up the timer of scheduled tasks: \(error.description)")
+                return configuration.exitCodes.internalFailure
             }
         }
         if let code = setUpSupervisord() { return code }

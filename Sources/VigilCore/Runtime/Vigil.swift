@@ -70,8 +70,8 @@ private func resolveUsers(_ configuration: inout Configuration) throws(UsageErro
     try resolve(&configuration.main)
 }
 
-/// Checks the dependency graph and reads the environment files, before anything starts: a
-/// mistake in either is a usage error.
+/// Checks the dependency graph and reads the environment files and scheduled tasks' zones,
+/// before anything starts: a mistake in any is a usage error.
 private func prepareProcesses(_ invocation: inout Invocation) throws(UsageError) {
     switch invocation {
     case .run(var configuration, let indices):
@@ -87,6 +87,7 @@ private func prepareProcesses(_ invocation: inout Invocation) throws(UsageError)
 
 private func prepareProcesses(_ configuration: inout Configuration) throws(UsageError) {
     try DependencyGraph.check(processes: configuration.processes, main: configuration.main)
+    try readZones(&configuration)
     for index in configuration.processes.indices { try readEnvironmentFiles(&configuration.processes[index]) }
     try readEnvironmentFiles(&configuration.main)
 }

@@ -32,6 +32,12 @@ extension Supervised {
         return [.start(process: index, spec)]
     }
 
+    /// Spawned as `pid`: STARTING, RUNNING once it has stayed up for more than `startsecs`.
+    mutating func supervisordStarted(pid: Int32, at now: Instant) {
+        let startTime = spec.supervisord?.startTime ?? 0
+        enter(.starting(pid: pid, since: now, check: Check(startDeadline: nil, nextAttempt: nil, runningAt: now + startTime + 1)))
+    }
+
     /// The runtime could not start it (`errno`): a spawn error, and a backoff.
     mutating func supervisordSpawnFailed(errno: Int32, at now: Instant) -> [SupervisorAction] {
         couldNotStart()

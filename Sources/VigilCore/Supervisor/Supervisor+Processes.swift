@@ -7,6 +7,7 @@ extension Supervisor {
         guard processes.indices.contains(index) else { return [] }
         if processes[index].spec.isSupervisord { return supervisordSpawned(index, pid: pid, errno: errno, at: now) }
         let spec = processes[index].spec
+        if spec.kind == .task { return taskSpawned(index, pid: pid, errno: errno, at: now) }
         guard let pid else {
             processes[index].couldNotStart()
             let state = ChildState.exited(code: policy.exitCodes.forSpawnFailure(errno: errno))

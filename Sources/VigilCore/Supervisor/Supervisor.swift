@@ -90,6 +90,10 @@ struct Supervisor {
     var events = EventSchedule()
     /// XML-RPC calls waiting for processes to start or stop (`Supervisor+RPC`).
     var waitingCalls: [WaitingCall] = []
+    /// The wall clock at the event being handled, and the monotonic time then: schedules are
+    /// in wall-clock time (`Supervisor+Tasks`).
+    var wallClock: WallTime = 0
+    var wallClockReadAt: Instant = 0
 
     init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true,
          main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: [])) {
@@ -108,9 +112,15 @@ struct Supervisor {
     /// The index that names the main process in checks' actions and events.
     static let mainIndex = -1
 
-    /// The one entry: what to do about `event`, at `now`. After any event, whatever has its
+    /// The one entry: what to do about `event`, at `now`, when the wall clock reads `wall`
+    /// (tests may leave it out: then it reads `now`). After any event, whatever has its
     /// dependencies met starts.
-    mutating func handle(_ event: SupervisorEvent, at now: Instant) -> [SupervisorAction] {
+    mutating func handle(_ event: SupervisorEvent, at now: Instant, wall: WallTime? = nil) -> [SupervisorAction] {
+        // The jump of a clock set: how far the wall clock is from where it would be.
+        let jump = (wall ?? now) - (wallClock + (now - wallClockReadAt))
+        wallClock = wall ?? now
+        wallClockReadAt = now
+        if case .wallClockSet = event { return clockWasSet(jump: jump, at: now) + startWhatIsDue(at: now) + publish(at: now) }
         let actions = decide(event, at: now)
         let started = startWhatIsDue(at: now)
         return actions + started + publish(at: now)
@@ -145,6 +155,7 @@ struct Supervisor {
         case .notified(let index, let sender, let group): return readyNotified(index, sender: sender, senderGroup: group, at: now)
         case .control(let request, let ownPID): return controlRequest(request, at: now, ownPID: ownPID)
         case .supervisord(let event): return supervisordEvent(event, at: now)
+        case .wallClockSet: return []
         }
     }
 

@@ -28,6 +28,8 @@ enum SupervisorEvent: Equatable {
     case control(ControlProtocol.Request, ownPID: Int32)
     /// From a supervisord configuration's listeners, programs and XML-RPC clients.
     case supervisord(SupervisordEvent)
+    /// The wall clock was set (it jumped): scheduled tasks' next runs are computed again.
+    case wallClockSet
 }
 
 /// What the runtime reports about supervisord's side.
