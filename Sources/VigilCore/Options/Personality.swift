@@ -1,8 +1,9 @@
 import CLinux
 
 /// Which tool vigil stands in for, chosen by the name it was run under. Under `tini` or
-/// `docker-init` it takes tini's options and semantics, under `dumb-init` dumb-init's, so that
-/// swapping the binary changes nothing a user relies on.
+/// `docker-init` it takes tini's options and semantics, under `dumb-init` dumb-init's, under
+/// `my_init` phusion/baseimage's my_init's (`MyInitPersonality`), so that swapping the binary
+/// changes nothing a user relies on.
 ///
 /// This is the only place that knows those tools: each resolves into a `Configuration` of plain
 /// values, and nothing after parsing asks which tool it was.
@@ -14,6 +15,7 @@ enum Personality: Equatable {
     case supervisord
     /// A client: supervisorctl's commands over supervisord's XML-RPC (never an init).
     case supervisorctl
+    case myInit
 
     /// From argv[0]: its last path component.
     static func detect(_ argv0: String) -> Personality {
@@ -26,6 +28,7 @@ enum Personality: Equatable {
         if ASCII.equals(name, "dumb-init") { return .dumbInit }
         if ASCII.equals(name, "supervisord") { return .supervisord }
         if ASCII.equals(name, "supervisorctl") { return .supervisorctl }
+        if ASCII.equals(name, "my_init") { return .myInit }
         return .vigil
     }
 
@@ -37,6 +40,7 @@ enum Personality: Equatable {
         case .dumbInit: return "dumb-init"
         case .supervisord: return "supervisord"
         case .supervisorctl: return "supervisorctl"
+        case .myInit: return "my_init"
         }
     }
 
@@ -46,6 +50,8 @@ enum Personality: Equatable {
         switch self {
         case .vigil:
             break
+        case .myInit:
+            return MyInitPersonality.defaults
         case .tini:
             configuration.controlChannel = false
             configuration.explainsExit = false
@@ -89,6 +95,7 @@ enum Personality: Equatable {
         case .dumbInit: return try DumbInitCommandLine(realtime: realtime).parse(arguments, environment: environment)
         case .supervisord: return try SupervisordPersonality.parse(arguments, host: supervisordHost(), realtime: realtime)
         case .supervisorctl: throw UsageError("supervisorctl is a client: it does not run processes")
+        case .myInit: return try MyInitPersonality.parse(arguments, environment: environment)
         }
     }
 }

@@ -36,6 +36,8 @@ extension InitProcess {
                 answer(with: reply)
             case .supervisord(let action):
                 performSupervisord(action)
+            case .runit(let action):
+                if let code = performRunit(action) { return code }
             case .exit(let code):
                 return code
             }

@@ -49,6 +49,10 @@ struct InitProcess {
     var timerArmedAt: WallTime? = nil
     /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
     var recoveryTracker = RecoveryTracker()
+    /// runit's services' files and pipes (the my_init personality).
+    var runitFiles: RunitProcesses? = nil
+    /// The environment the last startup file left in /etc/container_environment.
+    var importedEnvironment: InstalledEnvironment? = nil
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
@@ -60,7 +64,8 @@ struct InitProcess {
         var policy = Policy(configuration, isNamespaceInit: pid == 1, wallClockOffset: Clock.wallClockOffset())
         policy.ownPID = pid
         if configuration.isSupervisord { policy.localZone = Clock.localZone() }
-        supervisor = Supervisor(policy: policy, processes: configuration.processes, hasMain: hasMain, main: configuration.main)
+        supervisor = Supervisor(policy: policy, processes: configuration.processes, hasMain: hasMain, main: configuration.main,
+                                runit: configuration.runit)
         procIsOwn = ProcessTable.describesOwnNamespace(ownPID: pid)
     }
 
@@ -107,6 +112,7 @@ struct InitProcess {
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
         launcher.prepare(log: log)
         self.launcher = launcher
+        if configuration.runit != nil { runitFiles = RunitProcesses(launcher: launcher, log: log) }
         if command == nil && configuration.processes.isEmpty {
             log.info("pause mode: reaping orphans until TERM, INT or QUIT")
         }

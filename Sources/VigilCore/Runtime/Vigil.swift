@@ -16,6 +16,7 @@ public func vigilMain() -> Int32 {
         invocation = try personality.parse(
             arguments.strings, environment: ProcessArguments.environment,
             readFile: { Processes.readFile($0, limit: TOML.maximumSize + 1) }, supervisordHost: { SupervisordHost.current() })
+        try MyInitSetup.prepare(&invocation, arguments: arguments)
         try resolveUsers(&invocation)
         try prepareProcesses(&invocation)
     } catch {

@@ -38,6 +38,13 @@ struct Policy: Equatable {
     var localZone = ZoneRules.utc
     /// vigil's PID (`getPID`).
     var ownPID: Int32 = 0
+    /// my_init's exit codes rather than vigil's (`Configuration.myInitExitCodes`).
+    var myInitExitCodes: Bool
+    /// What a stop request without a main command exits with (nil: 128+N).
+    var stopExitWithoutMain: Int32?
+    /// What is left at the end gets the stop signal and SIGKILL (not with my_init's
+    /// `--no-kill-all-on-exit`).
+    var drainsLeftovers: Bool
 
     init(_ configuration: Configuration = Configuration(), isNamespaceInit: Bool = false, wallClockOffset: Int64 = 0) {
         forwardToGroup = configuration.forwardToGroup
@@ -59,5 +66,8 @@ struct Policy: Equatable {
         followsSupervisord = configuration.isSupervisord
         identifier = configuration.supervisord?.identifier ?? "supervisor"
         self.wallClockOffset = wallClockOffset
+        myInitExitCodes = configuration.myInitExitCodes
+        stopExitWithoutMain = configuration.stopExitWithoutMain
+        drainsLeftovers = configuration.drainsLeftovers
     }
 }

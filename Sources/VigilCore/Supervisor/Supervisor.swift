@@ -94,10 +94,13 @@ struct Supervisor {
     /// in wall-clock time (`Supervisor+Tasks`).
     var wallClock: WallTime = 0
     var wallClockReadAt: Instant = 0
+    /// runit's services and my_init's shutdown scripts (`Supervisor+Runit`).
+    var runit: RunitServices
 
     init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true,
-         main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: [])) {
+         main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: []), runit: RunitSettings? = nil) {
         self.policy = policy
+        self.runit = RunitServices(settings: runit, killWait: policy.killWait)
         self.processes = processes.enumerated().map { Supervised(spec: $1, index: $0) }
         self.hasMain = hasMain
         graph = DependencyGraph(processes: processes, main: main)
@@ -156,6 +159,7 @@ struct Supervisor {
         case .control(let request, let ownPID): return controlRequest(request, at: now, ownPID: ownPID)
         case .supervisord(let event): return supervisordEvent(event, at: now)
         case .wallClockSet: return []
+        case .runit(let event): return runitEvent(event, at: now)
         }
     }
 
@@ -179,6 +183,7 @@ struct Supervisor {
         }
         if !ending, case .running(let child) = phase, let time = child.live?.deadline { earliest = min(earliest ?? time, time) }
         if let time = events.nextTick { earliest = min(earliest ?? time, time) }
+        if let time = runit.deadline { earliest = min(earliest ?? time, time) }
         return earliest
     }
 

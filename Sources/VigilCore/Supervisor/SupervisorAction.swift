@@ -78,5 +78,7 @@ enum SupervisorAction: Equatable {
     case reply(ControlProtocol.Reply)
     /// What a supervisord configuration's processes, listeners and XML-RPC clients need.
     case supervisord(SupervisordAction)
+    /// About runit's services and my_init's folders.
+    case runit(RunitAction)
     case exit(code: Int32)
 }

@@ -30,6 +30,8 @@ enum SupervisorEvent: Equatable {
     case supervisord(SupervisordEvent)
     /// The wall clock was set (it jumped): scheduled tasks' next runs are computed again.
     case wallClockSet
+    /// About runit's services and my_init's folders.
+    case runit(RunitEvent)
 }
 
 /// What the runtime reports about supervisord's side.
