@@ -187,9 +187,9 @@ import Testing
     }
 
     @Test func badDurations() {
-        #expect(usageError(["--grace", "soon", "x"]) == "--grace: expected a duration such as 5s, 500ms or 2m, got 'soon'")
-        #expect(usageError(["--kill-after=-1", "x"]) == "--kill-after: expected a duration such as 5s, 500ms or 2m, got '-1'")
-        #expect(usageError(["x"], env: ["VIGIL_GRACE": "5 s"]) == "VIGIL_GRACE: expected a duration such as 5s, 500ms or 2m, got '5 s'")
+        #expect(usageError(["--grace", "soon", "x"]) == "--grace: expected a duration such as 5s, 500ms, 1m30s or 1.5h (units h, m, s, ms; a plain number is seconds; at most 24h), got 'soon'")
+        #expect(usageError(["--kill-after=-1", "x"]) == "--kill-after: expected a duration such as 5s, 500ms, 1m30s or 1.5h (units h, m, s, ms; a plain number is seconds; at most 24h), got '-1'")
+        #expect(usageError(["x"], env: ["VIGIL_GRACE": "5 s"]) == "VIGIL_GRACE: expected a duration such as 5s, 500ms, 1m30s or 1.5h (units h, m, s, ms; a plain number is seconds; at most 24h), got '5 s'")
         #expect(usageError(["--stop-signal", "NOPE", "x"]) == "--stop-signal: unknown signal 'NOPE'")
     }
 

@@ -47,7 +47,7 @@ enum CheckCommand {
                 result.pidsPercent = Int(number)
             case .interval:
                 guard let duration = Durations.parse(value) else {
-                    throw UsageError("--interval: expected a duration such as 1s or 500ms, got '\(value)'")
+                    throw UsageError("--interval: expected \(Durations.accepted), got '\(value)'")
                 }
                 result.interval = duration
             }

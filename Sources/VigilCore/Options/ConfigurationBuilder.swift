@@ -235,7 +235,7 @@ struct ConfigurationBuilder {
 
     private func duration(_ value: String, _ option: String) throws(UsageError) -> Int64 {
         guard let nanoseconds = Durations.parse(value) else {
-            throw UsageError("\(option): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
+            throw UsageError("\(option): expected \(Durations.accepted), got '\(value)'")
         }
         return nanoseconds
     }

@@ -196,7 +196,7 @@ enum ProcessSettings {
     @inline(never)
     private static func duration(_ value: String, _ place: String) throws(UsageError) -> Int64 {
         guard let nanoseconds = Durations.parse(value) else {
-            throw UsageError("\(place): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
+            throw UsageError("\(place): expected \(Durations.accepted), got '\(value)'")
         }
         return nanoseconds
     }
