@@ -2,6 +2,8 @@ import Testing
 @testable import VigilCore
 
 @Suite struct VigilCommandLineTests {
+    static let noCommand = "no command given: put one after the options (vigil [OPTIONS] -- COMMAND), set [main] command in the --config file, or run none with --pause"
+
     let parser = VigilCommandLine(realtime: RealtimeSignals(min: 34, max: 64))
 
     func parse(_ words: [String], env: [String: String] = [:]) throws(UsageError) -> Invocation {
@@ -91,13 +93,13 @@ import Testing
     /// Each row: the words after `vigil`, and the usage error they give (nil: they parse).
     @Test(arguments: [
         (["x"] as [String], nil),
-        ([], "no command given"),
-        (["-g"], "no command given"),
-        (["--"], "no command given"),
+        ([], VigilCommandLineTests.noCommand),
+        (["-g"], VigilCommandLineTests.noCommand),
+        (["--"], VigilCommandLineTests.noCommand),
         (["--bogus", "x"], "unknown option '--bogus'"),
         (["-X", "x"], "unknown option '-X'"),
         (["-gX", "x"], "unknown option '-X'"),
-        (["--grou", "x"], "unknown option '--grou'"),
+        (["--grou", "x"], "unknown option '--grou'; did you mean '--group'?"),
         (["--group=1", "x"], "option '--group' takes no value"),
         (["-p"], "option '-p' needs a value: SIG"),
         (["--exit-map"], "option '--exit-map' needs a value: CODE"),

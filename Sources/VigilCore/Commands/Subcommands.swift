@@ -23,9 +23,10 @@ enum Subcommands {
     }
 }
 
-/// "vigil NAME: message" on stderr, and `code`.
+/// "vigil NAME: message" on stderr (and its hint on a line of its own), and `code`.
 func fail(_ command: String, _ error: UsageError, code: Int32) -> Int32 {
-    let line: LogText = "vigil \(command): \(error.text)\n"
+    var line: LogText = "vigil \(command): \(error.text)\n"
+    if let hint = error.hint { line.append("vigil \(command): \(hint)\n") }
     Output.write(line.bytes, to: 2)
     return code
 }

@@ -194,7 +194,7 @@ struct ConfigurationBuilder {
             configuration.main.command = fileMainCommand
             return .run(configuration, command: [])
         }
-        guard !configuration.processes.isEmpty else { throw UsageError("no command given") }
+        guard !configuration.processes.isEmpty else { throw UsageError("no command given: put one after the options (vigil [OPTIONS] -- COMMAND), set [main] command in the --config file, or run none with --pause") }
         return .pause(configuration)
     }
 

@@ -169,7 +169,7 @@ enum ProcessSettings {
     /// Refuses a setting that does not apply to that kind of process.
     @inline(never)  // called from many places: one copy in the Embedded binary
     static func check(_ setting: String, allowedFor kind: ProcessSpec.Kind, place: String) throws(UsageError) {
-        guard let index = index(named: setting.utf8) else { throw UsageError("\(place): unknown setting '\(setting)'") }
+        guard let index = index(named: setting.utf8) else { throw UnknownNames.setting(setting, place: place) }
         switch (table[index].takers, kind) {
         case (.sidecars, .initTask), (.sidecars, .main):
             throw UsageError("\(place): only sidecars take '\(setting)'")

@@ -54,7 +54,7 @@ enum Durations {
         var value = wholeValue * scale
         var place = scale
         for digit in fraction {
-            guard digit >= 0x30 && digit <= 0x39 else { return nil }
+            guard isDigit(digit) else { return nil }
             place /= 10
             value += Int64(digit - 0x30) * place
         }
