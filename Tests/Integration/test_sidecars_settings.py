@@ -102,8 +102,8 @@ BAD_INPUT = [
     # malformed checks
     (["--sidecar", "a=sleep 1", "--ready", "a=tcp:0"], "--ready: expected a port from 1 to 65535"),
     (["--sidecar", "a=sleep 1", "--ready", "a=tcp:65536"], "--ready: expected a port from 1 to 65535"),
-    (["--sidecar", "a=sleep 1", "--ready", "a=tcp:1.2.3:80"], "--ready: expected tcp:PORT or tcp:IPV4:PORT"),
-    (["--sidecar", "a=sleep 1", "--ready", "a=tcp:localhost:80"], "--ready: expected tcp:PORT or tcp:IPV4:PORT"),
+    (["--sidecar", "a=sleep 1", "--ready", "a=tcp:1.2.3:80"], "--ready: expected tcp:PORT or tcp:HOST:PORT"),
+    (["--sidecar", "a=sleep 1", "--ready", "a=tcp:localhost:80"], "--ready: expected tcp:PORT or tcp:HOST:PORT"),
     (["--sidecar", "a=sleep 1", "--ready", "a=http:80"], "--ready: expected exec:COMMAND"),
     (["--sidecar", "a=sleep 1", "--ready", "a="], "--ready: expected exec:COMMAND"),
     (["--sidecar", "a=sleep 1", "--ready", "a=exec:"], "--ready: exec check: empty command"),

@@ -39,7 +39,7 @@ struct ProcessSetting: Sendable {
 enum ProcessSettings {
     static let table: [ProcessSetting] = [
         ProcessSetting(name: "ready", takers: .sidecars, flag: .valued(.ready, "NAME=CHECK"),
-                       summary: "NAME is ready when CHECK passes: exec:CMD, tcp:PORT, tcp:IP:PORT, notify") {
+                       summary: "NAME is ready when CHECK passes: exec:CMD, tcp:PORT, tcp:HOST:PORT, http:PORT/PATH, notify") {
             value, spec, place, _ throws(UsageError) in spec.readiness = try ReadinessCheck.parse(value, place: place)
         },
         ProcessSetting(name: "restart", takers: .sidecars, flag: .valued(.restart, "NAME=POLICY"),
@@ -79,7 +79,7 @@ enum ProcessSettings {
             value, spec, place, _ throws(UsageError) in spec.readyTimeout = try positiveDuration(value, place)
         },
         ProcessSetting(name: "live", takers: .longRunning, flag: .valued(.live, "NAME=CHECK"),
-                       summary: "restart NAME when CHECK fails: exec:CMD, tcp:..., http:PORT/PATH") {
+                       summary: "restart NAME when CHECK fails: exec:CMD, tcp:PORT, tcp:HOST:PORT, http:PORT/PATH") {
             value, spec, place, _ throws(UsageError) in spec.liveness = try ReadinessCheck.parseLiveness(value, place: place)
         },
         ProcessSetting(name: "live-period", takers: .longRunning, flag: .valued(.livePeriod, "NAME=DURATION"),
