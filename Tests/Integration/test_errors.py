@@ -109,3 +109,33 @@ def test_error_lines_say_error_as_warnings_say_warning():
     result = vigil(["--sidecar", "s=sh -c 'exit 3'", "--restart", "s=never", "--required", "s", "--", "sleep", "100"])
     assert result.returncode == 3, result.stderr
     assert "vigil: error: s: exited with code 3 and stays down; stopping everything" in result.stderr.decode()
+
+
+# --- --help by topic ---------------------------------------------------------------------------
+
+TOPICS = ["options", "signals", "processes", "tasks", "checks", "settings", "environment", "exit-codes",
+          "inspect", "drop-ins"]
+
+
+def test_the_default_help_fits_one_screen():
+    result = vigil(["--help"])
+    assert result.returncode == 0 and result.stderr == b""
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) <= 24 and max(map(len, lines)) <= 80, lines
+    text = result.stdout.decode()
+    assert 'ENTRYPOINT ["/vigil", "--"]' in text and "README.md and docs/" in text
+    assert " ".join(text.split()).count(", ".join(TOPICS)) == 1, text
+
+
+def test_each_topic_fits_eighty_columns_and_help_topic_is_the_same():
+    for topic in TOPICS:
+        result = vigil(["--help", topic])
+        assert result.returncode == 0 and result.stderr == b"", topic
+        assert max(map(len, result.stdout.decode().splitlines())) <= 80, topic
+        assert vigil(["help", topic]).stdout == result.stdout, topic
+    assert "VIGIL_VERBOSITY         a level: 0 errors only" in vigil(["--help", "environment"]).stdout.decode()
+
+
+def test_an_unknown_topic_lists_the_topics():
+    for args in (["--help", "nope"], ["help", "nope"]):
+        assert usage_lines(vigil(args)) == [f"vigil: no help topic 'nope'; topics: {', '.join(TOPICS)}", HELP_HINT]

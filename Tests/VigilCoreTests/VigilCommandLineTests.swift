@@ -200,11 +200,13 @@ import Testing
         #expect(text == "vigil: unknown option '-X'\nTry 'vigil --help' for more information.\n")
     }
 
-    @Test func helpMentionsEveryOptionAndVariable() {
-        let help = Usage.text()
+    @Test func helpTopicsMentionEveryOptionAndVariable() {
+        let topics = HelpTopics.names.compactMap { HelpTopics.text($0) }
+        #expect(topics.count == HelpTopics.names.count)
         for spec in OptionTable.all {
-            #expect(help.contains("--" + spec.long))
-            if let variable = spec.environment { #expect(help.contains(variable)) }
+            #expect(topics.contains { $0.contains("--" + spec.long + " ") || $0.contains("--" + spec.long + "\n")
+                || $0.contains("--" + spec.long + "[") }, "--\(spec.long)")
+            if let variable = spec.environment { #expect(HelpTopics.environment().contains("  " + variable)) }
         }
     }
 }

@@ -9,6 +9,7 @@ enum Subcommands {
         guard arguments.count >= 2 else { return nil }
         let name = Array(arguments[1].utf8)
         let rest = Array(arguments[2...])
+        if ASCII.equals(name, "help") { return help(rest) }
         if ASCII.equals(name, "ps") { return PsCommand.run(rest) }
         if ASCII.equals(name, "schedule") { return ScheduleCommand.run(rest) }
         if ASCII.equals(name, "supervisord-config") { return SupervisordConfigCommand.run(rest) }
@@ -20,6 +21,17 @@ enum Subcommands {
             return ControlCommand.run(command, rest)
         }
         return nil
+    }
+
+    /// `vigil help [TOPIC]`, as `vigil --help [TOPIC]`.
+    private static func help(_ arguments: [String]) -> Int32 {
+        guard let topic = arguments.first else { return Output.write(Usage.text(), to: 1) ? 0 : 1 }
+        do {
+            return Output.write(try Usage.text(topic: topic), to: 1) ? 0 : 1
+        } catch {
+            Output.write(error.rendered(programName: "vigil"), to: 2)
+            return 2
+        }
     }
 }
 

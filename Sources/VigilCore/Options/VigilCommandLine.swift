@@ -30,7 +30,11 @@ struct VigilCommandLine {
         let known = OptionTable.all.map { $0.long }
         while let option = try scanner.next(wordedBy: { VigilCommandLine.words($0, known: known) }) {
             switch option.id {
-            case .help: return .show(Usage.text())
+            case .help:
+                // `--help TOPIC`: the word after it, unless that is another option.
+                let next = scanner.rest < arguments.count ? arguments[scanner.rest] : nil
+                guard let topic = next, topic.utf8.first != UInt8(ascii: "-") else { return .show(Usage.text()) }
+                return .show(try Usage.text(topic: topic))
             case .version: return .show("vigil " + VigilVersion.string + " (commit " + VigilVersion.commit + ")\n")
             case .config: configPath = option.value ?? ""
             default: found.append(option)
