@@ -188,7 +188,8 @@ def test_vigil_logs_only_to_stderr():
 
 
 @pytest.mark.parametrize("args,message", [
-    ([], "vigil: no command given"),
+    ([], "vigil: no command given: put one after the options (vigil [OPTIONS] -- COMMAND), set [main] command "
+         "in the --config file, or run none with --pause"),
     (["--bogus", "true"], "vigil: unknown option '--bogus'"),
     (["-X", "true"], "vigil: unknown option '-X'"),
     (["-p", "NOPE", "true"], "vigil: -p: unknown signal 'NOPE'"),

@@ -162,7 +162,8 @@ CONFIG_ERRORS = [
     ('[sidecar.a]\ncommand = "sleep 1"\nready = "tcp:0"\n', 3, 1, "expected a port from 1 to 65535"),
     ('[sidecar.a]\ncommand = "sleep 1"\n\n[sidecar.a]\ncommand = "sleep 2"\n', 4, 1, "defined twice"),
     ('[init.i]\ncommand = "true"\nready = "notify"\n', 3, 1, "only sidecars take 'ready'"),
-    ("bogus = 1\n", 1, 1, "not an option the file can set"),
+    ("bogus = 1\n", 1, 1, "bogus: unknown option"),
+    ("version = true\n", 1, 1, "version: not an option the file can set"),
     # Errors found after the file is read still name where in the file.
     ('[init.a]\ncommand = "true"\n\n[sidecar.a]\ncommand = "sleep 1"\n', 4, 1, "two processes are named 'a'"),
     ('[sidecar.main]\ncommand = "sleep 1"\n', 1, 1, "'main' names the main command"),
