@@ -4,8 +4,9 @@ Every fenced block tagged yaml, yml, json or toml in README.md and docs/*.md is 
 the tool that reads it would (PyYAML's safe loader, json, tomllib). A failure names the file and
 line. A YAML document with apiVersion or kind is taken as a Kubernetes object and must have
 apiVersion, kind and metadata.name; a container in a pod that runs vigil must say what vigil
-runs (command or args), because the image's CMD is a placeholder. The README's configuration
-file is read by vigil itself, and its options table lists everything `vigil --help` does.
+runs (command or args), because the image's CMD is a placeholder. The configuration
+file of docs/several-processes.md is read by vigil itself, and the options table of
+docs/usage.md lists everything `vigil --help` does.
 """
 import json
 import os
@@ -56,6 +57,16 @@ class Block:
 
 def fenced_blocks(path, text=None):
     """(blocks tagged with a language we parse, unclosed fences) of a Markdown file."""
+    blocks, unclosed = fenced_blocks_any(path, text)
+    return [Block(b.path, b.line, LANGUAGES[b.language], b.text) for b in blocks if b.language in LANGUAGES], unclosed
+
+
+def fenced_blocks_all(path):
+    """Every fenced block of a Markdown file, its language as tagged (or empty)."""
+    return fenced_blocks_any(path)[0]
+
+
+def fenced_blocks_any(path, text=None):
     blocks, unclosed = [], []
     lines = (path.read_text() if text is None else text).splitlines()
     index = 0
@@ -74,8 +85,7 @@ def fenced_blocks(path, text=None):
             end += 1
         if end == len(lines):
             unclosed.append(f"{path.relative_to(ROOT)}:{index + 1}")
-        if info in LANGUAGES:
-            blocks.append(Block(path, index + 1, LANGUAGES[info], "\n".join(body) + "\n"))
+        blocks.append(Block(path, index + 1, info, "\n".join(body) + "\n"))
         index = end + 1
     return blocks, unclosed
 
@@ -232,11 +242,11 @@ def test_the_checks_catch_what_they_are_for():
     assert unclosed == ["README.md:11"]
 
 
-def test_vigil_accepts_the_configuration_file_in_the_readme(tmp_path):
-    """vigil reads the README's example file whole, its users included, before it starts
+def test_vigil_accepts_the_configuration_file_in_the_docs(tmp_path):
+    """vigil reads the example file of docs/several-processes.md whole, its users included, before it starts
     anything: the first init task is then tried, and is not found."""
     require(os.geteuid() == 0 and shutil.which("unshare"), "needs root and unshare (util-linux)")
-    text = executed_blocks(ROOT / "README.md", "Tests/Integration/test_docs.py")["config"]
+    text = executed_blocks(ROOT / "docs" / "several-processes.md", "Tests/Integration/test_docs.py")["config"]
     config = tmp_path / "vigil.toml"
     config.write_text(text)
     # The file runs processes as the image's users app and metrics: give vigil account files
@@ -255,9 +265,9 @@ def test_vigil_accepts_the_configuration_file_in_the_readme(tmp_path):
     assert "log: started" not in result.stderr, result.stderr
 
 
-def test_the_readme_lists_every_option_and_variable_of_help():
-    """The options table in the README's Usage section keeps up with `vigil --help` and its
-    topics (`vigil --help TOPIC`)."""
+def test_the_usage_page_lists_every_option_and_variable_of_help():
+    """The options table of docs/usage.md keeps up with `vigil --help` and its topics
+    (`vigil --help TOPIC`)."""
     help_text = subprocess.run([VIGIL, "--help"], capture_output=True, text=True, timeout=60).stdout
     topics = " ".join(re.search(r"^Topics \(vigil --help TOPIC\): ([^.]+)\.", help_text, re.M | re.S).group(1).split())
     for topic in topics.split(", "):
@@ -265,10 +275,9 @@ def test_the_readme_lists_every_option_and_variable_of_help():
     options = re.findall(r"^ +(?:-\w, )?(--[a-z-]+)", help_text, re.M)
     variables = re.findall(r"^ +(VIGIL_[A-Z_]+)", help_text, re.M)
     assert "--sidecar" in options and "VIGIL_CONFIG" in variables, help_text
-    readme = (ROOT / "README.md").read_text()
-    usage = readme[readme.index("\n## Usage\n"):readme.index("\n## Exit status\n")]
+    usage = (ROOT / "docs" / "usage.md").read_text()
     missing = [name for name in options + variables if f"`{name}" not in usage]
-    assert not missing, f"README.md, Usage: no row for {missing}"
+    assert not missing, f"docs/usage.md: no row for {missing}"
 
 
 def test_every_test_the_threat_model_names_exists():

@@ -113,7 +113,7 @@ def test_error_lines_say_error_as_warnings_say_warning():
 
 # --- --help by topic ---------------------------------------------------------------------------
 
-TOPICS = ["options", "signals", "processes", "tasks", "checks", "settings", "environment", "exit-codes",
+TOPICS = ["options", "signals", "processes", "restarts", "tasks", "checks", "settings", "environment", "exit-codes",
           "inspect", "drop-ins"]
 
 

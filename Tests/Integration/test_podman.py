@@ -2,7 +2,7 @@
 configuration and storage of the tests' own (engines.py).
 
 `podman kube play` runs the Pod and Deployment manifests taken from the page itself, and the
-Podman commands the page shows are the ones run here. The README's Pod with `vigil check`
+Podman commands the page shows are the ones run here. The Pod with `vigil check`
 probes is played too: Podman makes its liveness probe a health check, which the test runs. The images the manifests name are built
 locally FROM scratch: vigil as the entrypoint, a static busybox, and a stand-in
 (workloads/container/standin) for each program the manifests name. The pause pod's infra image
@@ -33,13 +33,13 @@ except ImportError:  # the fixture below then skips, or fails under CI
 DOC = ROOT / "docs" / "kubernetes.md"
 BLOCKS = executed_blocks(DOC, "Tests/Integration/test_podman.py")
 EXPECTED_BLOCKS = {"pod-web", "deployment-api", "pod-shared", "podman-web", "podman-pause"}
-# The README's probes snippet, played like the page's manifests.
-README_BLOCKS = executed_blocks(ROOT / "README.md", "Tests/Integration/test_podman.py")
-EXPECTED_README_BLOCKS = {"pod-probes"}
+# The probes snippet of docs/inspecting.md, played like the page's manifests.
+PROBE_BLOCKS = executed_blocks(ROOT / "docs" / "inspecting.md", "Tests/Integration/test_podman.py")
+EXPECTED_PROBE_BLOCKS = {"pod-probes"}
 
 
 def manifest(key):
-    documents = [d for d in yaml.safe_load_all({**BLOCKS, **README_BLOCKS}[key]) if d]
+    documents = [d for d in yaml.safe_load_all({**BLOCKS, **PROBE_BLOCKS}[key]) if d]
     assert len(documents) == 1, f"{key}: expected one Kubernetes object"
     return documents[0]
 
@@ -62,7 +62,7 @@ def images(podman_engine):
     """The test image, tagged with every image name the executed manifests use."""
     require(yaml is not None, "PyYAML is not installed (apt-get install python3-yaml)")
     image = build_test_image(podman_engine)
-    names = {container["image"] for key in {**BLOCKS, **README_BLOCKS} if key.startswith(("pod-", "deployment-"))
+    names = {container["image"] for key in {**BLOCKS, **PROBE_BLOCKS} if key.startswith(("pod-", "deployment-"))
              for container in pod_spec(manifest(key))["containers"]}
     for name in sorted(names):
         podman_engine("tag", image, name)
@@ -89,7 +89,7 @@ def infra_pid(podman, pod):
 
 def test_every_block_marked_for_this_file_is_run():
     assert set(BLOCKS) == EXPECTED_BLOCKS
-    assert set(README_BLOCKS) == EXPECTED_README_BLOCKS
+    assert set(PROBE_BLOCKS) == EXPECTED_PROBE_BLOCKS
 
 
 def test_the_page_names_the_versions_it_was_run_with(podman_engine):
@@ -217,7 +217,7 @@ def test_a_pod_whose_infra_container_is_vigil_pause(podman, images):
     assert pathlib.Path(mountpoint, "helper").read_text() == "flushed\n"
 
 
-# --- The README's probes: vigil check as a liveness probe ------------------------------------------
+# --- The probes of docs/inspecting.md: vigil check as a liveness probe ------------------------------------------
 
 ZOMBIE_LINE = re.compile(r"unhealthy: (\d+) zombies whose parent is not vigil, above the limit of 10\n?")
 

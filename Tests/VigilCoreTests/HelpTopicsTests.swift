@@ -44,7 +44,7 @@ import Testing
             _ = try parser.parse(["vigil", "--help", "nope"], environment: { _ in nil })
             Issue.record("an unknown topic parsed")
         } catch {
-            #expect(error.message == "no help topic 'nope'; topics: options, signals, processes, tasks, checks, settings, environment, exit-codes, inspect, drop-ins")
+            #expect(error.message == "no help topic 'nope'; topics: options, signals, processes, restarts, tasks, checks, settings, environment, exit-codes, inspect, drop-ins")
         }
     }
 

@@ -337,7 +337,7 @@ func started(_ actions: [SupervisorAction]) -> [String] {
         #expect(error(["--config", "f.toml", "x"], file: "[sidecar.log]\n") == "f.toml:1:1: [sidecar.log] has no command")
         #expect(error(["--config", "f.toml", "x"], file: "grace = 1.5\n")?.hasPrefix("f.toml:1:9: ") == true)
         #expect(error(["--config", "f.toml", "x"], file: "[other]\n")
-            == "f.toml:1:1: unknown table; expected [init.NAME], [sidecar.NAME] or [main]")
+            == "f.toml:1:1: unknown table; expected [init.NAME], [sidecar.NAME], [task.NAME] or [main]")
         #expect(error(["--config", "missing.toml", "x"]) == "missing.toml: cannot be read: No such file or directory")
         #expect(error(["--config", "f.toml", "x"], file: "[init.a]\ncommand = \"x\"\n\n[sidecar.a]\ncommand = \"y\"\n")
             == "f.toml:4:1: two processes are named 'a'; name them apart with NAME=CMD")

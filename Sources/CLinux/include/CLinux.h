@@ -28,6 +28,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -197,6 +198,13 @@ int clinux_detach_terminal(int fd);
 /// takes up to PIPE_BUF bytes whole). Returns the bytes written, or -1 with errno set: EAGAIN
 /// when writing would have blocked.
 ssize_t clinux_write_without_blocking(int fd, const void *bytes, size_t length);
+
+/// A non-blocking, close-on-exec timerfd on CLOCK_REALTIME: the descriptor, or -1 with errno set.
+int clinux_wall_timer(void);
+/// Arms the wall timer `fd` to expire at `wall_ns` nanoseconds since the epoch (0: disarms
+/// it), told to fail its next read with ECANCELED when the wall clock is set
+/// (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET). Returns 0 or -1 with errno set.
+int clinux_wall_timer_set(int fd, int64_t wall_ns);
 
 /// The next entry of a /proc listing whose name is a PID, or 0 at the end.
 pid_t clinux_next_pid_entry(DIR *dir);

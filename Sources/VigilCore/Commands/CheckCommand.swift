@@ -7,23 +7,27 @@ enum CheckCommand {
         var pidsPercent = 80
         /// Between the two zombie samples.
         var interval: Int64 = Durations.second
+        /// A scheduled task whose last run failed counts as unhealthy.
+        var tasks = false
         var help = false
     }
 
-    enum Option { case zombies, pids, interval, help }
+    enum Option { case zombies, pids, interval, tasks, help }
 
     static let options: [OptionScanner<Option>.Option] = [
         .init(.zombies, long: "zombies", value: "N"), .init(.pids, long: "pids", value: "PERCENT"),
-        .init(.interval, long: "interval", value: "DURATION"), .init(.help, short: "h", long: "help"),
+        .init(.interval, long: "interval", value: "DURATION"), .init(.tasks, long: "tasks"),
+        .init(.help, short: "h", long: "help"),
     ]
 
     static let help = """
-        Usage: vigil check [--zombies N] [--pids PERCENT] [--interval DURATION]
+        Usage: vigil check [--zombies N] [--pids PERCENT] [--interval DURATION] [--tasks]
 
         A health check for Docker's HEALTHCHECK and Kubernetes exec probes. Unhealthy when:
         zombies whose parent is not vigil stay above N (default 10) across two samples
         DURATION apart (default 1s); PID use is at or above PERCENT of the cgroup's pids.max
-        (default 80); a required sidecar is not ready or has failed; vigil is stopping.
+        (default 80); a required sidecar is not ready or has failed; vigil is stopping;
+        with --tasks, a scheduled task's last run failed.
 
         Exit status: 0 healthy; 1 unhealthy or a bad option, with one line saying why.
         It never exits 2, which Docker reserves.
@@ -38,6 +42,7 @@ enum CheckCommand {
             let value = option.value ?? ""
             switch option.id {
             case .help: result.help = true
+            case .tasks: result.tasks = true
             case .zombies:
                 guard let number = ASCII.parseInteger(value) else { throw UsageError("--zombies: expected a number, got '\(value)'") }
                 result.zombieLimit = Int(number)
@@ -78,7 +83,12 @@ enum CheckCommand {
             return unhealthy(failure.error.message)
         case .success(let status):
             if let error = status.error { return unhealthy("vigil refused the check: " + error) }
-            if let record = StatusRecord(lines: status.lines) { vigilPID = record.pid }
+            if let record = StatusRecord(lines: status.lines) {
+                vigilPID = record.pid
+                if options.tasks, let failed = record.processes.first(where: { $0.skipped != nil && ($0.lastExit ?? 0) != 0 }) {
+                    return unhealthy("the last run of task " + failed.name + " failed with status " + decimal(failed.lastExit ?? 0))
+                }
+            }
             switch ControlClient.ask(.health) {
             case .failure(let failure): return unhealthy(failure.error.message)
             case .success(let health):

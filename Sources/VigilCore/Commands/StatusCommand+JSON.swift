@@ -4,7 +4,8 @@
 ///     {"name":"db","kind":"sidecar","state":"ready","pid":8,"restarts":0,"last_exit":null,
 ///      "uptime_ms":1234,"after":["migrate:done"],"live":"ok","live_failures":0}]}
 ///
-/// `after` is null when the start order decides; `live` is null without a liveness check.
+/// `after` is null when the start order decides; `live` is null without a liveness check;
+/// a scheduled task has `next_run` and `last_run` (UNIX seconds, or null) and `skipped` too.
 extension StatusCommand {
     static func json(_ record: StatusRecord) -> [UInt8] {
         var out = Array("{\"version\":1,\"phase\":".utf8)
@@ -33,6 +34,11 @@ extension StatusCommand {
             }
             field("live", string: process.live, to: &out)
             field("live_failures", number: Int64(process.liveFailures), to: &out)
+            if let skipped = process.skipped {
+                field("next_run", number: process.nextRun, to: &out)
+                field("last_run", number: process.lastRun, to: &out)
+                field("skipped", number: Int64(skipped), to: &out)
+            }
             out.append(UInt8(ascii: "}"))
         }
         out += Array("\n]}\n".utf8)

@@ -5,10 +5,11 @@ enum StatusCommand {
 
         Shows the processes the running vigil supervises (asked through its control channel):
         name, kind, state (waiting, starting, ready, running, backing-off, stopping, exited,
-        failed, stopped), PID, restarts, last exit status and uptime, and vigil's own phase;
-        declared dependencies (AFTER) and the liveness check's result (LIVE: pending, ok, or
-        failing:N for N failures in a row) when a process has them. --json: the same as one
-        JSON object.
+        failed, stopped; a task: scheduled, running), PID, restarts, last exit status and
+        uptime, and vigil's own phase; declared dependencies (AFTER), the liveness check's
+        result (LIVE: pending, ok, or failing:N for N failures in a row), and a scheduled
+        task's next run, last run and runs skipped (NEXT, LAST, SKIPPED) when a process has
+        them. --json: the same as one JSON object (runs as UNIX seconds).
 
         Exit status: 0 shown; 1 the running vigil could not be reached; 2 usage error.
 
@@ -46,14 +47,22 @@ enum StatusCommand {
             // AFTER and LIVE only when some process has them: the common table stays narrow.
             let showsAfter = record.processes.contains { $0.after != nil }
             let showsLive = record.processes.contains { $0.live != nil }
+            let showsTasks = record.processes.contains { $0.skipped != nil }
+            let now = Clock.wallNow() / Durations.second
             if showsAfter { rows[0].append("AFTER") }
             if showsLive { rows[0].append("LIVE") }
+            if showsTasks { rows[0] += ["NEXT", "LAST", "SKIPPED"] }
             for process in record.processes {
                 var row = [process.name, process.kind, process.state, dash(process.pid.map { Int64($0) }),
                            decimal(process.restarts), dash(process.lastExit.map { Int64($0) }),
                            process.uptimeMilliseconds.map { human($0 * Durations.millisecond) } ?? "-"]
                 if showsAfter { row.append(process.after.map { $0.isEmpty ? "none" : $0.joined(separator: ",") } ?? "-") }
                 if showsLive { row.append(liveText(process)) }
+                if showsTasks {
+                    row.append(process.nextRun.map { "in " + human(max(0, $0 - now) * Durations.second) } ?? "-")
+                    row.append(process.lastRun.map { human(max(0, now - $0) * Durations.second) + " ago" } ?? "-")
+                    row.append(process.skipped.map { decimal($0) } ?? "-")
+                }
                 rows.append(row)
             }
         }

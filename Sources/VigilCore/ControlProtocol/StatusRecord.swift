@@ -3,11 +3,13 @@
 /// client), so that the two sides cannot read the fields in different places.
 ///
 ///     phase PHASE pid PID
-///     process NAME KIND STATE PID RESTARTS LAST-EXIT UPTIME-MS [AFTER LIVE LIVE-FAILURES]
+///     process NAME KIND STATE PID RESTARTS LAST-EXIT UPTIME-MS [AFTER LIVE LIVE-FAILURES
+///             [NEXT-RUN LAST-RUN SKIPPED]]
 ///
-/// "-" stands for a field with nothing to say; the last three are left off when none has
-/// anything to say (no declared dependencies, no liveness check). AFTER is the declared
-/// dependencies, `NAME:CONDITION` separated by commas, or `,` for none. A decoder reads the fields it
+/// "-" stands for a field with nothing to say; the optional groups are left off when none
+/// has anything to say (no declared dependencies, no liveness check; not a scheduled task).
+/// AFTER is the declared dependencies, `NAME:CONDITION` separated by commas, or `,` for none.
+/// NEXT-RUN and LAST-RUN are UNIX seconds of the wall clock. A decoder reads the fields it
 /// knows and ignores any that a later vigil appends.
 struct StatusRecord: Equatable {
     struct Process: Equatable {
@@ -27,6 +29,11 @@ struct StatusRecord: Equatable {
         var live: String? = nil
         /// Failed liveness checks in a row.
         var liveFailures = 0
+        /// A scheduled task's next and last run (UNIX seconds) and runs skipped; `skipped` is
+        /// nil for other kinds.
+        var nextRun: Int64? = nil
+        var lastRun: Int64? = nil
+        var skipped: Int? = nil
     }
 
     /// vigil's own phase: `starting`, `running`, `paused`, `stopping`, `exited`.
@@ -40,9 +47,12 @@ struct StatusRecord: Equatable {
             var words = ["process", process.name, process.kind, process.state]
             words += [optional(process.pid.map { Int64($0) }), decimal(process.restarts)]
             words += [optional(process.lastExit.map { Int64($0) }), optional(process.uptimeMilliseconds)]
-            if process.after != nil || process.live != nil {
+            if process.after != nil || process.live != nil || process.skipped != nil {
                 let after = process.after.map { $0.isEmpty ? "," : $0.joined(separator: ",") } ?? "-"
                 words += [after, process.live ?? "-", decimal(process.liveFailures)]
+            }
+            if let skipped = process.skipped {
+                words += [optional(process.nextRun), optional(process.lastRun), decimal(skipped)]
             }
             lines.append(words.joined(separator: " "))
         }
@@ -66,6 +76,11 @@ struct StatusRecord: Equatable {
                     lastExit: StatusRecord.number(words[6]).flatMap { $0 <= 255 + 128 ? Int32($0) : nil },
                     uptimeMilliseconds: StatusRecord.number(words[7]))
                 if words.count >= 11 { StatusRecord.readLiveness(words[8...10], into: &process) }
+                if words.count >= 14 {
+                    process.nextRun = StatusRecord.number(words[11])
+                    process.lastRun = StatusRecord.number(words[12])
+                    process.skipped = Int(min(StatusRecord.number(words[13]) ?? 0, Int64(Int32.max)))
+                }
                 processes.append(process)
             }
         }

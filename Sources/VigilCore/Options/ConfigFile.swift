@@ -12,6 +12,10 @@
 /// ready = "tcp:24224"           # the per-process flags' names
 /// env = { LEVEL = "info" }
 ///
+/// [task.backup]                 # a scheduled task
+/// command = "backup --all"
+/// schedule = "0 3 * * *"
+///
 /// [main]                        # the main process: its settings, and a command when the
 /// user = "app"                  # command line gives none
 /// ```
@@ -34,18 +38,17 @@ enum ConfigFile {
                 try readOptions(table.entries, path: path, into: &builder)
             } else if table.path.count == 1 && ASCII.equals(table.path[0], "main") {
                 try readProcess(table, kind: .main, name: "main", path: path, into: &builder)
-            } else if table.path.count == 2 && (ASCII.equals(table.path[0], "init") || ASCII.equals(table.path[0], "sidecar")) {
+            } else if table.path.count == 2, let kind = processKind(table.path[0]) {
                 guard ProcessName.isValid(table.path[1].utf8) else {
                     throw UsageError("\(place): '\(table.path[1])' is not a process name (letters, digits, . _ -; at most \(ProcessName.maximumLength) bytes)")
                 }
-                let kind: ProcessSpec.Kind = ASCII.equals(table.path[0], "init") ? .initTask : .sidecar
                 try readProcess(table, kind: kind, name: table.path[1], path: path, into: &builder)
-            } else if table.path.count == 1 && (ASCII.equals(table.path[0], "init") || ASCII.equals(table.path[0], "sidecar")) {
+            } else if table.path.count == 1 && processKind(table.path[0]) != nil {
                 guard table.entries.isEmpty else {
                     throw UsageError("\(place): name the process: [\(table.path[0]).NAME]")
                 }
             } else {
-                throw UsageError("\(place): unknown table; expected [init.NAME], [sidecar.NAME] or [main]")
+                throw UsageError("\(place): unknown table; expected [init.NAME], [sidecar.NAME], [task.NAME] or [main]")
             }
         }
     }
@@ -69,6 +72,14 @@ enum ConfigFile {
                 try builder.set(spec.id, try scalar(entry.value, place, spec), shown: place)
             }
         }
+    }
+
+    /// The kind of process a table's first word declares: `init`, `sidecar` or `task`.
+    private static func processKind(_ word: String) -> ProcessSpec.Kind? {
+        if ASCII.equals(word, "init") { return .initTask }
+        if ASCII.equals(word, "sidecar") { return .sidecar }
+        if ASCII.equals(word, "task") { return .task }
+        return nil
     }
 
     /// Whether the file's top level takes the option: those with a variable, and `quiet` and

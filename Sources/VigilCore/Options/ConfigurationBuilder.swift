@@ -13,9 +13,13 @@ struct ConfigurationBuilder {
     var fileMainCommand: [String]? = nil
     /// `--prefix-output` without a name: every process.
     var prefixEverything = false
+    /// Crontab files to read once every source is in (`--crontab`, `VIGIL_CRONTAB`, the
+    /// file's `crontab`): each with the flag or place that named it.
+    var crontabs: [ProcessSpec.NamedFile] = []
     // Lists a source replaces as a whole: `-e` on the command line replaces VIGIL_EXIT_MAP.
     private var exitMapTouched = false
     private var rewriteTouched = false
+    private var crontabTouched = false
     private var verbosityCount: Int? = nil
 
     init(realtime: RealtimeSignals) {
@@ -26,6 +30,7 @@ struct ConfigurationBuilder {
     mutating func beginSource() {
         exitMapTouched = false
         rewriteTouched = false
+        crontabTouched = false
         verbosityCount = nil
     }
 
@@ -73,11 +78,18 @@ struct ConfigurationBuilder {
             }
         case .initTask: try define(.initTask, text, shown)
         case .sidecar: try define(.sidecar, text, shown)
+        case .task: try define(.task, text, shown)
+        case .crontab:
+            guard !text.isEmpty, !text.utf8.contains(0) else { throw UsageError("\(shown): expected a file, got '\(text)'") }
+            if !crontabTouched { crontabs = [] }
+            crontabTouched = true
+            crontabs.append(ProcessSpec.NamedFile(path: text, place: shown))
         case .terminationLog:
             guard !text.isEmpty, !text.utf8.contains(0) else { throw UsageError("\(shown): expected a path, got '\(text)'") }
             configuration.terminationLog = text
         case .ready, .restart, .required, .backoff, .backoffMax, .backoffReset, .maxRestarts, .startTimeout, .readyTimeout,
-             .live, .livePeriod, .liveTimeout, .liveFailures, .after, .env, .envFile, .workdir, .user, .prefixOutput:
+             .live, .livePeriod, .liveTimeout, .liveFailures, .after, .env, .envFile, .workdir, .user, .prefixOutput,
+             .schedule, .tz, .concurrency, .timeLimit:
             guard let setting = ProcessSettings.setting(flag: id) else { return }
             try setProcessSetting(setting, value, shown)
         }
@@ -181,8 +193,15 @@ struct ConfigurationBuilder {
             configuration.main.prefixOutput = true
             for index in processes.indices { processes[index].prefixOutput = true }
         }
-        // Inits run first, then sidecars, each in the order given.
+        // Inits run first, then sidecars, each in the order given; scheduled tasks last.
         configuration.processes = processes.filter { $0.kind == .initTask } + processes.filter { $0.kind == .sidecar }
+            + processes.filter { $0.kind == .task }
+        for task in processes where task.kind == .task {
+            // A pattern, not ==: CronExpression's == would compare Strings.
+            if case nil = task.task.schedule {
+                throw UsageError("task \(task.name) has no schedule: give it with --schedule \(task.name)=EXPR")
+            }
+        }
         configuration.applySessionDefaults()
 
         if pause {

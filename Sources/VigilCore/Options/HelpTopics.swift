@@ -2,13 +2,14 @@
 /// topic a screen of at most 80 columns.
 enum HelpTopics {
     enum Topic: CaseIterable {
-        case options, signals, processes, tasks, checks, settings, environment, exitCodes, inspect, dropIns
+        case options, signals, processes, restarts, tasks, checks, settings, environment, exitCodes, inspect, dropIns
 
         var name: String {
             switch self {
             case .options: return "options"
             case .signals: return "signals"
             case .processes: return "processes"
+            case .restarts: return "restarts"
             case .tasks: return "tasks"
             case .checks: return "checks"
             case .settings: return "settings"
@@ -33,8 +34,9 @@ enum HelpTopics {
         case .options: return [.group, .subreaper, .parentDeathSignal, .exitMap, .warnReap, .verbose, .quiet, .pause,
                                .config, .terminationLog, .help, .version]
         case .signals: return [.stopSignal, .grace, .killAfter, .repeatStopKills, .rewrite, .session]
-        case .processes: return [.sidecar, .restart, .required, .backoff, .backoffMax, .backoffReset, .maxRestarts]
-        case .tasks: return [.initTask, .after]
+        case .processes: return [.initTask, .sidecar, .after]
+        case .restarts: return [.restart, .required, .backoff, .backoffMax, .backoffReset, .maxRestarts]
+        case .tasks: return [.task, .schedule, .crontab, .tz, .concurrency, .timeLimit]
         case .checks: return [.ready, .startTimeout, .readyTimeout, .live, .livePeriod, .liveTimeout, .liveFailures]
         case .settings: return [.env, .envFile, .workdir, .user, .prefixOutput]
         case .environment, .exitCodes, .inspect, .dropIns: return []
@@ -48,7 +50,7 @@ enum HelpTopics {
         switch topic {
         case .options:
             return "vigil [OPTIONS] [--] COMMAND [ARG...]: vigil's own options.\n\n" + listed
-                + "\nThe rest: vigil --help signals, processes, tasks, checks, settings.\n"
+                + "\nThe rest: vigil --help signals, processes, restarts, tasks, checks, settings.\n"
         case .signals:
             return """
                 vigil forwards the signals it receives to the child (with -g, to its process
@@ -58,17 +60,20 @@ enum HelpTopics {
                 """ + "\n" + listed
         case .processes:
             return """
-                vigil --sidecar NAME=CMD ... -- COMMAND: sidecars start in order, each ready
-                before the next, then COMMAND (main). A setting's NAME is a process's, or main.
-                The file (--config FILE) takes the same settings by the same names, in
-                [init.NAME], [sidecar.NAME] and [main] tables.
+                vigil --init NAME=CMD --sidecar NAME=CMD ... -- COMMAND: init tasks run to
+                completion, in order (when one fails, nothing more starts and vigil exits with
+                its status); then sidecars start in order, each ready before the next; then
+                COMMAND (main). --after replaces that order (DEP:done waits for DEP to end).
+                A setting's NAME is a process's, or main. The file (--config FILE) takes the
+                same settings by the same names, in [init.NAME], [sidecar.NAME], [task.NAME]
+                and [main] tables.
 
-                """ + "\n" + listed + "\nSee also: vigil --help tasks, checks, settings.\n"
+                """ + "\n" + listed + "\nSee also: vigil --help restarts, tasks, checks, settings.\n"
         case .tasks:
             return """
-                Init tasks run to completion, in order, before the sidecars and the command;
-                when one fails, nothing more starts and vigil exits with its status.
-                Dependencies (--after) replace that order: DEP:done waits for DEP to finish.
+                Scheduled tasks run a command on a cron schedule beside the command:
+                vigil --task NAME=CMD --schedule NAME=EXPR -- COMMAND, [task.NAME] in the
+                file, or every line of a crontab file.
 
                 """ + "\n" + listed + """
 
@@ -76,6 +81,8 @@ enum HelpTopics {
                 (vigil schedule --help).
 
                 """
+        case .restarts:
+            return "When a sidecar that exits is restarted, and which process ends everything.\n\n" + listed
         case .checks:
             return "Readiness (sidecars) and liveness checks (sidecars and main).\n\n" + listed
         case .settings:

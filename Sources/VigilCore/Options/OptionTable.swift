@@ -5,8 +5,11 @@ enum OptionID: Equatable {
     case stopSignal, grace, killAfter, repeatStopKills, pause, rewrite, session
     // Several processes.
     case initTask, sidecar, config, terminationLog
+    // Scheduled tasks.
+    case task, crontab
     // The per-process settings' own flags (`ProcessSettings.table`).
     case ready, restart, required, backoff, backoffMax, backoffReset, maxRestarts, startTimeout, readyTimeout
+    case schedule, tz, concurrency, timeLimit
     case live, livePeriod, liveTimeout, liveFailures, after
     case env, envFile, workdir, user, prefixOutput
 }
@@ -72,6 +75,10 @@ enum OptionTable {
                    summary: "run CMD to completion before anything else (repeatable, in order)"),
         OptionSpec(id: .sidecar, short: nil, long: "sidecar", valueName: "[NAME=]CMD", environment: nil,
                    summary: "keep CMD running beside the command, restarted (repeatable, in order)"),
+        OptionSpec(id: .task, short: nil, long: "task", valueName: "[NAME=]CMD", environment: nil,
+                   summary: "run CMD on the schedule --schedule NAME=EXPR gives (repeatable)"),
+        OptionSpec(id: .crontab, short: nil, long: "crontab", valueName: "FILE", environment: "VIGIL_CRONTAB",
+                   summary: "run the tasks of a crontab file, read as supercronic reads it"),
         OptionSpec(id: .config, short: nil, long: "config", valueName: "FILE", environment: "VIGIL_CONFIG",
                    summary: "read options and processes from FILE (a TOML subset)"),
         OptionSpec(id: .terminationLog, short: nil, long: "termination-log", valueName: "PATH",

@@ -10,6 +10,10 @@ struct ProcessSetting: Sendable {
         /// Sidecars and the main process: what runs on (liveness).
         case longRunning
         case everyone
+        /// Scheduled tasks only.
+        case tasks
+        /// Sidecars and scheduled tasks (`required`).
+        case sidecarsAndTasks
     }
 
     /// How the command line gives it, with the option's id.
@@ -46,8 +50,8 @@ enum ProcessSettings {
                        summary: "restart NAME always (default), on-failure or never") {
             value, spec, place, _ throws(UsageError) in spec.restart = try restartPolicy(value, place)
         },
-        ProcessSetting(name: "required", takers: .sidecars, flag: .naming(.required),
-                       summary: "when NAME stops for good, stop everything with its status") {
+        ProcessSetting(name: "required", takers: .sidecarsAndTasks, flag: .naming(.required),
+                       summary: "when NAME stops for good (a task: a run fails), stop everything with its status") {
             value, spec, place, _ throws(UsageError) in spec.required = try flag(value, place)
         },
         ProcessSetting(name: "backoff", takers: .sidecars, flag: .valued(.backoff, "NAME=DURATION"),
@@ -97,6 +101,28 @@ enum ProcessSettings {
                 throw UsageError("\(place): expected a number of failures from 1, got '\(value)'")
             }
             spec.liveFailures = Int(count)
+        },
+        ProcessSetting(name: "schedule", takers: .tasks, flag: .valued(.schedule, "NAME=EXPR"),
+                       summary: "when task NAME runs: 5 cron fields, 6 with seconds first, @daily, @every 30s") {
+            value, spec, place, _ throws(UsageError) in spec.task.schedule = TaskSchedule(try schedule(value, place))
+        },
+        ProcessSetting(name: "tz", takers: .tasks, flag: .valued(.tz, "NAME=ZONE"),
+                       summary: "task NAME's schedule is in ZONE's local time (default: CRON_TZ, TZ, UTC)") {
+            value, spec, place, _ throws(UsageError) in
+            guard !value.isEmpty, !value.utf8.contains(0) else { throw UsageError("\(place): expected a time zone, got '\(value)'") }
+            spec.task.zoneName = value
+        },
+        ProcessSetting(name: "concurrency", takers: .tasks, flag: .valued(.concurrency, "NAME=N"),
+                       summary: "runs of task NAME at once; one more due is skipped (default 1)") {
+            value, spec, place, _ throws(UsageError) in
+            guard let count = ASCII.parseInteger(value), count >= 1, count <= TaskSettings.mostRuns else {
+                throw UsageError("\(place): expected a number of runs from 1 to \(TaskSettings.mostRuns), got '\(value)'")
+            }
+            spec.task.concurrency = Int(count)
+        },
+        ProcessSetting(name: "time-limit", takers: .tasks, flag: .valued(.timeLimit, "NAME=DURATION"),
+                       summary: "a run of task NAME still going after this is stopped (default: none)") {
+            value, spec, place, _ throws(UsageError) in spec.task.timeLimit = try positiveDuration(value, place)
         },
         ProcessSetting(name: "after", takers: .everyone, flag: .valued(.after, "NAME=DEP[:COND],..."),
                        summary: "NAME starts once DEP is started, ready (default) or done (repeatable)") {
@@ -170,16 +196,17 @@ enum ProcessSettings {
     @inline(never)  // called from many places: one copy in the Embedded binary
     static func check(_ setting: String, allowedFor kind: ProcessSpec.Kind, place: String) throws(UsageError) {
         guard let index = index(named: setting.utf8) else { throw UnknownNames.setting(setting, place: place) }
+        let only: LogText
         switch (table[index].takers, kind) {
-        case (.sidecars, .initTask), (.sidecars, .main):
-            throw UsageError("\(place): only sidecars take '\(setting)'")
+        case (.sidecars, .initTask), (.sidecars, .main), (.sidecars, .task): only = "sidecars"
         case (.supervised, .main):
             throw UsageError("\(place): the main process's stop is bounded by --kill-after, not a grace")
-        case (.longRunning, .initTask):
-            throw UsageError("\(place): only sidecars and the main process take '\(setting)'")
-        default:
-            return
+        case (.longRunning, .initTask), (.longRunning, .task): only = "sidecars and the main process"
+        case (.tasks, .initTask), (.tasks, .sidecar), (.tasks, .main): only = "scheduled tasks"
+        case (.sidecarsAndTasks, .initTask), (.sidecarsAndTasks, .main): only = "sidecars and scheduled tasks"
+        default: return
         }
+        throw UsageError("\(place): only \(only) take '\(setting)'")
     }
 
     /// Sets `setting` of `spec` from `value`; `place` names the flag or the file position in
@@ -206,6 +233,15 @@ enum ProcessSettings {
         let nanoseconds = try duration(value, place)
         guard nanoseconds > 0 else { throw UsageError("\(place): expected a duration above 0, got '\(value)'") }
         return nanoseconds
+    }
+
+    /// Schedules given to vigil read six fields as seconds first (`CronExpression.Layout.vigil`).
+    private static func schedule(_ value: String, _ place: String) throws(UsageError) -> CronExpression {
+        do {
+            return try CronExpression.parse(value)
+        } catch {
+            throw UsageError("\(place): \(error.text)")
+        }
     }
 
     @inline(never)

@@ -14,8 +14,8 @@ struct VigilCommandLine {
     /// - Parameters:
     ///   - arguments: the whole argument vector, program name first.
     ///   - environment: looks up an environment variable.
-    ///   - readFile: reads the configuration file (at most `TOML.maximumSize` + 1 bytes), or
-    ///     says why it cannot.
+    ///   - readFile: reads the configuration file and crontabs (at most `TOML.maximumSize` + 1
+    ///     bytes), or says why one cannot be read.
     func parse(
         _ arguments: [String], environment: (String) -> String?,
         readFile: (String) -> Result<[UInt8], Errno> = { _ in .failure(Errno(rawValue: 2)) }
@@ -55,6 +55,12 @@ struct VigilCommandLine {
         try applyEnvironment(to: &builder, environment)
         builder.beginSource()
         for option in found { try builder.set(option.id, option.value, shown: option.shown) }
+        // A crontab's mistakes are the file's: no pointer to --help.
+        do throws(UsageError) {
+            try builder.readCrontabs(readFile)
+        } catch {
+            throw error.withoutHelpPointer
+        }
         return try builder.invocation(operands: scanner.operandIndices)
     }
 

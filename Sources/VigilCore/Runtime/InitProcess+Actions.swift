@@ -124,6 +124,7 @@ extension InitProcess {
         case .liveFailing(let name, let limit): log.info("\(name): liveness check failed; \(limit) failures in a row stop it")
         case .liveFailed(let name, let failures, let main):
             log.warning("\(name): liveness check failed \(failures) times in a row; \(main ? "stopping the container" : "stopping it")")
+        case .task(let note): report(note)
         }
     }
 }

@@ -55,7 +55,9 @@ extension InitProcess {
         let notify = launcher?.notifySockets ?? []
         let relay = launcher?.relay
         let probes = launcher?.probes
-        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true {
+        let timer = armTimer()
+        if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true
+            && timer == nil {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
             return receive(signal)
         }
@@ -68,7 +70,9 @@ extension InitProcess {
         let controlEnd = entries.count
         entries += probes?.pollEntries() ?? []
         let probesEnd = entries.count
+        if let timer { entries.append(pollfd(fd: timer.fd, events: Int16(POLLIN), revents: 0)) }
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
+        if let timer, entries[probesEnd].revents != 0, let code = timerRang(timer) { return code }
         // Only what woke vigil is read: a forwarded signal costs no other system call.
         func woke(_ range: Range<Int>) -> Bool { entries[range].contains { $0.revents != 0 } }
         // Checks first, while every polled socket is still the one its entry names.
@@ -166,7 +170,7 @@ extension InitProcess {
     /// decision is to exit. Out of line: it is called from many places.
     @inline(never)
     mutating func handle(_ event: SupervisorEvent) -> Int32? {
-        let actions = supervisor.handle(event, at: Clock.now())
+        let actions = supervisor.handle(event, at: Clock.now(), wall: timer == nil ? nil : Clock.wallNow())
         publishRecoveryState(after: actions)
         return perform(actions)
     }

@@ -42,6 +42,9 @@ struct InitProcess {
     var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
     /// Processes SIGKILLed when the grace period ran out, for the exit's explanation.
     var leftoversKilled = 0
+    /// Scheduled tasks' timer (when there are tasks), and the wall-clock time it is armed for.
+    var timer: WallTimer? = nil
+    var timerArmedAt: WallTime? = nil
     /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
     var recoveryTracker = RecoveryTracker()
 
@@ -85,6 +88,14 @@ struct InitProcess {
                 log.warning("no control channel: its name is held by a process outside this container")
             case .failure(let error):
                 log.info("no control channel: \(error.description)")
+            }
+        }
+        if configuration.processes.contains(where: { $0.kind == .task }) {
+            switch WallTimer.open() {
+            case .success(let opened): timer = opened
+            case .failure(let error):
+                log.error("cannot set up the timer of scheduled tasks: \(error.description)")
+                return configuration.exitCodes.internalFailure
             }
         }
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)

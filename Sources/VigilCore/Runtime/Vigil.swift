@@ -69,8 +69,8 @@ private func resolveUsers(_ configuration: inout Configuration) throws(UsageErro
     try resolve(&configuration.main)
 }
 
-/// Checks the dependency graph and reads the environment files, before anything starts: a
-/// mistake in either is a usage error.
+/// Checks the dependency graph and reads the environment files and scheduled tasks' zones,
+/// before anything starts: a mistake in any is a usage error.
 private func prepareProcesses(_ invocation: inout Invocation) throws(UsageError) {
     switch invocation {
     case .run(var configuration, let indices):
@@ -86,6 +86,7 @@ private func prepareProcesses(_ invocation: inout Invocation) throws(UsageError)
 
 private func prepareProcesses(_ configuration: inout Configuration) throws(UsageError) {
     try DependencyGraph.check(processes: configuration.processes, main: configuration.main)
+    try readZones(&configuration)
     // A file that cannot be read or holds a mistake: `--help` would not help.
     do throws(UsageError) {
         for index in configuration.processes.indices { try readEnvironmentFiles(&configuration.processes[index]) }

@@ -64,7 +64,7 @@ struct Crontab: Equatable {
                     }
                     zone = ZoneName.stripped(value)
                 }
-                environment.removeAll { $0.utf8.starts(with: (name + "=").utf8) }
+                environment.removeAll { ASCII.hasPrefix(Array($0.utf8), name + "=") }
                 environment.append(name + "=" + value)
                 continue
             }

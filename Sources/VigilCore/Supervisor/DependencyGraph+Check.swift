@@ -29,6 +29,9 @@ extension DependencyGraph {
         guard let other = processes.first(where: { ASCII.equals($0.name, name) }) else {
             throw UsageError("\(place): \(spec.name) waits for '\(name)', but no process has that name")
         }
+        if other.kind == .task {
+            throw UsageError("\(place): \(spec.name) waits for \(name), a scheduled task, which nothing can wait for")
+        }
         if dependency.condition == .done && other.kind == .sidecar && other.restart == .always {
             throw UsageError("\(place): \(spec.name) waits for \(name) to be done, but \(name) restarts always; give it --restart \(name)=on-failure or never")
         }

@@ -2,7 +2,7 @@
 /// `after = [...]`) waits for those; one that declares none waits for the process before it in
 /// the start order (init tasks, then sidecars, each as given), so that without declarations the
 /// start is today's chain. The main process waits for what it declares, by default every
-/// other process. The stop runs the graph backwards: a process is stopped once everything that
+/// other process but the scheduled tasks; a scheduled task's runs begin likewise. The stop runs the graph backwards: a process is stopped once everything that
 /// waits for it has exited.
 struct DependencyGraph: Equatable {
     struct Edge: Equatable {
@@ -22,12 +22,14 @@ struct DependencyGraph: Equatable {
     /// left out: `check` refuses them before anything starts.
     init(processes: [ProcessSpec], main: ProcessSpec? = nil) {
         waitsFor = processes.indices.map { DependencyGraph.edges(of: processes[$0], at: $0, in: processes) }
-        if let declared = main?.after {
-            mainWaitsFor = DependencyGraph.resolve(declared, in: processes)
-        } else {
-            mainWaitsFor = processes.indices.map {
-                Edge(process: $0, condition: DependencyGraph.defaultCondition(processes[$0]), declared: false)
-            }
+        mainWaitsFor = main?.after.map { DependencyGraph.resolve($0, in: processes) } ?? DependencyGraph.everyOther(processes)
+    }
+
+    /// What the main process, and a scheduled task, waits for by default: every init task
+    /// done and every sidecar ready. Nothing waits for a scheduled task.
+    private static func everyOther(_ processes: [ProcessSpec]) -> [Edge] {
+        processes.indices.filter { processes[$0].kind != .task }.map {
+            Edge(process: $0, condition: defaultCondition(processes[$0]), declared: false)
         }
     }
 
@@ -38,6 +40,7 @@ struct DependencyGraph: Equatable {
 
     private static func edges(of spec: ProcessSpec, at index: Int, in processes: [ProcessSpec]) -> [Edge] {
         if let declared = spec.after { return resolve(declared, in: processes) }
+        if spec.kind == .task { return everyOther(processes) }
         guard index > 0 else { return [] }
         return [Edge(process: index - 1, condition: defaultCondition(processes[index - 1]), declared: false)]
     }

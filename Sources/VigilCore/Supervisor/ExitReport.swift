@@ -6,6 +6,8 @@ enum Ending: Equatable {
     case initFailed(name: String, how: ChildState)
     /// A required sidecar went down for good.
     case requiredFailed(name: String, how: ChildState)
+    /// A run of a required scheduled task failed.
+    case taskFailed(name: String, how: ChildState)
     /// The main process, or a required sidecar that then stayed down, failed its liveness check.
     case livenessFailed(name: String)
     case mainCouldNotStart(errno: Int32)
@@ -39,7 +41,7 @@ struct ExitReport: Equatable {
     var isWorthSaying: Bool {
         guard killed.isEmpty && leftoversKilled == 0 else { return true }
         switch cause {
-        case .initFailed, .requiredFailed, .livenessFailed, .waitFailed: return true
+        case .initFailed, .requiredFailed, .taskFailed, .livenessFailed, .waitFailed: return true
         case .mainExited, .stopRequest, .mainCouldNotStart, nil: return false
         }
     }
@@ -84,6 +86,7 @@ struct ExitReport: Equatable {
         case .stopRequest(let signal): return "stop request (\(SignalNames.name(of: signal)))"
         case .initFailed(let name, let how): return "init task \(name) \(describe(how))"
         case .requiredFailed(let name, let how): return "required sidecar \(name) \(describe(how)) and stays down"
+        case .taskFailed(let name, let how): return "a run of required task \(name) \(describe(how))"
         case .livenessFailed(let name): return "\(name) failed its liveness check"
         case .mainCouldNotStart(let errno): return "main could not be started: \(SystemError.reason(errno))"
         case .waitFailed: return "waiting for events failed"

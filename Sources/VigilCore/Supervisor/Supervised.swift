@@ -1,9 +1,10 @@
 import CLinux
 
-/// One init task or sidecar and its own state machine: pending (waiting for its dependencies),
-/// waiting, starting (started, not yet ready), running (with its liveness check, if any),
-/// backing off, stopping, and at the end exited (done or stopped with the rest), failed (down
-/// for good) or held (stopped on request). What a state needs is in its
+/// One init task, sidecar or scheduled task and its own state machine: pending (waiting for
+/// its dependencies), waiting, starting (started, not yet ready), running (with its liveness
+/// check, if any), backing off, stopping, scheduled (a task: its runs and next due time), and
+/// at the end exited (done or stopped with the rest), failed (down for good) or held (stopped
+/// on request). What a state needs is in its
 /// associated values; the transitions below are the only writers of `state`, and each
 /// returns the actions it implies. The `Supervisor` decides which transition to take.
 struct Supervised: Equatable {
@@ -26,6 +27,9 @@ struct Supervised: Equatable {
         case failed
         /// Stopped on request (`vigil stop`), and kept down until `vigil start`.
         case held
+        /// A scheduled task whose dependencies are met: its runs and next due time
+        /// (`Supervised+Task`).
+        case scheduled(TaskRuns)
     }
 
     /// What follows a stop.
@@ -76,6 +80,10 @@ struct Supervised: Equatable {
     /// waits for it looks at these: a condition met once stays met.
     private(set) var hasStarted = false
     private(set) var hasBeenReady = false
+    /// A scheduled task's runs skipped because its concurrency was used up, and when its
+    /// last run started.
+    private(set) var skipped = 0
+    private(set) var lastRun: WallTime? = nil
 
     init(spec: ProcessSpec, index: Int) {
         self.spec = spec
@@ -89,11 +97,12 @@ struct Supervised: Equatable {
         }
     }
 
-    /// Alive: started and not yet reaped.
-    var isAlive: Bool { pid != nil }
+    /// Alive: started and not yet reaped (a task: a run under way).
+    var isAlive: Bool { pid != nil || !runs.isEmpty }
 
     var isStopping: Bool {
         if case .stopping = state { return true }
+        if case .scheduled(let task) = state { return task.stop != nil }
         return false
     }
 
@@ -114,36 +123,6 @@ struct Supervised: Equatable {
 
     /// Down for good (not a success), or held down on request: nobody waits for it any more.
     var isDownForGood: Bool { state == .failed || state == .held }
-
-    /// The state's name for `vigil status`.
-    var stateName: String {
-        switch state {
-        case .pending, .waiting: return "waiting"
-        case .starting: return "starting"
-        case .running: return spec.readiness == nil ? "running" : "ready"
-        case .backingOff: return "backing-off"
-        case .stopping: return "stopping"
-        case .exited: return "exited"
-        case .failed: return "failed"
-        case .held: return "stopped"
-        }
-    }
-
-    /// When this process next needs the supervisor without any event.
-    var deadline: Instant? {
-        switch state {
-        case .backingOff(let until): return until
-        case .stopping(_, let deadline, _, _): return deadline
-        case .running(_, _, let live): return live?.deadline
-        case .starting(_, _, let check):
-            var earliest: Instant? = nil
-            for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline] {
-                if let time { earliest = min(earliest ?? time, time) }
-            }
-            return earliest
-        default: return nil
-        }
-    }
 
     // MARK: Transitions
 
@@ -201,7 +180,11 @@ struct Supervised: Equatable {
     /// stop` and `restart` alike. `continues`: SIGCONT follows, so that a stopped process can
     /// handle the signal.
     mutating func stop(with signal: Int32, deadline: Instant, then next: AfterStop, continues: Bool) -> [SupervisorAction] {
-        guard let pid else { return [] }
+        guard let pid else {
+            var actions: [SupervisorAction] = []
+            withTask { actions = $0.stopAll(signal: signal, deadline: deadline, then: next, continues: continues) }
+            return actions.isEmpty ? [] : [.note(.stopping(name: spec.name, signal: signal))] + actions
+        }
         var actions = dropAttempt(planNext: false)
         state = .stopping(pid: pid, deadline: deadline, killed: false, then: next)
         actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
@@ -214,6 +197,7 @@ struct Supervised: Equatable {
         if case .stopping(let pid, let deadline, let killed, _) = state {
             state = .stopping(pid: pid, deadline: deadline, killed: killed, then: next)
         }
+        withTask { $0.stop = $0.stop.map { _ in next } }
     }
 
     /// Its stop's deadline came while it is still there: SIGKILL, waited for until
@@ -226,6 +210,10 @@ struct Supervised: Equatable {
 
     /// A stop ended: it exited, or outlived SIGKILL's wait. Returns what was to follow.
     mutating func stopEnded() -> AfterStop? {
+        if case .scheduled(let task) = state, let next = task.stop, task.runs.isEmpty {
+            state = next == .holdDown ? .held : .exited
+            return next
+        }
         guard case .stopping(_, _, _, let next) = state else { return nil }
         state = next == .holdDown ? .held : .exited
         return next
@@ -282,6 +270,25 @@ struct Supervised: Equatable {
     mutating func hold() {
         state = .held
     }
+
+    /// Changes a scheduled task's runs, when it is scheduled. One copy, out of line: the
+    /// callers keep what they need in their own variables.
+    @inline(never)
+    mutating func withTask(_ change: (inout TaskRuns) -> Void) {
+        guard case .scheduled(var task) = state else { return }
+        change(&task)
+        state = .scheduled(task)
+    }
+
+    /// A task's schedule begins at `wall` (again, after `vigil stop`): scheduled, with
+    /// `@every` counting from here.
+    mutating func beginSchedule(at wall: WallTime) {
+        state = .scheduled(TaskRuns(next: spec.task.runTime(after: wall, anchor: wall), anchor: wall))
+    }
+
+    /// A task's run started at `wall`, or was skipped.
+    mutating func recordRun(at wall: WallTime) { lastRun = wall }
+    mutating func recordSkip() { skipped += 1 }
 
     /// A start that could not happen (the program could not be run): counts as exit 127.
     mutating func couldNotStart() {

@@ -38,9 +38,17 @@ extension Supervisor {
             record.processes.append(main)
         }
         for (index, process) in processes.enumerated() {
+            let kind = process.spec.kind == .initTask ? "init" : process.spec.kind == .task ? "task" : "sidecar"
             var entry = StatusRecord.Process(
-                name: process.spec.name, kind: process.spec.kind == .initTask ? "init" : "sidecar",
-                state: process.stateName, pid: process.pid, restarts: process.restarts, lastExit: process.lastExit)
+                name: process.spec.name, kind: kind,
+                state: process.stateName, pid: process.pid ?? process.runs.first?.pid, restarts: process.restarts,
+                lastExit: process.lastExit)
+            if process.spec.kind == .task {
+                entry.nextRun = process.nextRun.map { $0 / Durations.second }
+                entry.lastRun = process.lastRun.map { $0 / Durations.second }
+                entry.skipped = process.skipped
+                entry.uptimeMilliseconds = process.runs.first.map { (now - $0.startedAt) / Durations.millisecond }
+            }
             if process.spec.after != nil { entry.after = graph.waitsFor[index].map { dependencyText($0) } }
             if let (result, failures) = process.liveStatus {
                 entry.live = result
@@ -101,13 +109,16 @@ extension Supervisor {
                 return [.reply(ControlProtocol.Reply()), .send(signal: signal, to: target(child))]
             }
             guard let index = index(of: name) else { return refuse("no process named '" + name + "'") }
-            guard let pid = processes[index].pid else { return refuse(name + " is not running") }
-            return [.reply(ControlProtocol.Reply()), .send(signal: signal, to: .processGroup(pid))]
+            // A task's runs are each a process group.
+            let leaders = processes[index].pid.map { [$0] } ?? processes[index].runs.map { $0.pid }
+            guard !leaders.isEmpty else { return refuse(name + " is not running") }
+            return [.reply(ControlProtocol.Reply())] + leaders.map { .send(signal: signal, to: .processGroup($0)) }
         case .stop(let name), .start(let name), .restart(let name):
             if ASCII.equals(name, "main") {
                 return refuse("the main process is not stopped or started on its own; stop the container instead")
             }
             guard let index = index(of: name) else { return refuse("no process named '" + name + "'") }
+            if processes[index].spec.kind == .task { return taskRequest(request, index, at: now) }
             guard processes[index].spec.kind == .sidecar else { return refuse(name + " is an init task; it runs once") }
             guard !ending else { return refuse("vigil is stopping") }
             switch request {

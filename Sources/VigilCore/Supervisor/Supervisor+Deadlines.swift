@@ -1,12 +1,12 @@
 import CLinux
 
 /// What comes due with time: restarts after their backoff, stops that ran out of grace,
-/// readiness checks, and the phase's own deadline.
+/// readiness checks, scheduled tasks' runs and time limits, and the phase's own deadline.
 extension Supervisor {
     mutating func deadlinePassed(_ now: Instant) -> [SupervisorAction] {
         var actions: [SupervisorAction] = []
         for index in processes.indices { actions += processDeadline(index, at: now) }
-        actions += dueChecks(at: now) + mainLiveDeadline(at: now) + dueLiveChecks(at: now)
+        actions += dueChecks(at: now) + mainLiveDeadline(at: now) + dueLiveChecks(at: now) + dueRuns()
         guard let deadline = phaseDeadline, now >= deadline else { return actions }
         switch phase {
         case .running(var child):
@@ -47,6 +47,8 @@ extension Supervisor {
         case .running:
             let (actions, verdict) = processes[index].liveAttemptTimedOut(at: now)
             return actions + liveVerdict(index, verdict, at: now)
+        case .scheduled:
+            return taskDeadlines(index, at: now)
         default:
             return []
         }

@@ -11,7 +11,9 @@ extension Supervisor {
         }
         var actions: [SupervisorAction] = []
         for index in processes.indices where processes[index].state == .pending {
-            if graph.waitsFor[index].allSatisfy({ isMet($0) }) { actions += processes[index].start() }
+            guard graph.waitsFor[index].allSatisfy({ isMet($0) }) else { continue }
+            // A scheduled task's runs begin; its first is due after now.
+            if processes[index].spec.kind == .task { processes[index].beginSchedule(at: wallClock) } else { actions += processes[index].start() }
         }
         guard case .bringingUp = phase, !mainStartAsked, graph.mainWaitsFor.allSatisfy({ isMet($0) }) else { return actions }
         if hasMain {

@@ -40,6 +40,10 @@ extension Supervisor {
             guard state.exitCode != nil else { return [] }
             return processExited(index, state, at: now)
         }
+        if let index = processes.firstIndex(where: { $0.hasRun(pid) }) {
+            guard state.exitCode != nil else { return [] }
+            return runEnded(index, pid: pid, state, at: now)
+        }
         guard case .running(let child) = phase, pid == child.pid else { return [] }
         if case .stopped = state { return child.stopsVigilWhenStopped ? [.stopSelf] : [] }
         guard let code = state.exitCode else { return [] }

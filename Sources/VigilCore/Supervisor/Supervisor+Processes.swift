@@ -6,6 +6,7 @@ extension Supervisor {
     mutating func processStarted(_ index: Int, pid: Int32?, errno: Int32, at now: Instant) -> [SupervisorAction] {
         guard processes.indices.contains(index) else { return [] }
         let spec = processes[index].spec
+        if spec.kind == .task { return taskSpawned(index, pid: pid, errno: errno, at: now) }
         guard let pid else {
             processes[index].couldNotStart()
             let state = ChildState.exited(code: policy.exitCodes.forSpawnFailure(errno: errno))

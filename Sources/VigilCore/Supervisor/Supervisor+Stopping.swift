@@ -14,6 +14,7 @@ extension Supervisor {
         for index in processes.indices {
             switch processes[index].state {
             case .backingOff, .waiting, .pending: processes[index].end(failed: false)
+            case .scheduled where !processes[index].isAlive: processes[index].end(failed: false)
             default: break
             }
         }

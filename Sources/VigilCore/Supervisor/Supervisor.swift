@@ -85,6 +85,10 @@ struct Supervisor {
     var exitOverride: Int32? = nil
     /// The main command was started (or is to be): without one, vigil pauses.
     let hasMain: Bool
+    /// The wall clock at the event being handled, and the monotonic time then: schedules are
+    /// in wall-clock time (`Supervisor+Tasks`).
+    var wallClock: WallTime = 0
+    var wallClockReadAt: Instant = 0
 
     init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true,
          main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: [])) {
@@ -98,9 +102,15 @@ struct Supervisor {
     /// The index that names the main process in checks' actions and events.
     static let mainIndex = -1
 
-    /// The one entry: what to do about `event`, at `now`. After any event, whatever has its
+    /// The one entry: what to do about `event`, at `now`, when the wall clock reads `wall`
+    /// (tests may leave it out: then it reads `now`). After any event, whatever has its
     /// dependencies met starts.
-    mutating func handle(_ event: SupervisorEvent, at now: Instant) -> [SupervisorAction] {
+    mutating func handle(_ event: SupervisorEvent, at now: Instant, wall: WallTime? = nil) -> [SupervisorAction] {
+        // The jump of a clock set: how far the wall clock is from where it would be.
+        let jump = (wall ?? now) - (wallClock + (now - wallClockReadAt))
+        wallClock = wall ?? now
+        wallClockReadAt = now
+        if case .wallClockSet = event { return clockWasSet(jump: jump, at: now) + startWhatIsDue(at: now) }
         let actions = decide(event, at: now)
         return actions + startWhatIsDue(at: now)
     }
@@ -133,6 +143,7 @@ struct Supervisor {
             return passed.map { liveCheckEnded(index, passed: $0, at: now) } ?? []
         case .notified(let index, let sender, let group): return readyNotified(index, sender: sender, senderGroup: group, at: now)
         case .control(let request, let ownPID): return controlRequest(request, at: now, ownPID: ownPID)
+        case .wallClockSet: return []
         }
     }
 

@@ -30,6 +30,21 @@ enum ProcessNote: Equatable {
     /// It failed its liveness check `failures` times in a row: it is stopped (`main`: and
     /// the container with it).
     case liveFailed(name: String, failures: Int, main: Bool)
+    /// What happened to a scheduled task.
+    case task(TaskNote)
+}
+
+/// What happened to a scheduled task, or to the schedule, that is worth a log line.
+enum TaskNote: Equatable {
+    /// A run ended; `stopsAll`: it failed and the task is required.
+    case runEnded(name: String, pid: Int32, how: ChildState, stopsAll: Bool)
+    /// A run came due while `running` runs were under way (its concurrency): skipped,
+    /// `skipped` in all.
+    case runSkipped(name: String, running: Int, skipped: Int)
+    /// A run outlived its time limit: sent `signal`.
+    case timeLimit(name: String, pid: Int32, limit: Int64, signal: Int32)
+    /// The wall clock was set, `jump` nanoseconds away from where it was going.
+    case clockSet(jump: Int64)
 }
 
 /// Something the runtime must do. The supervisor decides; the runtime performs, and logs what

@@ -26,4 +26,6 @@ enum SupervisorEvent: Equatable {
     case notified(process: Int, sender: Int32, senderGroup: Int32)
     /// A control request arrived; the first action is always its `.reply`.
     case control(ControlProtocol.Request, ownPID: Int32)
+    /// The wall clock was set (it jumped): scheduled tasks' next runs are computed again.
+    case wallClockSet
 }
