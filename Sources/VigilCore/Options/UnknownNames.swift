@@ -14,7 +14,7 @@ enum UnknownNames {
     /// "FILE:LINE:COLUMN: key".
     static func fileKey(_ key: String, place: String) -> UsageError {
         if let spec = OptionTable.spec(long: key.utf8) {
-            if spec.id == .initTask || spec.id == .sidecar {
+            if spec.id == .initTask || spec.id == .sidecar || spec.id == .task {
                 return UsageError("\(place): processes are tables: [\(key).NAME] with a command")
             }
             if ProcessSettings.index(named: key.utf8) != nil {
