@@ -32,6 +32,7 @@ int main(int argc, char **argv, char **envp) {
 int clinux_argc(void) { return saved_argc; }
 char *const *clinux_argv(void) { return saved_argv; }
 char *const *clinux_envp(void) { return saved_envp; }
+void clinux_set_envp(char *const *envp) { saved_envp = envp; }
 
 int clinux_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 int clinux_is_child_subreaper(void) {

@@ -109,7 +109,8 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
             ioctl(STDIN_FILENO, TIOCSCTTY, 0);
         }
         int error = 0;
-        if (options->stdout_fd >= 0 && dup2(options->stdout_fd, STDOUT_FILENO) < 0) error = errno;
+        if (options->stdin_fd >= 0 && dup2(options->stdin_fd, STDIN_FILENO) < 0) error = errno;
+        if (!error && options->stdout_fd >= 0 && dup2(options->stdout_fd, STDOUT_FILENO) < 0) error = errno;
         if (!error && options->stderr_fd >= 0 && dup2(options->stderr_fd, STDERR_FILENO) < 0) error = errno;
         if (!error && options->directory && chdir(options->directory) != 0) error = errno;
         if (!error && options->switch_ids) {

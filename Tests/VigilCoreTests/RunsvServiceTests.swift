@@ -4,150 +4,166 @@ import Testing
 
 /// runsv's decisions, step by step as runsv.c takes them.
 @Suite struct RunsvServiceTests {
-    let t0 = TAI64N(seconds: 1000)
+    let t0: Instant = 1000 * RunsvService.second
+    let second = RunsvService.second
 
     /// A service started as runsv starts it, running as pid 100 since t0.
-    func running(log: Bool = false) -> RunsvService {
-        var service = RunsvService(isLog: log, startsDown: false, now: t0)
-        #expect(service.nextStart(override: { _ in false }) == ["./run"])
-        service.started(pid: 100, now: t0)
+    func running(log: Bool = false, finish: Bool = false, overrides: String = "") -> RunsvService {
+        var service = RunsvService(isLog: log, startsDown: false, hasFinish: finish, overrides: Array(overrides.utf8), now: t0)
+        #expect(service.nextStart(at: t0) == [.start(["./run"])])
+        service.started(pid: 100, at: t0)
         return service
     }
 
-    /// An override that records the letters asked and answers `succeeds` for those in it.
-    final class Overrides {
-        var asked: [String] = []
-        let succeeds: String
-        init(_ succeeds: String = "") { self.succeeds = succeeds }
-        func run(_ letter: UInt8) -> Bool {
-            asked.append(String(decoding: [letter], as: UTF8.self))
-            return succeeds.utf8.contains(letter)
-        }
-    }
+    func letter(_ text: String) -> UInt8 { Array(text.utf8)[0] }
 
     @Test func startsUpUnlessADownFileAndRecordsTheStart() {
         var service = RunsvService(isLog: false, startsDown: true, now: t0)
-        #expect(service.status == RunitStatus(since: t0, want: .down))
-        #expect(service.nextStart(override: { _ in false }) == nil)
-        let overrides = Overrides()
-        var up = RunsvService(isLog: false, startsDown: false, now: t0)
-        #expect(up.nextStart(override: overrides.run) == ["./run"])
-        #expect(overrides.asked == ["u"])
-        up.started(pid: 42, now: TAI64N(seconds: 1001))
-        #expect(up.status == RunitStatus(since: TAI64N(seconds: 1001), pid: 42, state: .run))
-        #expect(up.nextStart(override: overrides.run) == nil)
-        service.status.paused = true
-        service.status.gotTerm = true
-        service.started(pid: 7, now: t0)
-        #expect(!service.status.paused && !service.status.gotTerm)
+        #expect(service.status(since: TAI64N(seconds: 1)) == RunitStatus(since: TAI64N(seconds: 1), want: .down))
+        #expect(service.nextStart(at: t0) == [])
+        var up = RunsvService(isLog: false, startsDown: false, overrides: Array("u".utf8), now: t0)
+        #expect(up.nextStart(at: t0) == [.runOverride(letter("u"))])
+        #expect(up.isBusy)
+        #expect(up.overrideEnded(succeeded: false) == [.start(["./run"])])
+        up.started(pid: 42, at: t0 + second)
+        #expect(up.status(since: TAI64N(seconds: 1)) == RunitStatus(since: TAI64N(seconds: 1), pid: 42, state: .run))
+        #expect(up.since == t0 + second && up.starts == 1 && !up.isBusy)
+        #expect(up.nextStart(at: t0 + second) == [])
+        service.paused = true
+        service.gotTerm = true
+        service.started(pid: 7, at: t0)
+        #expect(!service.paused && !service.gotTerm)
     }
 
-    @Test func anExitRestartsAfterASecondAtMostOnceASecond() {
+    @Test func anExitRestartsAtOnceOrAfterASecond() {
         var service = running()
-        let soon47 = service.exited(waitStatus: 3 << 8, hasFinish: false, now: TAI64N(seconds: 1000, nanoseconds: 5))
-        #expect(soon47)
-        #expect(service.status == RunitStatus(since: TAI64N(seconds: 1000, nanoseconds: 5), state: .down))
-        #expect(service.nextStart(override: { _ in false }) == ["./run"])
-        service.started(pid: 101, now: TAI64N(seconds: 1001))
-        let soon51 = service.exited(waitStatus: 0, hasFinish: false, now: TAI64N(seconds: 1003))
-        #expect(!soon51)
+        service.exited(waitStatus: 3 << 8, at: t0 + 5)
+        #expect(service.state == .down && service.pid == 0 && service.since == t0 + 5)
+        #expect(service.deadline == t0 + 5 + second)
+        #expect(service.nextStart(at: t0 + second) == [])
+        #expect(service.nextStart(at: t0 + 5 + second) == [.start(["./run"])])
+        service.started(pid: 101, at: t0 + 2 * second)
+        service.exited(waitStatus: 0, at: t0 + 4 * second)
+        #expect(service.deadline == nil)
+        #expect(service.nextStart(at: t0 + 4 * second) == [.start(["./run"])])
     }
 
     @Test func finishRunsAfterRunWithTheCodeAndTheSignal() {
-        var service = running()
-        let soon56 = service.exited(waitStatus: 3 << 8, hasFinish: true, now: TAI64N(seconds: 1005))
-        #expect(!soon56)
-        #expect(service.status.state == .finish && service.status.since == t0)
-        #expect(service.nextStart(override: { _ in false }) == ["./finish", "3", "0"])
-        service.started(pid: 200, now: TAI64N(seconds: 1005))
-        #expect(service.status == RunitStatus(since: t0, pid: 200, state: .finish))
-        let soon61 = service.exited(waitStatus: 0, hasFinish: true, now: TAI64N(seconds: 1006))
-        #expect(!soon61)
-        #expect(service.status == RunitStatus(since: TAI64N(seconds: 1006), state: .down))
-        var killed = running()
-        _ = killed.exited(waitStatus: 9 | 0x80, hasFinish: true, now: t0)
-        #expect(killed.nextStart(override: { _ in false }) == ["./finish", "-1", "137"])
+        var service = running(finish: true)
+        service.exited(waitStatus: 3 << 8, at: t0 + 5 * second)
+        #expect(service.state == .finish && service.since == t0 && service.deadline == nil)
+        #expect(service.nextStart(at: t0 + 5 * second) == [.start(["./finish", "3", "0"])])
+        service.started(pid: 200, at: t0 + 5 * second)
+        #expect(service.state == .finish && service.pid == 200 && service.since == t0 && service.starts == 1)
+        service.exited(waitStatus: 0, at: t0 + 6 * second)
+        #expect(service.state == .down && service.since == t0 + 6 * second)
+        var killed = running(finish: true)
+        killed.exited(waitStatus: 9 | 0x80, at: t0)
+        #expect(killed.nextStart(at: t0) == [.start(["./finish", "-1", "137"])])
         // It runs even when the service wants down.
-        var down = running()
-        _ = down.control(.down, override: { _ in false })
-        _ = down.exited(waitStatus: 15, hasFinish: true, now: t0)
-        #expect(down.nextStart(override: { _ in false }) == ["./finish", "-1", "15"])
+        var down = running(finish: true)
+        _ = down.control(.down)
+        down.exited(waitStatus: 15, at: t0)
+        #expect(down.nextStart(at: t0) == [.start(["./finish", "-1", "15"])])
+        down.started(pid: 300, at: t0)
+        down.exited(waitStatus: 0, at: t0)
+        #expect(down.nextStart(at: t0 + 2 * second) == [])
     }
 
     @Test func downSendsTermThenContAndRunsControlD() {
-        var service = running()
-        let overrides = Overrides()
-        #expect(service.control(.down, override: overrides.run) == [.signal(SIGTERM), .signal(SIGCONT)])
-        #expect(overrides.asked == ["t", "d"])
-        #expect(service.status.want == .down && service.status.gotTerm)
-        let soon79 = service.exited(waitStatus: 15, hasFinish: false, now: TAI64N(seconds: 1002))
-        #expect(!soon79)
-        #expect(service.status == RunitStatus(since: TAI64N(seconds: 1002), want: .down))
-        #expect(service.nextStart(override: { _ in false }) == nil)
+        var service = running(overrides: "d")
+        #expect(service.control(.down) == [.signal(SIGTERM), .signal(SIGCONT), .runOverride(letter("d"))])
+        #expect(service.want == .down && service.gotTerm && service.isBusy)
+        #expect(service.overrideEnded(succeeded: true) == [])
+        service.exited(waitStatus: 15, at: t0 + 2 * second)
+        #expect(service.state == .down && !service.gotTerm)
+        #expect(service.nextStart(at: t0 + 4 * second) == [])
     }
 
-    @Test func controlTReplacesTheTerm() {
-        var service = running()
-        let overrides = Overrides("t")
-        #expect(service.control(.down, override: overrides.run) == [.signal(SIGCONT)])
-        #expect(!service.status.gotTerm)
-        var restarted = running()
-        #expect(restarted.control(.term, override: Overrides("t").run) == [])
-        #expect(restarted.control(.term, override: Overrides().run) == [.signal(SIGTERM)])
-        #expect(restarted.status.want == .up && restarted.status.gotTerm)
+    @Test func controlTReplacesTheTermAndCommandsWaitForIt() {
+        var service = running(overrides: "t")
+        #expect(service.control(.down) == [.runOverride(letter("t"))])
+        #expect(service.want == .down && !service.gotTerm)
+        // runsv reads no command while control/t runs: they wait their turn.
+        #expect(service.control(.quit) == [])
+        #expect(service.queued == [.quit])
+        #expect(service.overrideEnded(succeeded: true) == [.signal(SIGCONT), .signal(SIGQUIT)])
+        #expect(!service.gotTerm)
+        var failed = running(overrides: "t")
+        #expect(failed.control(.term) == [.runOverride(letter("t"))])
+        #expect(failed.overrideEnded(succeeded: false) == [.signal(SIGTERM)])
+        #expect(failed.want == .up && failed.gotTerm)
     }
 
     @Test func upAndOnceStartAStoppedService() {
         var service = RunsvService(isLog: false, startsDown: true, now: t0)
-        #expect(service.control(.once, override: { _ in false }) == [.start(["./run"])])
-        #expect(service.status.want == .down)
-        service.started(pid: 5, now: t0)
-        #expect(service.control(.once, override: { _ in false }) == [])
-        #expect(service.control(.up, override: { _ in false }) == [])
-        #expect(service.status.want == .up)
+        #expect(service.control(.once) == [.start(["./run"])])
+        #expect(service.want == .down)
+        // Until it runs, commands wait: a start is under way.
+        #expect(service.control(.down) == [])
+        service.started(pid: 5, at: t0)
+        #expect(service.resume() == [.signal(SIGTERM), .signal(SIGCONT)])
+        #expect(service.control(.once) == [])
+        #expect(service.control(.up) == [])
+        #expect(service.want == .up)
         var stopped = RunsvService(isLog: false, startsDown: true, now: t0)
-        #expect(stopped.control(.up, override: { _ in false }) == [.start(["./run"])])
+        #expect(stopped.control(.up) == [.start(["./run"])])
+    }
+
+    @Test func upDuringTheHoldWaitsForItsEnd() {
+        var service = running()
+        _ = service.control(.down)
+        service.exited(waitStatus: 15, at: t0 + 1)
+        #expect(service.control(.up) == [])
+        #expect(service.want == .up)
+        #expect(service.nextStart(at: t0 + 1 + second) == [.start(["./run"])])
     }
 
     @Test func exitStopsAndIsIgnoredByALogService() {
-        var service = running()
-        let overrides = Overrides()
-        #expect(service.control(.exit, override: overrides.run) == [.signal(SIGTERM), .signal(SIGCONT)])
-        #expect(overrides.asked == ["t", "x"])
-        #expect(service.status.want == .exit)
+        var service = running(overrides: "x")
+        #expect(service.control(.exit) == [.signal(SIGTERM), .signal(SIGCONT), .runOverride(letter("x"))])
+        #expect(service.want == .exit)
         var log = running(log: true)
-        #expect(log.control(.exit, override: overrides.run) == [])
-        #expect(log.status.want == .up)
+        #expect(log.control(.exit) == [])
+        #expect(log.want == .up)
+        log.logShouldExit()
+        #expect(log.want == .exit)
     }
 
     @Test func signalsGoOnlyToARunningServiceUnlessOverridden() {
-        var service = running()
-        #expect(service.control(.hangup, override: { _ in false }) == [.signal(SIGHUP)])
-        #expect(service.control(.user2, override: { _ in false }) == [.signal(SIGUSR2)])
-        #expect(service.control(.hangup, override: { $0 == UInt8(ascii: "h") }) == [])
-        #expect(service.control(.pause, override: { _ in false }) == [.signal(SIGSTOP)])
-        #expect(service.status.paused)
-        #expect(service.control(.cont, override: { _ in true }) == [])
-        #expect(!service.status.paused)
-        var stopped = RunsvService(isLog: false, startsDown: true, now: t0)
-        #expect(stopped.control(.quit, override: { _ in Issue.record("asked"); return true }) == [])
-        #expect(stopped.control(.pause, override: { _ in false }) == [])
-        #expect(stopped.status.paused)
+        var service = running(overrides: "h")
+        #expect(service.control(.user2) == [.signal(SIGUSR2)])
+        #expect(service.control(.hangup) == [.runOverride(letter("h"))])
+        #expect(service.overrideEnded(succeeded: true) == [])
+        #expect(service.control(.hangup) == [.runOverride(letter("h"))])
+        #expect(service.overrideEnded(succeeded: false) == [.signal(SIGHUP)])
+        #expect(service.control(.pause) == [.signal(SIGSTOP)])
+        #expect(service.paused)
+        #expect(service.control(.cont) == [.signal(SIGCONT)])
+        #expect(!service.paused)
+        var stopped = RunsvService(isLog: false, startsDown: true, overrides: Array("q".utf8), now: t0)
+        #expect(stopped.control(.quit) == [])
+        #expect(stopped.control(.pause) == [])
+        #expect(stopped.paused)
     }
 
     @Test func killMarksTheServiceDownAtOnce() {
         var service = running()
-        #expect(service.control(.kill, override: { _ in false }) == [.signal(SIGKILL)])
-        #expect(service.status.state == .down && service.status.pid == 100)
-        #expect(service.nextStart(override: { _ in false }) == nil)
+        #expect(service.control(.kill) == [.signal(SIGKILL)])
+        #expect(service.state == .down && service.pid == 100)
+        #expect(service.nextStart(at: t0) == [])
     }
 
     @Test func aLogServiceNeverRunsControlScripts() {
-        var log = running(log: true)
-        #expect(log.control(.term, override: { _ in Issue.record("asked"); return true }) == [.signal(SIGTERM)])
-        #expect(log.control(.down, override: { _ in Issue.record("asked"); return true }) == [.signal(SIGTERM), .signal(SIGCONT)])
-        _ = log.exited(waitStatus: 0, hasFinish: true, now: TAI64N(seconds: 1000))
-        #expect(log.status.state == .down)
+        var log = running(log: true, overrides: "td")
+        #expect(log.overrides.isEmpty)
+        #expect(log.control(.term) == [.signal(SIGTERM)])
+        #expect(log.control(.down) == [.signal(SIGTERM), .signal(SIGCONT)])
+        var withFinish = RunsvService(isLog: true, startsDown: false, hasFinish: true, now: t0)
+        _ = withFinish.nextStart(at: t0)
+        withFinish.started(pid: 9, at: t0)
+        withFinish.exited(waitStatus: 0, at: t0 + 2 * second)
+        #expect(withFinish.state == .down)
     }
 }
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -42,6 +43,9 @@
 int clinux_argc(void);
 char *const *clinux_argv(void);
 char *const *clinux_envp(void);
+/// Replaces what clinux_envp returns: the environment children get (my_init's
+/// /etc/container_environment). The vector must outlive every later use.
+void clinux_set_envp(char *const *envp);
 
 static inline int clinux_errno(void) { return errno; }
 
@@ -100,6 +104,21 @@ int clinux_pidfd_send_signal(int pidfd, int sig);
 /// open(path, O_RDONLY | O_CLOEXEC): open(2) is variadic.
 int clinux_open_read(const char *path);
 
+/// The next name a folder listing holds, "." and ".." left out; NULL at the end.
+const char *clinux_next_name(DIR *dir);
+/// What `path` is, after symbolic links: -1 (errno set) when it cannot be looked at.
+enum {
+    CLINUX_PATH_OTHER = 0,
+    CLINUX_PATH_FILE = 1,
+    /// A regular file vigil may execute (access(2) X_OK).
+    CLINUX_PATH_EXECUTABLE = 2,
+    CLINUX_PATH_FOLDER = 3,
+};
+int clinux_path_kind(const char *path);
+/// rename(2), declared in stdio.h, which vigil's Swift does not import.
+int clinux_rename(const char *from, const char *to);
+/// open(path, flags | O_CLOEXEC, mode): open(2) is variadic.
+int clinux_open_mode(const char *path, int flags, unsigned mode);
 /// clinux_spawn flags.
 enum {
     /// setsid(), then take stdin's terminal as the controlling terminal (TIOCSCTTY).
@@ -132,6 +151,8 @@ struct clinux_spawn_options {
     /// Descriptors to make stdout and stderr (-1: keep).
     int stdout_fd;
     int stderr_fd;
+    /// The descriptor to make stdin (-1: keep).
+    int stdin_fd;
 };
 
 /// Starts `argv` in a child, searching PATH for argv[0], after the steps `options` asks for.

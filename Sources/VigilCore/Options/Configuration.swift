@@ -103,6 +103,25 @@ struct Configuration: Equatable {
     /// under tini's and dumb-init's names nothing changes).
     var controlChannel = true
 
+    // MARK: my_init and Procfiles
+
+    /// runit's services and my_init's shutdown scripts (the my_init personality).
+    var runit: RunitSettings? = nil
+    /// What the my_init personality reads from the image's folders before the start.
+    var myInit: MyInitPlan? = nil
+    /// my_init's `/etc/container_environment`: imported and exported at the start, and read
+    /// again after each startup file (the init tasks that say so).
+    var containerEnvironment = false
+    /// my_init's exit codes where vigil's say more (`VIGIL_EXIT_CODES=my_init`): a main command
+    /// killed by a signal exits 0, a stop request 2, a failed startup file or shutdown script 1.
+    var myInitExitCodes = false
+    /// What a stop request exits with when no main command runs: 0 (vigil's pause mode), 2
+    /// (my_init), nil for 128+N (honcho, under `--procfile`).
+    var stopExitWithoutMain: Int32? = 0
+    /// The stop ends with the stop signal, then SIGKILL, for whatever is left (my_init's
+    /// `--no-kill-all-on-exit` turns it off).
+    var drainsLeftovers = true
+
     // MARK: Logging
 
     /// 0 errors only, 1 warnings (default), 2 info, 3 and up debug (`-q`, `-v`).

@@ -1,8 +1,9 @@
 import CLinux
 
 /// Which tool vigil stands in for, chosen by the name it was run under. Under `tini` or
-/// `docker-init` it takes tini's options and semantics, under `dumb-init` dumb-init's, so that
-/// swapping the binary changes nothing a user relies on.
+/// `docker-init` it takes tini's options and semantics, under `dumb-init` dumb-init's, under
+/// `my_init` phusion/baseimage's my_init's (`MyInitPersonality`), so that swapping the binary
+/// changes nothing a user relies on.
 ///
 /// This is the only place that knows those tools: each resolves into a `Configuration` of plain
 /// values, and nothing after parsing asks which tool it was.
@@ -10,6 +11,7 @@ enum Personality: Equatable {
     case vigil
     case tini
     case dumbInit
+    case myInit
 
     /// From argv[0]: its last path component.
     static func detect(_ argv0: String) -> Personality {
@@ -20,6 +22,7 @@ enum Personality: Equatable {
             return .tini
         }
         if ASCII.equals(name, "dumb-init") { return .dumbInit }
+        if ASCII.equals(name, "my_init") { return .myInit }
         return .vigil
     }
 
@@ -29,6 +32,7 @@ enum Personality: Equatable {
         case .vigil: return "vigil"
         case .tini: return "tini"
         case .dumbInit: return "dumb-init"
+        case .myInit: return "my_init"
         }
     }
 
@@ -38,6 +42,8 @@ enum Personality: Equatable {
         switch self {
         case .vigil:
             break
+        case .myInit:
+            return MyInitPersonality.defaults
         case .tini:
             configuration.controlChannel = false
             configuration.explainsExit = false
@@ -76,6 +82,7 @@ enum Personality: Equatable {
             return try VigilCommandLine(realtime: realtime).parse(arguments, environment: environment, readFile: readFile)
         case .tini: return try TiniCommandLine(realtime: realtime).parse(arguments, environment: environment)
         case .dumbInit: return try DumbInitCommandLine(realtime: realtime).parse(arguments, environment: environment)
+        case .myInit: return try MyInitPersonality.parse(arguments, environment: environment)
         }
     }
 }

@@ -17,57 +17,6 @@ struct ProcessSpec: Equatable {
         case always, onFailure, never
     }
 
-    /// How vigil knows a sidecar is ready, or that a ready process is still alive (every kind
-    /// but `notify`).
-    enum Readiness: Equatable {
-        /// The command exits 0.
-        case exec([String])
-        /// A TCP connection to the endpoint succeeds.
-        case tcp(Endpoint)
-        /// An HTTP GET is answered with a status from 200 to 399.
-        case http(HTTPTarget)
-        /// The process sends `READY=1` to `NOTIFY_SOCKET` (systemd's sd_notify).
-        case notify
-
-        /// A TCP connection to the IPv4 address (host byte order) and port.
-        static func tcp(address: UInt32, port: UInt16) -> Readiness {
-            .tcp(Endpoint(address: .v4(address), port: port))
-        }
-
-        /// The check connects a socket (tcp, http), which the loop polls.
-        var usesSocket: Bool {
-            switch self {
-            case .tcp, .http: return true
-            case .exec, .notify: return false
-            }
-        }
-    }
-
-    /// What a process waits for before it starts (`--after`).
-    enum Condition: Equatable {
-        /// The other process has started.
-        case started
-        /// Its readiness check passed (it started, when it has none); an init task, that it is done.
-        case ready
-        /// It exited 0 and stays down: an init task, or a sidecar that does not restart always.
-        case done
-    }
-
-    /// One entry of `--after`: a process, and the condition (nil: `ready`, or `done` for an
-    /// init task).
-    struct Dependency: Equatable {
-        var name: String
-        var condition: Condition?
-    }
-
-    /// A user and group to run as, resolved from the image's /etc/passwd and /etc/group.
-    struct Identity: Equatable {
-        var uid: UInt32
-        var gid: UInt32
-        /// Supplementary groups.
-        var groups: [UInt32]
-    }
-
     /// The settings, behind one reference: a spec travels in every start action and in each
     /// supervised process's state, and copying it is then one retain, not one per field (the
     /// Embedded binary is kilobytes smaller). Written through the accessors below, copy on write.
@@ -122,6 +71,10 @@ struct ProcessSpec: Equatable {
         var environmentFiles: [NamedFile] = []
         /// A scheduled task's schedule, zone and limits.
         var task = TaskSettings()
+        /// my_init's startup file: `/etc/container_environment` is read again once it succeeded.
+        var importsContainerEnvironment = false
+        /// The prefix of its relayed lines (nil: `name | `); honcho's are padded to the longest.
+        var outputPrefix: String? = nil
     }
 
     private final class Storage {
@@ -292,5 +245,13 @@ extension ProcessSpec {
     var task: TaskSettings {
         get { storage.fields.task }
         set { writable().fields.task = newValue }
+    }
+    var importsContainerEnvironment: Bool {
+        get { storage.fields.importsContainerEnvironment }
+        set { writable().fields.importsContainerEnvironment = newValue }
+    }
+    var outputPrefix: String? {
+        get { storage.fields.outputPrefix }
+        set { writable().fields.outputPrefix = newValue }
     }
 }

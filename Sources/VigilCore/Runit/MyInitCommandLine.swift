@@ -3,6 +3,8 @@
 ///     my_init [--enable-insecure-key] [--skip-startup-files] [--skip-runit]
 ///             [--no-kill-all-on-exit] [--quiet] [-h|--help] [--] [MAIN_COMMAND ...]
 ///
+/// and vigil's own `--dry-run` (what would run, and nothing runs), read by the same rules.
+///
 /// Options may come before, between or after the words of the command, up to `--`; after it
 /// everything is the command (a later `--` included). A long option may be shortened to any
 /// unambiguous prefix (`--skip-s`); `--skip` is ambiguous. The command is the first run of
@@ -18,9 +20,10 @@ struct MyInitCommandLine: Equatable {
     var quiet = false
     var help = false
     var command: [String] = []
+    var dryRun = false
 
     static let flags = ["--enable-insecure-key", "--skip-startup-files", "--skip-runit", "--no-kill-all-on-exit",
-                        "--quiet", "--help"]
+                        "--quiet", "--help", "--dry-run"]
 
     static func parse(_ arguments: [String]) throws(RunitError) -> MyInitCommandLine {
         var result = MyInitCommandLine()
@@ -61,6 +64,7 @@ struct MyInitCommandLine: Equatable {
                 case 2: result.skipRunit = true
                 case 3: result.killAllOnExit = false
                 case 4: result.quiet = true
+                case 6: result.dryRun = true
                 default:
                     result.help = true
                     return result

@@ -34,6 +34,8 @@ extension InitProcess {
                 report(note)
             case .reply(let reply):
                 answer(with: reply)
+            case .runit(let action):
+                if let code = performRunit(action) { return code }
             case .exit(let code):
                 return code
             }

@@ -56,8 +56,9 @@ extension InitProcess {
         let relay = launcher?.relay
         let probes = launcher?.probes
         let timer = armTimer()
+        let services = runitFiles?.pollEntries(supervisor.serviceControlsToRead) ?? (entries: [], parts: [])
         if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true
-            && timer == nil {
+            && timer == nil && services.entries.isEmpty {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
             return receive(signal)
         }
@@ -70,9 +71,11 @@ extension InitProcess {
         let controlEnd = entries.count
         entries += probes?.pollEntries() ?? []
         let probesEnd = entries.count
+        entries += services.entries
+        let servicesEnd = entries.count
         if let timer { entries.append(pollfd(fd: timer.fd, events: Int16(POLLIN), revents: 0)) }
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
-        if let timer, entries[probesEnd].revents != 0, let code = timerRang(timer) { return code }
+        if let timer, entries[servicesEnd].revents != 0, let code = timerRang(timer) { return code }
         // Only what woke vigil is read: a forwarded signal costs no other system call.
         func woke(_ range: Range<Int>) -> Bool { entries[range].contains { $0.revents != 0 } }
         // Checks first, while every polled socket is still the one its entry names.
@@ -89,6 +92,9 @@ extension InitProcess {
             for (process, sender) in launcher?.readyNotifications() ?? [] {
                 if let code = handle(.notified(process: process, sender: sender, senderGroup: Processes.group(of: sender))) { return code }
             }
+        }
+        for (offset, part) in services.parts.enumerated() where entries[probesEnd + offset].revents != 0 {
+            if let code = serviceControl(part) { return code }
         }
         if entries[0].revents != 0 {
             for signal in try channel.drain() {

@@ -47,6 +47,10 @@ struct InitProcess {
     var timerArmedAt: WallTime? = nil
     /// Keeps the state a recovery after a fault needs published (`InitProcess+Recovery`).
     var recoveryTracker = RecoveryTracker()
+    /// runit's services' files and pipes (the my_init personality).
+    var runitFiles: RunitProcesses? = nil
+    /// The environment the last startup file left in /etc/container_environment.
+    var importedEnvironment: InstalledEnvironment? = nil
 
     init(configuration: Configuration, parentAtStart: pid_t, hasMain: Bool) {
         self.configuration = configuration
@@ -56,7 +60,8 @@ struct InitProcess {
         let pid = getpid()
         ownPID = pid
         supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: pid == 1),
-                                processes: configuration.processes, hasMain: hasMain, main: configuration.main)
+                                processes: configuration.processes, hasMain: hasMain, main: configuration.main,
+                                runit: configuration.runit)
         procIsOwn = ProcessTable.describesOwnNamespace(ownPID: pid)
     }
 
@@ -101,6 +106,7 @@ struct InitProcess {
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
         launcher.prepare(log: log)
         self.launcher = launcher
+        if configuration.runit != nil { runitFiles = RunitProcesses(launcher: launcher, log: log) }
         if command == nil && configuration.processes.isEmpty {
             log.info("pause mode: reaping orphans until TERM, INT or QUIT")
         }

@@ -40,13 +40,13 @@ final class Launcher {
                 case .failure(let error): log.warning("\(spec.name): cannot make its notify socket: \(error.description)")
                 }
             }
-            if spec.prefixOutput { addPipes(index, spec.name, log) }
+            if spec.prefixOutput { addPipes(index, spec.name, log, prefix: spec.outputPrefix) }
         }
         if configuration.main.prefixOutput { addPipes(Launcher.mainIndex, configuration.main.name, log) }
     }
 
-    private func addPipes(_ index: Int, _ name: String, _ log: Log) {
-        switch relay.add(name: name) {
+    private func addPipes(_ index: Int, _ name: String, _ log: Log, prefix: String? = nil) {
+        switch relay.add(name: name, prefix: prefix) {
         case .success(let (stdout, stderr)): pipes.append((index, stdout, stderr))
         case .failure(let error): log.warning("\(name): cannot make pipes for its output: \(error.description)")
         }
@@ -110,25 +110,34 @@ final class Launcher {
         return nil
     }
 
+    /// Starts a runit service's process or one of my_init's scripts: exactly `words` (no
+    /// shell), with vigil's environment, in its own process group, in `directory`.
+    func spawnService(_ words: [String], directory: String?, stdin: Int32?, stdout: Int32?) -> Result<pid_t, SystemError> {
+        launch(argv: nil, words: words, extra: [], base: nil, directory: directory, identity: nil, stdout: stdout,
+               stderr: nil, stdin: stdin, shellFallback: false)
+    }
+
     /// Starts a child with its argv and environment made into C vectors for the call.
     @inline(never)
     private func launch(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?, words: [String], extra: [String],
                         base: Spawner.Request?, directory: String?, identity: ProcessSpec.Identity?,
-                        stdout: Int32?, stderr: Int32?) -> Result<pid_t, SystemError> {
+                        stdout: Int32?, stderr: Int32?, stdin: Int32? = nil,
+                        shellFallback: Bool? = nil) -> Result<pid_t, SystemError> {
         let ownArgv = CVector(words)
         defer { ownArgv.free() }
         let environment = Environment.vector(adding: extra)
         defer { environment.free() }
         let arguments = argv ?? ownArgv.pointer
         var request = base ?? Spawner.Request(
-            argv: arguments, envp: environment.pointer, grouping: .ownGroup, shellFallback: configuration.shellFallback,
-            signalDefaults: signals.changed, signalMask: emptyMask)
+            argv: arguments, envp: environment.pointer, grouping: .ownGroup,
+            shellFallback: shellFallback ?? configuration.shellFallback, signalDefaults: signals.changed, signalMask: emptyMask)
         request.argv = arguments
         request.envp = environment.pointer
         request.directory = childDirectory(directory)
         request.identity = identity
         request.stdout = stdout
         request.stderr = stderr
+        request.stdin = stdin
         return Spawner.spawn(request)
     }
 

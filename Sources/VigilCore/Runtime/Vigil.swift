@@ -15,6 +15,7 @@ public func vigilMain() -> Int32 {
         invocation = try personality.parse(
             arguments.strings, environment: ProcessArguments.environment,
             readFile: { Processes.contents(of: $0, limit: TOML.maximumSize + 1) })
+        try MyInitSetup.prepare(&invocation, arguments: arguments)
         try resolveUsers(&invocation)
         try prepareProcesses(&invocation)
     } catch {

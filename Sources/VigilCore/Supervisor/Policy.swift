@@ -27,6 +27,13 @@ struct Policy: Equatable {
     var longestCheckInterval: Int64 = 100 * Durations.millisecond
     /// vigil is PID 1: nobody above could resume it, so it never stops itself with the child.
     var isNamespaceInit: Bool
+    /// my_init's exit codes rather than vigil's (`Configuration.myInitExitCodes`).
+    var myInitExitCodes: Bool
+    /// What a stop request without a main command exits with (nil: 128+N).
+    var stopExitWithoutMain: Int32?
+    /// What is left at the end gets the stop signal and SIGKILL (not with my_init's
+    /// `--no-kill-all-on-exit`).
+    var drainsLeftovers: Bool
 
     init(_ configuration: Configuration = Configuration(), isNamespaceInit: Bool = false) {
         forwardToGroup = configuration.forwardToGroup
@@ -45,5 +52,8 @@ struct Policy: Equatable {
         exitCodes = configuration.exitCodes
         mainStopSignal = configuration.main.stopSignal ?? SIGTERM
         self.isNamespaceInit = isNamespaceInit
+        myInitExitCodes = configuration.myInitExitCodes
+        stopExitWithoutMain = configuration.stopExitWithoutMain
+        drainsLeftovers = configuration.drainsLeftovers
     }
 }

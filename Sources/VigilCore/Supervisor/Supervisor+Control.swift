@@ -62,6 +62,7 @@ extension Supervisor {
             }
             record.processes.append(entry)
         }
+        record.processes += runitStatus(at: now)
         return record
     }
 
@@ -98,6 +99,7 @@ extension Supervisor {
 
     /// A control request: `.reply` first, then what to do.
     mutating func controlRequest(_ request: ControlProtocol.Request, at now: Instant, ownPID: Int32) -> [SupervisorAction] {
+        if let actions = runitRequest(request, at: now) { return actions }
         switch request {
         case .status:
             return [.reply(ControlProtocol.Reply(lines: status(at: now, ownPID: ownPID).lines))]

@@ -6,7 +6,7 @@ extension Supervisor {
     mutating func deadlinePassed(_ now: Instant) -> [SupervisorAction] {
         var actions: [SupervisorAction] = []
         for index in processes.indices { actions += processDeadline(index, at: now) }
-        actions += dueChecks(at: now) + mainLiveDeadline(at: now) + dueLiveChecks(at: now) + dueRuns()
+        actions += dueChecks(at: now) + mainLiveDeadline(at: now) + dueLiveChecks(at: now) + dueRuns() + runitDeadlines(at: now)
         guard let deadline = phaseDeadline, now >= deadline else { return actions }
         switch phase {
         case .running(var child):

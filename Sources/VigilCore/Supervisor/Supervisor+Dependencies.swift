@@ -16,6 +16,8 @@ extension Supervisor {
             if processes[index].spec.kind == .task { processes[index].beginSchedule(at: wallClock) } else { actions += processes[index].start() }
         }
         guard case .bringingUp = phase, !mainStartAsked, graph.mainWaitsFor.allSatisfy({ isMet($0) }) else { return actions }
+        // runit's services start before the main command, as my_init starts runsvdir first.
+        if runit.awaitsScan { return actions + runit.askScan() }
         if hasMain {
             mainStartAsked = true
             return actions + [.startMain]

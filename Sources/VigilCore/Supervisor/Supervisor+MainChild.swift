@@ -14,7 +14,7 @@ extension Supervisor {
     /// The main command could not be started: with nothing else running, vigil exits at once
     /// with the code for `errno`, as tini does; otherwise what runs is stopped first.
     mutating func mainCouldNotStart(errno: Int32, at now: Instant) -> [SupervisorAction] {
-        let code = policy.exitCodes.forSpawnFailure(errno: errno)
+        let code = failureCode(policy.exitCodes.forSpawnFailure(errno: errno))
         exitOverride = code
         end(.mainCouldNotStart(errno: errno), at: now)
         if processes.isEmpty {
@@ -27,6 +27,7 @@ extension Supervisor {
     /// A child was reaped, or reported stopped: a readiness check's, a supervised process, or
     /// the main child.
     mutating func childChanged(_ pid: Int32, _ state: ChildState, at now: Instant) -> [SupervisorAction] {
+        if let actions = runitReaped(pid, state, at: now) { return actions }
         if let index = processes.firstIndex(where: { $0.checkPID == pid }) {
             guard let code = state.exitCode else { return [] }
             if case .running = processes[index].state { return liveAttemptEnded(index, passed: code == 0, at: now) }
@@ -49,7 +50,7 @@ extension Supervisor {
         guard let code = state.exitCode else { return [] }
         mainExit = code
         mainEnd = state
-        let exitCode = exitOverride ?? policy.exitMap.apply(code)
+        let exitCode = exitOverride ?? mainExitCode(state, stopRequested: child.stopRequested)
         switch policy.mainChildExit {
         case .exitAtOnce:
             phase = .exited

@@ -58,10 +58,12 @@ extension Supervisor {
         if spec.kind == .initTask {
             if code == 0 {
                 processes[index].end(failed: false)
-                return []
+                // my_init reads /etc/container_environment again after each startup file.
+                return spec.importsContainerEnvironment ? [.runit(.importEnvironment)] : []
             }
             processes[index].end(failed: true)
-            return [.note(.initFailed(name: spec.name, how: how))] + endWith(code, .initFailed(name: spec.name, how: how), at: now)
+            let cause = Ending.initFailed(name: spec.name, how: how)
+            return [.note(.initFailed(name: spec.name, how: how))] + endWith(failureCode(code), cause, at: now)
         }
         if !ending && processes[index].restartsAfter(exitCode: code, ran: now - startedAt) {
             let delay = processes[index].backOff(startedAt: startedAt, at: now)

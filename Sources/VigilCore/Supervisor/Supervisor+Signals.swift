@@ -11,7 +11,7 @@ extension Supervisor {
             guard isStop else { return [] }
             // Nothing more starts; what did start is stopped, as after the main child.
             end(.stopRequest(signal: signal), at: now)
-            let code = hasMain ? 128 + signal : 0
+            let code = stopRequestCode(signal)
             exitOverride = code
             return beginShutdown(exitCode: code, stopRequested: true, hurry: false, at: now)
         case .running(let child):
@@ -19,7 +19,7 @@ extension Supervisor {
         case .pausing:
             if isStop {
                 end(.stopRequest(signal: signal), at: now)
-                return beginShutdown(exitCode: exitOverride ?? 0, stopRequested: true, hurry: false, at: now)
+                return beginShutdown(exitCode: exitOverride ?? stopRequestCode(signal), stopRequested: true, hurry: false, at: now)
             }
             // Without a main command, signals go to every sidecar.
             guard let forwarded = policy.rewrite.apply(signal) else { return [] }

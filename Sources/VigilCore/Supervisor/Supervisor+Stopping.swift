@@ -6,7 +6,7 @@ extension Supervisor {
     mutating func beginShutdown(
         exitCode: Int32, stopRequested: Bool, hurry: Bool, at now: Instant
     ) -> [SupervisorAction] {
-        let shutdown = Shutdown(deadline: now + policy.grace, exitCode: exitCode, stopRequested: stopRequested)
+        let shutdown = Shutdown(deadline: shutdownDeadline(at: now), exitCode: exitCode, stopRequested: stopRequested)
         if hurry {
             endAliveProcesses()
             return kill(.repeatedStopRequest, shutdown, at: now)
@@ -19,13 +19,13 @@ extension Supervisor {
             }
         }
         phase = .stoppingProcesses(shutdown)
-        return stopWhatMayStop(at: now)
+        return afterRunit(runit.beginShutdown(at: now), at: now) + stopWhatMayStop(at: now)
     }
 
     /// Stops every supervised process still alive that nothing alive waits for (directly or
     /// through others), all at once; or, when none is alive, moves on to what is left.
     mutating func stopWhatMayStop(at now: Instant) -> [SupervisorAction] {
-        guard case .stoppingProcesses(let shutdown) = phase else { return [] }
+        guard case .stoppingProcesses(let shutdown) = phase, runit.isShutDown else { return [] }
         guard processes.contains(where: { $0.isAlive }) else { return startDraining(shutdown, at: now) }
         var actions: [SupervisorAction] = []
         for index in processes.indices where processes[index].isAlive && !processes[index].isStopping {
@@ -53,6 +53,11 @@ extension Supervisor {
     }
 
     mutating func startDraining(_ shutdown: Shutdown, at now: Instant) -> [SupervisorAction] {
+        // my_init's --no-kill-all-on-exit: what is left stays (as PID 1, the kernel ends it).
+        if !policy.drainsLeftovers {
+            phase = .exited
+            return [.exit(code: shutdown.exitCode)]
+        }
         if policy.grace <= 0 { return kill(.noGracePeriod, shutdown, at: now) }
         if now >= shutdown.deadline { return kill(.graceExpired(policy.grace), shutdown, at: now) }
         phase = .draining(shutdown)

@@ -89,10 +89,13 @@ struct Supervisor {
     /// in wall-clock time (`Supervisor+Tasks`).
     var wallClock: WallTime = 0
     var wallClockReadAt: Instant = 0
+    /// runit's services and my_init's shutdown scripts (`Supervisor+Runit`).
+    var runit: RunitServices
 
     init(policy: Policy, processes: [ProcessSpec] = [], hasMain: Bool = true,
-         main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: [])) {
+         main: ProcessSpec = ProcessSpec(name: "main", kind: .main, command: []), runit: RunitSettings? = nil) {
         self.policy = policy
+        self.runit = RunitServices(settings: runit, killWait: policy.killWait)
         self.processes = processes.enumerated().map { Supervised(spec: $1, index: $0) }
         self.hasMain = hasMain
         graph = DependencyGraph(processes: processes, main: main)
@@ -144,6 +147,7 @@ struct Supervisor {
         case .notified(let index, let sender, let group): return readyNotified(index, sender: sender, senderGroup: group, at: now)
         case .control(let request, let ownPID): return controlRequest(request, at: now, ownPID: ownPID)
         case .wallClockSet: return []
+        case .runit(let event): return runitEvent(event, at: now)
         }
     }
 
@@ -166,6 +170,7 @@ struct Supervisor {
             if let time = process.deadline { earliest = min(earliest ?? time, time) }
         }
         if !ending, case .running(let child) = phase, let time = child.live?.deadline { earliest = min(earliest ?? time, time) }
+        if let time = runit.deadline { earliest = min(earliest ?? time, time) }
         return earliest
     }
 

@@ -74,5 +74,7 @@ enum SupervisorAction: Equatable {
     case note(ProcessNote)
     /// Answer the control request being handled.
     case reply(ControlProtocol.Reply)
+    /// About runit's services and my_init's folders.
+    case runit(RunitAction)
     case exit(code: Int32)
 }

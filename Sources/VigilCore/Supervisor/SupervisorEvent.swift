@@ -28,4 +28,6 @@ enum SupervisorEvent: Equatable {
     case control(ControlProtocol.Request, ownPID: Int32)
     /// The wall clock was set (it jumped): scheduled tasks' next runs are computed again.
     case wallClockSet
+    /// About runit's services and my_init's folders.
+    case runit(RunitEvent)
 }

@@ -31,8 +31,9 @@ final class OutputRelay {
 
     init() {}
 
-    /// Pipes for a process named `name`: the descriptors to give it as stdout and stderr.
-    func add(name: String) -> Result<(stdout: Int32, stderr: Int32), SystemError> {
+    /// Pipes for a process named `name`: the descriptors to give it as stdout and stderr. Its
+    /// lines start `prefix` (nil: `name | `).
+    func add(name: String, prefix given: String? = nil) -> Result<(stdout: Int32, stderr: Int32), SystemError> {
         var out = [Int32](repeating: 0, count: 2)
         var err = [Int32](repeating: 0, count: 2)
         if let error = systemCallError("pipe2", { clinux_output_pipe(&out) }) { return .failure(error) }
@@ -41,14 +42,15 @@ final class OutputRelay {
             closeDescriptor(out[1])
             return .failure(error)
         }
-        adopt(RecoveryState.RelayPipe(name: name, readEnd: out[0], writeEnd: out[1], sink: 1))
-        adopt(RecoveryState.RelayPipe(name: name, readEnd: err[0], writeEnd: err[1], sink: 2))
+        let prefix = given.map { Array($0.utf8) }
+        adopt(RecoveryState.RelayPipe(name: name, readEnd: out[0], writeEnd: out[1], sink: 1), prefix: prefix)
+        adopt(RecoveryState.RelayPipe(name: name, readEnd: err[0], writeEnd: err[1], sink: 2), prefix: prefix)
         return .success((out[1], err[1]))
     }
 
     /// Relays `pipe`: one made by `add`, or one a recovery took over from the faulted image.
-    func adopt(_ pipe: RecoveryState.RelayPipe) {
-        let prefix = Array(pipe.name.utf8) + Array(" | ".utf8)
+    func adopt(_ pipe: RecoveryState.RelayPipe, prefix given: [UInt8]? = nil) {
+        let prefix = given ?? Array(pipe.name.utf8) + Array(" | ".utf8)
         sources.append(Source(name: pipe.name, prefix: prefix, readEnd: pipe.readEnd, writeEnd: pipe.writeEnd, sink: pipe.sink))
     }
 

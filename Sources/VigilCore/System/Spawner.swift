@@ -30,6 +30,8 @@ enum Spawner {
         /// Descriptors that become its stdout and stderr (nil: vigil's).
         var stdout: Int32? = nil
         var stderr: Int32? = nil
+        /// The descriptor that becomes its stdin (nil: vigil's).
+        var stdin: Int32? = nil
     }
 
     /// Returns the child's PID, or the errno of the failed spawn or exec.
@@ -77,6 +79,7 @@ enum Spawner {
             flags |= POSIX_SPAWN_SETSID
         }
         posix_spawnattr_setflags(&attributes, Int16(flags))
+        if let fd = request.stdin { posix_spawn_file_actions_adddup2(&actions, fd, 0) }
         if let fd = request.stdout { posix_spawn_file_actions_adddup2(&actions, fd, 1) }
         if let fd = request.stderr { posix_spawn_file_actions_adddup2(&actions, fd, 2) }
         if let directory = request.directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
@@ -121,7 +124,8 @@ enum Spawner {
         var options = clinux_spawn_options(
             flags: flags, defaults: defaults, mask: mask, directory: nil, switch_ids: request.identity == nil ? 0 : 1,
             uid: request.identity?.uid ?? 0, gid: request.identity?.gid ?? 0, group_count: groups.count,
-            groups: groups.baseAddress, stdout_fd: request.stdout ?? -1, stderr_fd: request.stderr ?? -1)
+            groups: groups.baseAddress, stdout_fd: request.stdout ?? -1, stderr_fd: request.stderr ?? -1,
+            stdin_fd: request.stdin ?? -1)
         guard let directory = request.directory else { return clinux_spawn(request.argv, request.envp, &options, &pid) }
         return directory.withCString { path in
             options.directory = path
