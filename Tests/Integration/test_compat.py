@@ -203,7 +203,7 @@ def test_dumb_init_exit_codes(names, argv, code):
 def test_dumb_init_cannot_run_message(names):
     result = run([names["dumb-init"], "no-such-program"])
     assert result.returncode == 2
-    assert result.stderr.decode() == "dumb-init: cannot run 'no-such-program': command not found\n"
+    assert result.stderr.decode() == "dumb-init: error: cannot run 'no-such-program': command not found\n"
 
 
 def child_stat(names, launch, argv, env=None):

@@ -106,7 +106,7 @@ def test_exit_map_turns_codes_into_zero():
 def test_command_not_found_is_127():
     result = vigil(["no-such-command-anywhere"], pid1=True)
     assert result.returncode == 127
-    assert result.stderr.decode() == "vigil: cannot run 'no-such-command-anywhere': command not found\n"
+    assert result.stderr.decode() == "vigil: error: cannot run 'no-such-command-anywhere': command not found\n"
     assert result.stdout == b""
 
 
@@ -126,7 +126,7 @@ def test_command_not_executable_is_126(tmp_path, kind):
         reason = "not an executable format"
     result = vigil([str(target)], pid1=True)
     assert result.returncode == 126
-    assert result.stderr.decode() == f"vigil: cannot run '{target}': {reason}\n"
+    assert result.stderr.decode() == f"vigil: error: cannot run '{target}': {reason}\n"
 
 
 def test_not_pid_1_becomes_a_subreaper_and_reaps_orphans():
@@ -188,7 +188,8 @@ def test_vigil_logs_only_to_stderr():
 
 
 @pytest.mark.parametrize("args,message", [
-    ([], "vigil: no command given"),
+    ([], "vigil: no command given: put one after the options (vigil [OPTIONS] -- COMMAND), set [main] command "
+         "in the --config file, or run none with --pause"),
     (["--bogus", "true"], "vigil: unknown option '--bogus'"),
     (["-X", "true"], "vigil: unknown option '-X'"),
     (["-p", "NOPE", "true"], "vigil: -p: unknown signal 'NOPE'"),

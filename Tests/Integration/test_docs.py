@@ -266,8 +266,12 @@ def test_vigil_accepts_the_configuration_file_in_the_docs(tmp_path):
 
 
 def test_the_usage_page_lists_every_option_and_variable_of_help():
-    """The options table of docs/usage.md keeps up with `vigil --help`."""
+    """The options table of docs/usage.md keeps up with `vigil --help` and its topics
+    (`vigil --help TOPIC`)."""
     help_text = subprocess.run([VIGIL, "--help"], capture_output=True, text=True, timeout=60).stdout
+    topics = " ".join(re.search(r"^Topics \(vigil --help TOPIC\): ([^.]+)\.", help_text, re.M | re.S).group(1).split())
+    for topic in topics.split(", "):
+        help_text += subprocess.run([VIGIL, "--help", topic], capture_output=True, text=True, timeout=60, check=True).stdout
     options = re.findall(r"^ +(?:-\w, )?(--[a-z-]+)", help_text, re.M)
     variables = re.findall(r"^ +(VIGIL_[A-Z_]+)", help_text, re.M)
     assert "--sidecar" in options and "VIGIL_CONFIG" in variables, help_text

@@ -33,7 +33,7 @@ def test_a_failure_is_explained_at_the_default_verbosity(tmp_path, as_pid1):
     result = vigil(args, pid1=as_pid1)
     assert result.returncode == 7, result.stderr
     line = "exiting with 7: required sidecar db exited with code 7 and stays down; main killed by SIGTERM"
-    assert f"vigil: {line}" in result.stderr.decode()
+    assert f"vigil: error: {line}" in result.stderr.decode()
     assert report.read_text().startswith(line)
 
 

@@ -318,4 +318,4 @@ def test_an_empty_command_is_not_found(tmp_path):
     assert result.stderr.decode().endswith("] exec  failed: No such file or directory\n"), result.stderr
     result = subprocess.run([VIGIL, ""], capture_output=True, timeout=60)
     assert result.returncode == 127
-    assert result.stderr.decode() == "vigil: cannot run '': command not found\n"
+    assert result.stderr.decode() == "vigil: error: cannot run '': command not found\n"

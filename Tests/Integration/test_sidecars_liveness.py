@@ -85,7 +85,7 @@ def test_a_main_process_that_fails_its_liveness_check_stops_the_container_with_1
     assert result.returncode == 124, stderr
     assert events(log) == ["s start", "s notifying", "main start", "main touching", "main TERM", "s TERM"]
     assert "vigil: warning: main: liveness check failed 2 times in a row; stopping the container" in stderr
-    assert "vigil: exiting with 124: main failed its liveness check; main exited with code 0" in stderr
+    assert "vigil: error: exiting with 124: main failed its liveness check; main exited with code 0" in stderr
 
 
 def test_a_main_that_ignores_the_stop_is_killed_after_the_grace(tmp_path, as_pid1):

@@ -108,7 +108,7 @@ def test_a_required_sidecar_down_for_good_stops_everything_with_its_status(
     result = vigil(args, pid1=as_pid1)
     stderr = result.stderr.decode()
     assert result.returncode == code, stderr   # r's status, not the main's 0
-    assert f"vigil: r: exited with code {code} and stays down; stopping everything" in stderr
+    assert f"vigil: error: r: exited with code {code} and stays down; stopping everything" in stderr
     lines = events(log)
     assert lines.count("r start") == runs
     assert lines.index("main start") < lines.index(f"r exit {code}")

@@ -44,7 +44,7 @@ def test_a_failing_init_task_stops_the_start_up(tmp_path, as_pid1, failure, code
     result = vigil(args, pid1=as_pid1)
     assert result.returncode == code, result.stderr
     assert events(log) == ["i1 run", "i2 run"]  # nothing after it started
-    assert f"vigil: i2: {how}; nothing more starts" in result.stderr.decode()
+    assert f"vigil: error: i2: {how}; nothing more starts" in result.stderr.decode()
 
 
 # --- sidecars: start order and readiness ------------------------------------------------------
@@ -93,7 +93,7 @@ def test_a_required_sidecar_not_ready_in_time_fails_its_starts_and_ends_vigil(tm
     assert result.returncode == 128 + signal.SIGKILL, stderr
     assert stderr.count("vigil: s: started (pid") == 2                 # the first start and one restart
     assert stderr.count("vigil: warning: s: not ready in time; stopping it") == 2
-    assert "vigil: s: killed by SIGKILL and stays down; stopping everything" in stderr
+    assert "vigil: error: s: killed by SIGKILL and stays down; stopping everything" in stderr
     assert events(log) == []                                           # the main never started
 
 

@@ -176,7 +176,7 @@ def test_a_failed_run_of_a_required_task_ends_the_container(launch, tmp_path, as
     run = start(launch, ["--task", "t=sh -c 'exit 4'", "--schedule", "t=@every 1s", "--required", "t",
                          "--", "sleep", "1000"], as_pid1)
     assert run.wait() == 4, run.stderr
-    assert "vigil: exiting with 4: a run of required task t exited with code 4" in run.stderr
+    assert "vigil: error: exiting with 4: a run of required task t exited with code 4" in run.stderr
 
 
 @pytest.mark.parametrize("args,message", [

@@ -54,8 +54,8 @@ import Testing
         #expect(try check("tcp:10.0.0.2:80") == .tcp(address: 0x0A00_0002, port: 80))
         let loopback6 = IPAddress.v6([UInt8](repeating: 0, count: 15) + [1])
         #expect(try check("tcp:[::1]:8080") == .tcp(Endpoint(address: loopback6, port: 8080)))
-        #expect(error("tcp:[::1]") == "--ready: expected tcp:PORT or tcp:IPV4:PORT (or tcp:[IPV6]:PORT), got 'tcp:[::1]'")
-        #expect(error("tcp:::1:80") == "--ready: expected tcp:PORT or tcp:IPV4:PORT (or tcp:[IPV6]:PORT), got 'tcp:::1:80'")
+        #expect(error("tcp:[::1]") == "--ready: expected tcp:PORT or tcp:HOST:PORT (HOST an IPv4 address or [IPv6]), got 'tcp:[::1]'")
+        #expect(error("tcp:::1:80") == "--ready: expected tcp:PORT or tcp:HOST:PORT (HOST an IPv4 address or [IPv6]), got 'tcp:::1:80'")
         #expect(error("tcp:[::1]:0") == "--ready: expected a port from 1 to 65535 in 'tcp:[::1]:0'")
     }
 

@@ -302,6 +302,6 @@ func usageMessage(_ words: [String], env: [String: String] = [:]) -> String? {
         }
         #expect(try run(["tini", "x"], env: ["VIGIL_KILL_AFTER": "3s"]).0.killAfter == 3_000_000_000)
         #expect(usageMessage(["tini", "x"], env: ["VIGIL_GRACE": "soon"])
-            == "VIGIL_GRACE: expected a duration such as 5s, 500ms or 2m, got 'soon'")
+            == "VIGIL_GRACE: expected a duration such as 5s, 500ms, 1m30s or 1.5h (units h, m, s, ms; a plain number is seconds; at most 24h), got 'soon'")
     }
 }

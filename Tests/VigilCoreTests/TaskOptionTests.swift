@@ -7,7 +7,7 @@ import Testing
 
     func parse(_ words: [String], files: [String: String] = [:]) throws(UsageError) -> Configuration {
         let invocation = try parser.parse(["vigil"] + words, environment: { _ in nil },
-                                          readFile: { files[$0].map { Array($0.utf8) } })
+                                          readFile: { files[$0].map { .success(Array($0.utf8)) } ?? .failure(Errno(rawValue: 2)) })
         switch invocation {
         case .run(let configuration, _), .pause(let configuration): return configuration
         case .show: return Configuration()
@@ -74,7 +74,7 @@ import Testing
         #expect(first.command == ["/bin/sh", "-c", "/usr/local/bin/report.sh --daily"])
         #expect(first.environment == ["CRON_TZ=Europe/Berlin", "MAILTO="])
         #expect(first.task.zoneName == "Europe/Berlin")
-        #expect(error(["--crontab", "/none", "--", "app"]) == "--crontab: /none: cannot be read")
+        #expect(error(["--crontab", "/none", "--", "app"]) == "--crontab: /none: cannot be read: No such file or directory")
         #expect(error(["--crontab", "/c", "--", "app"], files: ["/c": "61 * * * * x"]) == "/c:1: minute field: 61 is out of range 0-59 (column 1)")
     }
 

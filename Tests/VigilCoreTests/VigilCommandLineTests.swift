@@ -2,6 +2,8 @@ import Testing
 @testable import VigilCore
 
 @Suite struct VigilCommandLineTests {
+    static let noCommand = "no command given: put one after the options (vigil [OPTIONS] -- COMMAND), set [main] command in the --config file, or run none with --pause"
+
     let parser = VigilCommandLine(realtime: RealtimeSignals(min: 34, max: 64))
 
     func parse(_ words: [String], env: [String: String] = [:]) throws(UsageError) -> Invocation {
@@ -91,13 +93,13 @@ import Testing
     /// Each row: the words after `vigil`, and the usage error they give (nil: they parse).
     @Test(arguments: [
         (["x"] as [String], nil),
-        ([], "no command given"),
-        (["-g"], "no command given"),
-        (["--"], "no command given"),
+        ([], VigilCommandLineTests.noCommand),
+        (["-g"], VigilCommandLineTests.noCommand),
+        (["--"], VigilCommandLineTests.noCommand),
         (["--bogus", "x"], "unknown option '--bogus'"),
         (["-X", "x"], "unknown option '-X'"),
         (["-gX", "x"], "unknown option '-X'"),
-        (["--grou", "x"], "unknown option '--grou'"),
+        (["--grou", "x"], "unknown option '--grou'; did you mean '--group'?"),
         (["--group=1", "x"], "option '--group' takes no value"),
         (["-p"], "option '-p' needs a value: SIG"),
         (["--exit-map"], "option '--exit-map' needs a value: CODE"),
@@ -187,9 +189,9 @@ import Testing
     }
 
     @Test func badDurations() {
-        #expect(usageError(["--grace", "soon", "x"]) == "--grace: expected a duration such as 5s, 500ms or 2m, got 'soon'")
-        #expect(usageError(["--kill-after=-1", "x"]) == "--kill-after: expected a duration such as 5s, 500ms or 2m, got '-1'")
-        #expect(usageError(["x"], env: ["VIGIL_GRACE": "5 s"]) == "VIGIL_GRACE: expected a duration such as 5s, 500ms or 2m, got '5 s'")
+        #expect(usageError(["--grace", "soon", "x"]) == "--grace: expected a duration such as 5s, 500ms, 1m30s or 1.5h (units h, m, s, ms; a plain number is seconds; at most 24h), got 'soon'")
+        #expect(usageError(["--kill-after=-1", "x"]) == "--kill-after: expected a duration such as 5s, 500ms, 1m30s or 1.5h (units h, m, s, ms; a plain number is seconds; at most 24h), got '-1'")
+        #expect(usageError(["x"], env: ["VIGIL_GRACE": "5 s"]) == "VIGIL_GRACE: expected a duration such as 5s, 500ms, 1m30s or 1.5h (units h, m, s, ms; a plain number is seconds; at most 24h), got '5 s'")
         #expect(usageError(["--stop-signal", "NOPE", "x"]) == "--stop-signal: unknown signal 'NOPE'")
     }
 
@@ -198,11 +200,13 @@ import Testing
         #expect(text == "vigil: unknown option '-X'\nTry 'vigil --help' for more information.\n")
     }
 
-    @Test func helpMentionsEveryOptionAndVariable() {
-        let help = Usage.text()
+    @Test func helpTopicsMentionEveryOptionAndVariable() {
+        let topics = HelpTopics.names.compactMap { HelpTopics.text($0) }
+        #expect(topics.count == HelpTopics.names.count)
         for spec in OptionTable.all {
-            #expect(help.contains("--" + spec.long))
-            if let variable = spec.environment { #expect(help.contains(variable)) }
+            #expect(topics.contains { $0.contains("--" + spec.long + " ") || $0.contains("--" + spec.long + "\n")
+                || $0.contains("--" + spec.long + "[") }, "--\(spec.long)")
+            if let variable = spec.environment { #expect(HelpTopics.environment().contains("  " + variable)) }
         }
     }
 }

@@ -36,8 +36,9 @@ enum CheckCommand {
 
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         var result = Options()
+        let known = options.compactMap { $0.long }
         var scanner = OptionScanner(["check"] + arguments, options: options, operands: .stopAtFirst)
-        while let option = try scanner.next(wordedBy: VigilCommandLine.words) {
+        while let option = try scanner.next(wordedBy: { VigilCommandLine.words($0, known: known) }) {
             let value = option.value ?? ""
             switch option.id {
             case .help: result.help = true
@@ -52,7 +53,7 @@ enum CheckCommand {
                 result.pidsPercent = Int(number)
             case .interval:
                 guard let duration = Durations.parse(value) else {
-                    throw UsageError("--interval: expected a duration such as 1s or 500ms, got '\(value)'")
+                    throw UsageError("--interval: expected \(Durations.accepted), got '\(value)'")
                 }
                 result.interval = duration
             }

@@ -25,8 +25,9 @@ struct PsOptions: Equatable, Sendable {
     /// The arguments after `ps`. Throws a one-line message for anything it does not know.
     static func parse(_ arguments: [String]) throws(UsageError) -> PsOptions {
         var options = PsOptions()
+        let known = PsOptions.options.compactMap { $0.long }
         var scanner = OptionScanner(["ps"] + arguments, options: PsOptions.options, operands: .stopAtFirst)
-        while let option = try scanner.next(wordedBy: VigilCommandLine.words) {
+        while let option = try scanner.next(wordedBy: { VigilCommandLine.words($0, known: known) }) {
             switch option.id {
             case .tree: options.tree = true
             case .json: options.json = true

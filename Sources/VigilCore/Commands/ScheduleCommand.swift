@@ -43,8 +43,9 @@ enum ScheduleCommand {
 
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         var result = Options()
+        let known = options.compactMap { $0.long }
         var scanner = OptionScanner(["schedule"] + arguments, options: options, operands: .stopAtFirst)
-        while let option = try scanner.next(wordedBy: VigilCommandLine.words) {
+        while let option = try scanner.next(wordedBy: { VigilCommandLine.words($0, known: known) }) {
             let value = option.value ?? ""
             switch option.id {
             case .help: result.help = true

@@ -9,6 +9,7 @@ enum Subcommands {
         guard arguments.count >= 2 else { return nil }
         let name = Array(arguments[1].utf8)
         let rest = Array(arguments[2...])
+        if ASCII.equals(name, "help") { return help(rest) }
         if ASCII.equals(name, "ps") { return PsCommand.run(rest) }
         if ASCII.equals(name, "schedule") { return ScheduleCommand.run(rest) }
         if ASCII.equals(name, "supervisord-config") { return SupervisordConfigCommand.run(rest) }
@@ -21,11 +22,23 @@ enum Subcommands {
         }
         return nil
     }
+
+    /// `vigil help [TOPIC]`, as `vigil --help [TOPIC]`.
+    private static func help(_ arguments: [String]) -> Int32 {
+        guard let topic = arguments.first else { return Output.write(Usage.text(), to: 1) ? 0 : 1 }
+        do {
+            return Output.write(try Usage.text(topic: topic), to: 1) ? 0 : 1
+        } catch {
+            Output.write(error.rendered(programName: "vigil"), to: 2)
+            return 2
+        }
+    }
 }
 
-/// "vigil NAME: message" on stderr, and `code`.
+/// "vigil NAME: message" on stderr (and its hint on a line of its own), and `code`.
 func fail(_ command: String, _ error: UsageError, code: Int32) -> Int32 {
-    let line: LogText = "vigil \(command): \(error.text)\n"
+    var line: LogText = "vigil \(command): \(error.text)\n"
+    if let hint = error.hint { line.append("vigil \(command): \(hint)\n") }
     Output.write(line.bytes, to: 2)
     return code
 }

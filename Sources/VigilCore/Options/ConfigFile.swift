@@ -57,9 +57,9 @@ enum ConfigFile {
     private static func readOptions(_ entries: [TOMLEntry], path: String, into builder: inout ConfigurationBuilder) throws(UsageError) {
         for entry in entries {
             let place = path + ":" + decimal(entry.position.line) + ":" + decimal(entry.position.column) + ": " + entry.key
-            guard let spec = OptionTable.spec(long: entry.key.utf8), spec.id != .config,
-                  spec.environment != nil || isFileOption(spec.id)
-            else { throw UsageError("\(place): not an option the file can set") }
+            guard let spec = OptionTable.spec(long: entry.key.utf8), takes(spec) else {
+                throw UnknownNames.fileKey(entry.key, place: place)
+            }
             switch entry.value.kind {
             case .boolean(let all) where spec.id == .prefixOutput:
                 if all { try builder.set(spec.id, nil, shown: place) }
@@ -82,9 +82,10 @@ enum ConfigFile {
         return nil
     }
 
-    /// Options that only the file and the command line set (no environment variable).
-    private static func isFileOption(_ id: OptionID) -> Bool {
-        id == .quiet || id == .prefixOutput
+    /// Whether the file's top level takes the option: those with a variable, and `quiet` and
+    /// `prefix-output`, which have none.
+    static func takes(_ spec: OptionSpec) -> Bool {
+        spec.id != .config && (spec.environment != nil || spec.id == .quiet || spec.id == .prefixOutput)
     }
 
     /// `[init.NAME]`, `[sidecar.NAME]` or `[main]`.

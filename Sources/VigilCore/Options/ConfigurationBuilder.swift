@@ -213,7 +213,7 @@ struct ConfigurationBuilder {
             configuration.main.command = fileMainCommand
             return .run(configuration, command: [])
         }
-        guard !configuration.processes.isEmpty else { throw UsageError("no command given") }
+        guard !configuration.processes.isEmpty else { throw UsageError("no command given: put one after the options (vigil [OPTIONS] -- COMMAND), set [main] command in the --config file, or run none with --pause") }
         return .pause(configuration)
     }
 
@@ -254,7 +254,7 @@ struct ConfigurationBuilder {
 
     private func duration(_ value: String, _ option: String) throws(UsageError) -> Int64 {
         guard let nanoseconds = Durations.parse(value) else {
-            throw UsageError("\(option): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
+            throw UsageError("\(option): expected \(Durations.accepted), got '\(value)'")
         }
         return nanoseconds
     }

@@ -5,10 +5,14 @@
 /// line (`backup.sh-12`): `vigil status` shows it, and the per-process settings take it.
 extension ConfigurationBuilder {
     /// Reads every crontab named (`readFile` reads a file, at most `TOML.maximumSize` + 1
-    /// bytes; nil when it cannot be read) into tasks at the end of the start order.
-    mutating func readCrontabs(_ readFile: (String) -> [UInt8]?) throws(UsageError) {
+    /// bytes, or says why it cannot) into tasks at the end of the start order.
+    mutating func readCrontabs(_ readFile: (String) -> Result<[UInt8], Errno>) throws(UsageError) {
         for file in crontabs {
-            guard let bytes = readFile(file.path) else { throw UsageError("\(file.place): \(file.path): cannot be read") }
+            let bytes: [UInt8]
+            switch readFile(file.path) {
+            case .success(let read): bytes = read
+            case .failure(let errno): throw UsageError("\(file.place): \(file.path): cannot be read: \(errno.reason)")
+            }
             guard bytes.count <= TOML.maximumSize else { throw UsageError("\(file.place): \(file.path): larger than 1 MiB") }
             let crontab: Crontab
             do {

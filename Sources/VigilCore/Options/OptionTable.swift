@@ -86,7 +86,7 @@ enum OptionTable {
                    summary: "write why vigil exited to PATH (default: /dev/termination-log if writable)"),
     ] + settingFlags + [
         OptionSpec(id: .help, short: UInt8(ascii: "h"), long: "help", valueName: nil,
-                   environment: nil, summary: "print this help and exit"),
+                   environment: nil, summary: "print this help, or a topic's, and exit"),
         OptionSpec(id: .version, short: nil, long: "version", valueName: nil,
                    environment: nil, summary: "print the version and exit"),
     ]

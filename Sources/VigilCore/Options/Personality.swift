@@ -85,7 +85,8 @@ enum Personality: Equatable {
     /// Parses the command line the way the tool would. `readFile` reads vigil's configuration
     /// file.
     func parse(
-        _ arguments: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]? = { _ in nil },
+        _ arguments: [String], environment: (String) -> String?,
+        readFile: (String) -> Result<[UInt8], Errno> = { _ in .failure(Errno(rawValue: 2)) },
         realtime: RealtimeSignals = .current, supervisordHost: () -> SupervisordHost = { SupervisordHost() }
     ) throws(UsageError) -> Invocation {
         switch self {

@@ -43,7 +43,7 @@ struct ProcessSetting: Sendable {
 enum ProcessSettings {
     static let table: [ProcessSetting] = [
         ProcessSetting(name: "ready", takers: .sidecars, flag: .valued(.ready, "NAME=CHECK"),
-                       summary: "NAME is ready when CHECK passes: exec:CMD, tcp:PORT, tcp:IP:PORT, notify") {
+                       summary: "NAME is ready when CHECK passes: exec:CMD, tcp:PORT, tcp:HOST:PORT, http:PORT/PATH, notify") {
             value, spec, place, _ throws(UsageError) in spec.readiness = try ReadinessCheck.parse(value, place: place)
         },
         ProcessSetting(name: "restart", takers: .sidecars, flag: .valued(.restart, "NAME=POLICY"),
@@ -83,7 +83,7 @@ enum ProcessSettings {
             value, spec, place, _ throws(UsageError) in spec.readyTimeout = try positiveDuration(value, place)
         },
         ProcessSetting(name: "live", takers: .longRunning, flag: .valued(.live, "NAME=CHECK"),
-                       summary: "restart NAME when CHECK fails: exec:CMD, tcp:..., http:PORT/PATH") {
+                       summary: "restart NAME when CHECK fails: exec:CMD, tcp:PORT, tcp:HOST:PORT, http:PORT/PATH") {
             value, spec, place, _ throws(UsageError) in spec.liveness = try ReadinessCheck.parseLiveness(value, place: place)
         },
         ProcessSetting(name: "live-period", takers: .longRunning, flag: .valued(.livePeriod, "NAME=DURATION"),
@@ -195,7 +195,7 @@ enum ProcessSettings {
     /// Refuses a setting that does not apply to that kind of process.
     @inline(never)  // called from many places: one copy in the Embedded binary
     static func check(_ setting: String, allowedFor kind: ProcessSpec.Kind, place: String) throws(UsageError) {
-        guard let index = index(named: setting.utf8) else { throw UsageError("\(place): unknown setting '\(setting)'") }
+        guard let index = index(named: setting.utf8) else { throw UnknownNames.setting(setting, place: place) }
         let only: LogText
         switch (table[index].takers, kind) {
         case (.sidecars, .initTask), (.sidecars, .main), (.sidecars, .task): only = "sidecars"
@@ -223,7 +223,7 @@ enum ProcessSettings {
     @inline(never)
     private static func duration(_ value: String, _ place: String) throws(UsageError) -> Int64 {
         guard let nanoseconds = Durations.parse(value) else {
-            throw UsageError("\(place): expected a duration such as 5s, 500ms or 2m, got '\(value)'")
+            throw UsageError("\(place): expected \(Durations.accepted), got '\(value)'")
         }
         return nanoseconds
     }

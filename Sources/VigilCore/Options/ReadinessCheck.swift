@@ -40,7 +40,7 @@ enum ReadinessCheck {
         return check
     }
 
-    /// `PORT` (on 127.0.0.1), `IPV4:PORT` or `[IPV6]:PORT`.
+    /// `PORT` (on 127.0.0.1) or `HOST:PORT`, HOST an IPv4 address or `[IPV6]`.
     private static func endpoint(_ rest: ArraySlice<UInt8>, _ text: String, _ place: String) throws(UsageError) -> Endpoint {
         var address = IPAddress.loopback
         var portText = rest
@@ -51,7 +51,7 @@ enum ReadinessCheck {
             } else if let v4 = IPAddress.parseIPv4(host) {
                 address = .v4(v4)
             } else {
-                throw UsageError("\(place): expected tcp:PORT or tcp:IPV4:PORT (or tcp:[IPV6]:PORT), got '\(text)'")
+                throw UsageError("\(place): expected tcp:PORT or tcp:HOST:PORT (HOST an IPv4 address or [IPv6]), got '\(text)'")
             }
             portText = rest[(colon + 1)...]
         }

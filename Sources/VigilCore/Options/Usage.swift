@@ -7,20 +7,48 @@ enum VigilVersion {
     static var commit: String { String(cString: clinux_build_commit()) }
 }
 
-/// The text `--help` prints, built from the option table.
+/// The text `--help` prints: one screen of the common options, and `--help TOPIC` for the
+/// rest (`HelpTopics`). Options are shown from the option table, so help cannot drift from
+/// what the parser takes.
 enum Usage {
+    /// The widest a line of help may be.
+    static let width = 80
+    /// Where an option's summary starts.
+    static let column = 26
+
+    /// `vigil --help`: at most 24 lines.
     static func text() -> String {
-        var text = """
-            Usage: vigil [OPTIONS] [--] COMMAND [ARG...]
-                   vigil ps|status|check|restart|stop|start|signal ...  (each has --help)
+        """
+        Usage: vigil [OPTIONS] [--] COMMAND [ARG...]
+               vigil ps|status|check|restart|stop|start|signal ...  (each has --help)
 
-            Runs COMMAND as a child, forwards signals to it, reaps every orphaned process,
-            and exits with the child's exit code (128+N if it was killed by signal N).
+        Runs COMMAND as a child, forwards signals to it, reaps every orphaned process,
+        and exits with the child's exit code (128+N if it was killed by signal N).
+        In a Dockerfile: ENTRYPOINT ["/vigil", "--"]
 
-            Options:
+        Common options:
 
-            """
-        for spec in OptionTable.all {
+        """
+        + options([.group, .grace, .sidecar, .config, .pause, .verbose, .help])
+        + "\n" + wrap("Topics (vigil --help TOPIC): " + HelpTopics.names.joined(separator: ", ") + ".", width: width)
+            .joined(separator: "\n") + "\n"
+        + "Documentation: README.md and docs/ in vigil's source repository.\n"
+    }
+
+    /// `vigil --help TOPIC` (or `vigil help TOPIC`); an unknown topic is a usage error that
+    /// lists them.
+    static func text(topic: String) throws(UsageError) -> String {
+        guard let text = HelpTopics.text(topic) else {
+            throw UsageError("no help topic '\(topic)'; topics: \(HelpTopics.names.joined(separator: ", "))")
+        }
+        return text
+    }
+
+    /// The options' lines: name and value on the left, the summary from `column`, wrapped.
+    static func options(_ ids: [OptionID]) -> String {
+        var text = ""
+        for id in ids {
+            let spec = OptionTable.spec(id)
             var left = "  "
             if let short = spec.short {
                 left += "-" + String(decoding: [short], as: UTF8.self) + ", "
@@ -29,25 +57,36 @@ enum Usage {
             }
             left += "--" + spec.long
             if let value = spec.valueName { left += spec.optionalValue ? "[=" + value + "]" : " " + value }
-            text += pad(left, to: 32) + spec.summary + "\n"
+            if id == .help { left += " [TOPIC]" }
+            text += entry(left, spec.summary)
         }
-        text += "\nEnvironment (the command line wins):\n"
-        for spec in OptionTable.all {
-            guard let variable = spec.environment else { continue }
-            text += pad("  " + variable, to: 32) + "same as --" + spec.long + "\n"
-        }
-        text += """
-
-            Exit status: the child's; 2 usage error; 125 vigil failed; 126 command not
-            executable; 127 command not found.
-
-            """
         return text
     }
 
-    private static func pad(_ text: String, to width: Int) -> String {
-        let count = text.utf8.count
-        if count >= width { return text + "\n" + String(repeating: " ", count: width) }
-        return text + String(repeating: " ", count: width - count)
+    /// `left` and `summary` in two columns, the summary wrapped at `width`; a left side too
+    /// wide for its column stands on its own line.
+    static func entry(_ left: String, _ summary: String) -> String {
+        let indent = String(repeating: " ", count: column)
+        var lines = wrap(summary, width: width - column)
+        var text = left.utf8.count < column - 1 ? left + String(repeating: " ", count: column - left.utf8.count) : left + "\n" + indent
+        text += lines.isEmpty ? "" : lines.removeFirst()
+        for line in lines { text += "\n" + indent + line }
+        return text + "\n"
+    }
+
+    /// `text`'s words in lines of at most `width` bytes (a longer word alone on its line).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line: [UInt8] = []
+        for word in Array(text.utf8).split(separator: UInt8(ascii: " ")) {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(String(decoding: line, as: UTF8.self))
+                line = []
+            }
+            if !line.isEmpty { line.append(UInt8(ascii: " ")) }
+            line.append(contentsOf: word)
+        }
+        if !line.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
+        return lines
     }
 }

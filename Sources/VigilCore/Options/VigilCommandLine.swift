@@ -15,9 +15,10 @@ struct VigilCommandLine {
     ///   - arguments: the whole argument vector, program name first.
     ///   - environment: looks up an environment variable.
     ///   - readFile: reads the configuration file and crontabs (at most `TOML.maximumSize` + 1
-    ///     bytes); nil when one cannot be read.
+    ///     bytes), or says why one cannot be read.
     func parse(
-        _ arguments: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]? = { _ in nil }
+        _ arguments: [String], environment: (String) -> String?,
+        readFile: (String) -> Result<[UInt8], Errno> = { _ in .failure(Errno(rawValue: 2)) }
     ) throws(UsageError) -> Invocation {
         var builder = ConfigurationBuilder(realtime: realtime)
         // The command line is read first and applied last, so that it wins over the
@@ -26,30 +27,48 @@ struct VigilCommandLine {
         var scanner = OptionScanner(arguments, options: OptionTable.scannerOptions, operands: .stopAtFirst)
         var found: [OptionScanner<OptionID>.Found] = []
         var configPath = environment("VIGIL_CONFIG").flatMap { $0.isEmpty ? nil : $0 }
-        while let option = try scanner.next(wordedBy: VigilCommandLine.words) {
+        let known = OptionTable.all.map { $0.long }
+        while let option = try scanner.next(wordedBy: { VigilCommandLine.words($0, known: known) }) {
             switch option.id {
-            case .help: return .show(Usage.text())
+            case .help:
+                // `--help TOPIC`: the word after it, unless that is another option.
+                let next = scanner.rest < arguments.count ? arguments[scanner.rest] : nil
+                guard let topic = next, topic.utf8.first != UInt8(ascii: "-") else { return .show(Usage.text()) }
+                return .show(try Usage.text(topic: topic))
             case .version: return .show("vigil " + VigilVersion.string + " (commit " + VigilVersion.commit + ")\n")
             case .config: configPath = option.value ?? ""
             default: found.append(option)
             }
         }
         if let configPath {
-            guard let bytes = readFile(configPath) else { throw UsageError("\(configPath): cannot be read") }
-            try ConfigFile.read(bytes, path: configPath, into: &builder)
+            // `--help` explains no file: its errors go without the pointer to it.
+            do throws(UsageError) {
+                switch readFile(configPath) {
+                case .success(let bytes): try ConfigFile.read(bytes, path: configPath, into: &builder)
+                case .failure(let errno): throw UsageError("\(configPath): cannot be read: \(errno.reason)")
+                }
+            } catch {
+                throw error.withoutHelpPointer
+            }
         }
         builder.beginSource()
         try applyEnvironment(to: &builder, environment)
         builder.beginSource()
         for option in found { try builder.set(option.id, option.value, shown: option.shown) }
-        try builder.readCrontabs(readFile)
+        // A crontab's mistakes are the file's: no pointer to --help.
+        do throws(UsageError) {
+            try builder.readCrontabs(readFile)
+        } catch {
+            throw error.withoutHelpPointer
+        }
         return try builder.invocation(operands: scanner.operandIndices)
     }
 
-    /// vigil's words for what the scanner found wrong.
-    static func words<ID>(_ problem: OptionScanner<ID>.Problem) -> UsageError {
+    /// vigil's words for what the scanner found wrong; `known`: the long options, to suggest
+    /// the nearest to an unknown one.
+    static func words<ID>(_ problem: OptionScanner<ID>.Problem, known: [String]) -> UsageError {
         switch problem {
-        case .unknown(let name, let long): return UsageError("unknown option '\(long ? "--" : "-")\(name)'")
+        case .unknown(let name, let long): return UnknownNames.option(name, dashes: long ? "--" : "-", known: known)
         case .ambiguous(let name): return UsageError("unknown option '--\(name)'")
         case .unexpectedValue(let shown): return UsageError("option '\(shown)' takes no value")
         case .missingValue(let shown, _, let valueName):

@@ -86,9 +86,10 @@ struct InitProcess {
         guard setUpReaping() else { return configuration.exitCodes.internalFailure }
         let parentGone = setUpParentDeathSignal()
         if !procIsOwn && (configuration.mainChildExit == .stopTheRest || configuration.warnOnReap) {
+            let fix: LogText = "; to fix, mount a /proc of this namespace (unshare --pid --fork --mount-proc, or run in a container runtime)"
             log.warning(ownPID == 1
-                ? "/proc does not show this PID namespace (not mounted, or another namespace's): what is left at the end gets kill(-1) and is checked every 50 ms, and no process is named"
-                : "/proc does not show this PID namespace (not mounted, or another namespace's): at the end only the child's process group can be stopped, and no process is named")
+                ? "/proc does not show this PID namespace (not mounted, or another namespace's): what is left at the end gets kill(-1) and is checked every 50 ms, and no process is named\(fix)"
+                : "/proc does not show this PID namespace (not mounted, or another namespace's): at the end only the child's process group can be stopped, and no process is named\(fix)")
         }
 
         if configuration.controlChannel {

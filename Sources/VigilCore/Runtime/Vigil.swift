@@ -15,7 +15,7 @@ public func vigilMain() -> Int32 {
     do {
         invocation = try personality.parse(
             arguments.strings, environment: ProcessArguments.environment,
-            readFile: { Processes.readFile($0, limit: TOML.maximumSize + 1) }, supervisordHost: { SupervisordHost.current() })
+            readFile: { Processes.contents(of: $0, limit: TOML.maximumSize + 1) }, supervisordHost: { SupervisordHost.current() })
         try MyInitSetup.prepare(&invocation, arguments: arguments)
         try resolveUsers(&invocation)
         try prepareProcesses(&invocation)
@@ -64,7 +64,8 @@ private func resolveUsers(_ configuration: inout Configuration) throws(UsageErro
         do {
             spec.identity = try ProcessSpec.Identity.resolve(user, users: users, groups: groups)
         } catch {
-            throw UsageError("\(spec.userPlace): \(error.text)")
+            // The image's users, not an option, are what is wrong: `--help` would not help.
+            throw UsageError("\(spec.userPlace): \(error.text)").withoutHelpPointer
         }
     }
     for index in configuration.processes.indices { try resolve(&configuration.processes[index]) }
@@ -89,16 +90,23 @@ private func prepareProcesses(_ invocation: inout Invocation) throws(UsageError)
 private func prepareProcesses(_ configuration: inout Configuration) throws(UsageError) {
     try DependencyGraph.check(processes: configuration.processes, main: configuration.main)
     try readZones(&configuration)
-    for index in configuration.processes.indices { try readEnvironmentFiles(&configuration.processes[index]) }
-    try readEnvironmentFiles(&configuration.main)
+    // A file that cannot be read or holds a mistake: `--help` would not help.
+    do throws(UsageError) {
+        for index in configuration.processes.indices { try readEnvironmentFiles(&configuration.processes[index]) }
+        try readEnvironmentFiles(&configuration.main)
+    } catch {
+        throw error.withoutHelpPointer
+    }
 }
 
 /// Puts the entries of `spec`'s environment files before its own `--env` entries, which win.
 private func readEnvironmentFiles(_ spec: inout ProcessSpec) throws(UsageError) {
     var entries: [String] = []
     for file in spec.environmentFiles {
-        guard let bytes = Processes.readFile(file.path, limit: TOML.maximumSize + 1) else {
-            throw UsageError("\(file.place): \(file.path): cannot be read")
+        let bytes: [UInt8]
+        switch Processes.contents(of: file.path, limit: TOML.maximumSize + 1) {
+        case .success(let read): bytes = read
+        case .failure(let errno): throw UsageError("\(file.place): \(file.path): cannot be read: \(errno.reason)")
         }
         guard bytes.count <= TOML.maximumSize else { throw UsageError("\(file.place): \(file.path): larger than 1 MiB") }
         do {

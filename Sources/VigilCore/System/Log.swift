@@ -21,7 +21,7 @@ struct Log {
     // Messages are autoclosures: a line below the verbosity is never even built, which keeps
     // the per-signal and per-reap paths free of text work.
 
-    /// Always printed, even with `-q`.
+    /// Always printed, even with `-q`; `vigil: error: text`.
     func error(_ message: @autoclosure () -> LogText) { emit(.errors, message()) }
 
     func warning(_ message: @autoclosure () -> LogText) {
@@ -54,7 +54,8 @@ struct Log {
         switch style {
         case .named(let program):
             switch level {
-            case .errors, .info: line = "\(program): \(message)"
+            case .errors: line = "\(program): error: \(message)"
+            case .info: line = "\(program): \(message)"
             case .warnings: line = "\(program): warning: \(message)"
             case .debug: line = "\(program): debug: \(message)"
             }

@@ -118,4 +118,27 @@ enum Processes {
         }
         return bytes
     }
+
+    /// The file's bytes (at least `limit` of them when it is that long), or why it cannot be
+    /// read: opening it or reading it (a directory opens, then fails with EISDIR).
+    static func contents(of path: String, limit: Int = Int.max) -> Result<[UInt8], Errno> {
+        let fd: Int32
+        switch valueOrErrno({ path.withCString { clinux_open_read($0) } }) {
+        case .success(let opened): fd = opened
+        case .failure(let errno): return .failure(errno)
+        }
+        defer { closeDescriptor(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 512)
+        while true {
+            let result = chunk.withUnsafeMutableBytes { raw in valueOrErrno { CLinux.read(fd, raw.baseAddress, raw.count) } }
+            switch result {
+            case .failure(let errno): return .failure(errno)
+            case .success(let count) where count > 0:
+                bytes.append(contentsOf: chunk[0..<count])
+                if bytes.count >= limit { return .success(bytes) }
+            case .success: return .success(bytes)
+            }
+        }
+    }
 }
