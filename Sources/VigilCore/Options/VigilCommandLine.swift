@@ -43,6 +43,11 @@ struct VigilCommandLine {
         builder.beginSource()
         for option in found { try builder.set(option.id, option.value, shown: option.shown) }
         try builder.readCrontabs(readFile)
+        if builder.procfileRun.requested {
+            return try builder.procfileInvocation(operands: scanner.operandIndices.map { arguments[$0] },
+                                                  environment: environment, readFile: readFile)
+        }
+        if builder.procfileRun.dryRun { throw UsageError("--dry-run goes with --procfile") }
         return try builder.invocation(operands: scanner.operandIndices)
     }
 
