@@ -51,6 +51,8 @@ struct ProcfileRun: Equatable {
         spec.environment = planned.environment
         spec.prefixOutput = true
         spec.outputPrefix = planned.prefix
+        // No start order: honcho starts every process at once, and stops them all at once.
+        spec.after = []
         return spec
     }
 
