@@ -95,6 +95,7 @@ import Testing
         #expect(error(["--procfile", "--env-file", "missing.env"]) == "missing.env: cannot be read")
         #expect(error(["--procfile", "Procfile", "nope"]) == "no process type 'nope' in the Procfile")
         #expect(error(["--dry-run", "true"]) == "--dry-run goes with --procfile")
+        #expect(error(["--env-file", "x.env", "true"]) == "--env-file: expected NAME=FILE (a FILE alone goes with --procfile), got 'x.env'")
         #expect(error(["--procfile", "--sidecar", "web.1=x"]) == "two processes are named 'web.1'; name them apart with NAME=CMD")
     }
 
