@@ -25,6 +25,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -240,5 +241,28 @@ int clinux_openat_read(int dirfd, const char *name);
 int clinux_ns_get_parent(int nsfd);
 /// sysconf(_SC_CLK_TCK): the unit of the times in /proc/PID/stat.
 long clinux_clock_ticks(void);
+
+/// A pipe whose write end is non-blocking (vigil writes it) and whose read end blocks (it is
+/// a child's stdin): both close-on-exec.
+int clinux_input_pipe(int fds[2]);
+/// open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0666), with
+/// O_TRUNC when `truncate`: a log file. Returns the descriptor or -1 with errno set.
+int clinux_open_log(const char *path, int truncate);
+
+/// A non-blocking, close-on-exec stream socket listening on the socket file `path` (which must
+/// not exist), with `backlog`. Returns the descriptor or -1 with errno set.
+int clinux_unix_listen(const char *path, int backlog);
+/// The same on TCP: `address` (4 bytes, network order; all zero for every address) and
+/// `port`, with SO_REUSEADDR.
+int clinux_tcp_listen(const uint8_t *address, uint16_t port, int backlog);
+/// Whether something accepts connections on the socket file `path`: 1 yes, 0 no.
+int clinux_unix_in_use(const char *path);
+/// A blocking, close-on-exec connection to the socket file `path`, or to TCP `address`:`port`
+/// (family 4 or 6), whose connect, sends and receives give up after `timeout_ms`. Returns the
+/// descriptor or -1 with errno set.
+int clinux_unix_connect(const char *path, int timeout_ms);
+int clinux_tcp_connect(int family, const uint8_t *address, uint16_t port, int timeout_ms);
+/// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): glibc declares it with a transparent union.
+int clinux_accept(int fd);
 
 #endif

@@ -50,6 +50,9 @@ struct ListenerProtocol: Equatable {
     /// The listener's process went away: a new one starts ACKNOWLEDGED.
     mutating func reset() { self = ListenerProtocol() }
 
+    /// Its result could not be handled (supervisor: "event caused an error"): UNKNOWN for good.
+    mutating func markUnknown() { _ = violate() }
+
     /// Bytes the listener wrote; what they mean, in order.
     mutating func feed(_ data: [UInt8]) -> [ReplyOutcome] {
         guard state != .unknown else { return [] }

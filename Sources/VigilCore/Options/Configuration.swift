@@ -102,6 +102,13 @@ struct Configuration: Equatable {
     /// Serve `vigil status`, `vigil check` and the control commands (vigil's own name only:
     /// under tini's and dumb-init's names nothing changes).
     var controlChannel = true
+    /// Under supervisord's name: its servers, files and notices (nil otherwise).
+    var supervisord: SupervisordSettings? = nil
+
+    var isSupervisord: Bool {
+        if case .some = supervisord { return true }
+        return false
+    }
 
     // MARK: my_init and Procfiles
 

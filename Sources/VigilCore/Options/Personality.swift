@@ -11,6 +11,10 @@ enum Personality: Equatable {
     case vigil
     case tini
     case dumbInit
+    /// supervisord's configuration and command line, supervisord's states (`SupervisordPersonality`).
+    case supervisord
+    /// A client: supervisorctl's commands over supervisord's XML-RPC (never an init).
+    case supervisorctl
     case myInit
 
     /// From argv[0]: its last path component.
@@ -22,6 +26,8 @@ enum Personality: Equatable {
             return .tini
         }
         if ASCII.equals(name, "dumb-init") { return .dumbInit }
+        if ASCII.equals(name, "supervisord") { return .supervisord }
+        if ASCII.equals(name, "supervisorctl") { return .supervisorctl }
         if ASCII.equals(name, "my_init") { return .myInit }
         return .vigil
     }
@@ -32,6 +38,8 @@ enum Personality: Equatable {
         case .vigil: return "vigil"
         case .tini: return "tini"
         case .dumbInit: return "dumb-init"
+        case .supervisord: return "supervisord"
+        case .supervisorctl: return "supervisorctl"
         case .myInit: return "my_init"
         }
     }
@@ -67,6 +75,9 @@ enum Personality: Equatable {
             configuration.stopsWithTerminalStopSignals = true
             configuration.exitCodes = .dumbInit
             configuration.logStyle = .named("dumb-init")
+        case .supervisord, .supervisorctl:
+            // No main command, and supervisorctl is the control channel.
+            configuration.controlChannel = false
         }
         return configuration
     }
@@ -75,13 +86,15 @@ enum Personality: Equatable {
     /// file.
     func parse(
         _ arguments: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]? = { _ in nil },
-        realtime: RealtimeSignals = .current
+        realtime: RealtimeSignals = .current, supervisordHost: () -> SupervisordHost = { SupervisordHost() }
     ) throws(UsageError) -> Invocation {
         switch self {
         case .vigil:
             return try VigilCommandLine(realtime: realtime).parse(arguments, environment: environment, readFile: readFile)
         case .tini: return try TiniCommandLine(realtime: realtime).parse(arguments, environment: environment)
         case .dumbInit: return try DumbInitCommandLine(realtime: realtime).parse(arguments, environment: environment)
+        case .supervisord: return try SupervisordPersonality.parse(arguments, host: supervisordHost(), realtime: realtime)
+        case .supervisorctl: throw UsageError("supervisorctl is a client: it does not run processes")
         case .myInit: return try MyInitPersonality.parse(arguments, environment: environment)
         }
     }

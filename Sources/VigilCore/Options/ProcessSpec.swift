@@ -71,6 +71,8 @@ struct ProcessSpec: Equatable {
         var environmentFiles: [NamedFile] = []
         /// A scheduled task's schedule, zone and limits.
         var task = TaskSettings()
+        /// supervisord's states and rules, instead of `restart`, `readiness` and the backoffs.
+        var supervisord: SupervisordRule? = nil
         /// my_init's startup file: `/etc/container_environment` is read again once it succeeded.
         var importsContainerEnvironment = false
         /// The prefix of its relayed lines (nil: `name | `); honcho's are padded to the longest.
@@ -254,4 +256,6 @@ extension ProcessSpec {
         get { storage.fields.outputPrefix }
         set { writable().fields.outputPrefix = newValue }
     }
+
+    var supervisord: SupervisordRule? { get { storage.fields.supervisord } set { writable().fields.supervisord = newValue } }
 }

@@ -34,6 +34,8 @@ extension InitProcess {
                 report(note)
             case .reply(let reply):
                 answer(with: reply)
+            case .supervisord(let action):
+                performSupervisord(action)
             case .runit(let action):
                 if let code = performRunit(action) { return code }
             case .exit(let code):
@@ -66,7 +68,7 @@ extension InitProcess {
         guard let launcher else { return .spawned(process: index, pid: nil, errno: ENOENT) }
         switch launcher.spawn(index, spec, argv: nil, words: spec.command) {
         case .success(let pid):
-            log.info("\(spec.name): started (pid \(pid))")
+            if !spec.isSupervisord { log.info("\(spec.name): started (pid \(pid))") }
             return .spawned(process: index, pid: pid, errno: 0)
         case .failure(let error):
             return .spawned(process: index, pid: nil, errno: error.errno)
@@ -126,6 +128,8 @@ extension InitProcess {
         case .liveFailing(let name, let limit): log.info("\(name): liveness check failed; \(limit) failures in a row stop it")
         case .liveFailed(let name, let failures, let main):
             log.warning("\(name): liveness check failed \(failures) times in a row; \(main ? "stopping the container" : "stopping it")")
+        case .supervisord(let note):
+            reportSupervisord(note)
         case .task(let note): report(note)
         }
     }

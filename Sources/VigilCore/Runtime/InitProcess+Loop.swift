@@ -45,7 +45,7 @@ extension InitProcess {
     /// through the signalfd, polled together with the rest; processes that are not vigil's
     /// children are watched through pidfds.
     private mutating func wait(_ channel: SignalChannel, watching left: Leftovers.Remaining) throws(SystemError) -> Int32? {
-        var deadline = earliest(supervisor.deadline, control?.deadline)
+        var deadline = earliest(earliest(supervisor.deadline, control?.deadline), rpc?.deadline)
         if left == .unwatchable {
             let recheck = Clock.now() + EventWait.recheckInterval
             deadline = min(deadline ?? recheck, recheck)
@@ -55,10 +55,11 @@ extension InitProcess {
         let notify = launcher?.notifySockets ?? []
         let relay = launcher?.relay
         let probes = launcher?.probes
+        let programs = launcher?.programs
         let timer = armTimer()
         let services = runitFiles?.pollEntries(supervisor.serviceControlsToRead) ?? (entries: [], parts: [])
         if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true
-            && timer == nil && services.entries.isEmpty {
+            && programs?.isEmpty ?? true && rpc == nil && timer == nil && services.entries.isEmpty {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
             return receive(signal)
         }
@@ -71,6 +72,10 @@ extension InitProcess {
         let controlEnd = entries.count
         entries += probes?.pollEntries() ?? []
         let probesEnd = entries.count
+        entries += programs?.pollEntries() ?? []
+        let programsEnd = entries.count
+        entries += rpc?.pollEntries() ?? []
+        let rpcEnd = entries.count
         entries += services.entries
         let servicesEnd = entries.count
         if let timer { entries.append(pollfd(fd: timer.fd, events: Int16(POLLIN), revents: 0)) }
@@ -85,6 +90,8 @@ extension InitProcess {
             }
         }
         if woke(notifyEnd..<relayEnd) { relay?.pump() }
+        if woke(probesEnd..<programsEnd), let code = pumpPrograms() { return code }
+        if woke(programsEnd..<rpcEnd) || rpc?.deadline.map({ $0 <= Clock.now() }) == true, let code = serveRPC() { return code }
         if let control, woke(relayEnd..<controlEnd) || control.deadline.map({ $0 <= Clock.now() }) == true {
             if let code = serveControl() { return code }
         }

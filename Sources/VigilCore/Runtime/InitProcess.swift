@@ -42,6 +42,8 @@ struct InitProcess {
     var replyingTo: (ControlChannel.Request, ControlProtocol.Request)? = nil
     /// Processes SIGKILLed when the grace period ran out, for the exit's explanation.
     var leftoversKilled = 0
+    /// A supervisord configuration's XML-RPC server.
+    var rpc: RPCServer? = nil
     /// Scheduled tasks' timer (when there are tasks), and the wall-clock time it is armed for.
     var timer: WallTimer? = nil
     var timerArmedAt: WallTime? = nil
@@ -59,8 +61,10 @@ struct InitProcess {
         self.parentAtStart = parentAtStart
         let pid = getpid()
         ownPID = pid
-        supervisor = Supervisor(policy: Policy(configuration, isNamespaceInit: pid == 1),
-                                processes: configuration.processes, hasMain: hasMain, main: configuration.main,
+        var policy = Policy(configuration, isNamespaceInit: pid == 1, wallClockOffset: Clock.wallClockOffset())
+        policy.ownPID = pid
+        if configuration.isSupervisord { policy.localZone = Clock.localZone() }
+        supervisor = Supervisor(policy: policy, processes: configuration.processes, hasMain: hasMain, main: configuration.main,
                                 runit: configuration.runit)
         procIsOwn = ProcessTable.describesOwnNamespace(ownPID: pid)
     }
@@ -69,6 +73,8 @@ struct InitProcess {
     /// exit code.
     mutating func run(_ command: Command?) -> Int32 {
         self.command = command
+        // supervisord's programs start with PIPE and XFSZ ignored, as Python leaves them.
+        if configuration.isSupervisord { for signal in [SIGPIPE, SIGXFSZ] { _ = clinux_ignore_signal(signal, nil) } }
         // Signals first: from here on none can arrive unobserved, SIGCHLD above all.
         let channel: SignalChannel
         do {
@@ -102,6 +108,7 @@ struct InitProcess {
                 return configuration.exitCodes.internalFailure
             }
         }
+        if let code = setUpSupervisord() { return code }
         let launcher = Launcher(configuration: configuration, signals: channel.inherited, ownPID: ownPID)
         launcher.prepare(log: log)
         self.launcher = launcher
@@ -123,6 +130,8 @@ struct InitProcess {
     /// What is said on the way out: relayed output still waiting, and why vigil exits.
     private func finish(_ code: Int32) -> Int32 {
         launcher?.relay.flush()
+        launcher?.programs.flush()
+        tearDownSupervisord()
         control?.close()
         if configuration.explainsExit { explainExit(code) }
         return code

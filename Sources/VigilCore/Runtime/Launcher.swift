@@ -17,6 +17,8 @@ final class Launcher {
     private var pipes: [(process: Int, stdout: Int32, stderr: Int32)] = []
     /// tcp and http checks under way, by process index.
     let probes = CheckProbes()
+    /// The streams of a supervisord configuration's processes.
+    let programs = ProgramStreams()
     /// /dev/null, for the output of readiness checks.
     private var null: Int32 = -1
     /// The directory vigil started in, once vigil has left it: every later child starts
@@ -41,6 +43,7 @@ final class Launcher {
                 }
             }
             if spec.prefixOutput { addPipes(index, spec.name, log, prefix: spec.outputPrefix) }
+            if let rule = spec.supervisord { programs.add(index, rule, name: spec.name, isNamespaceInit: ownPID == 1, log: log) }
         }
         if configuration.main.prefixOutput { addPipes(Launcher.mainIndex, configuration.main.name, log) }
     }
@@ -90,6 +93,12 @@ final class Launcher {
                words: [String], base: Spawner.Request? = nil) -> Result<pid_t, SystemError> {
         var extra = spec.environment
         if let entry = notifySockets.first(where: { $0.process == index }) { extra.append("NOTIFY_SOCKET=@" + entry.socket.name) }
+        if spec.isSupervisord {
+            let streams = programs.descriptors(for: index)
+            defer { programs.spawned(index) }
+            return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,
+                          identity: spec.identity, stdout: streams.stdout, stderr: streams.stderr, stdin: streams.stdin)
+        }
         let pipe = pipes.first(where: { $0.process == index })
         return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,
                       identity: spec.identity, stdout: pipe?.stdout, stderr: pipe?.stderr)

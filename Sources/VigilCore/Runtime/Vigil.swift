@@ -8,13 +8,14 @@ public func vigilMain() -> Int32 {
     let personality = Personality.detect(arguments.strings.first ?? "vigil")
     // `vigil ps ...`: subcommands only as the first argument and only under vigil's own name.
     if personality == .vigil, let code = Subcommands.run(arguments.strings) { return code }
+    if personality == .supervisorctl { return SupervisorctlCommand.run(arguments.strings) }
     // From here on vigil is an init: a fault of its own re-executes it once a process runs.
     FaultHandler.install(program: personality.programName, recovery: false)
     var invocation: Invocation
     do {
         invocation = try personality.parse(
             arguments.strings, environment: ProcessArguments.environment,
-            readFile: { Processes.readFile($0, limit: TOML.maximumSize + 1) })
+            readFile: { Processes.readFile($0, limit: TOML.maximumSize + 1) }, supervisordHost: { SupervisordHost.current() })
         try MyInitSetup.prepare(&invocation, arguments: arguments)
         try resolveUsers(&invocation)
         try prepareProcesses(&invocation)
@@ -32,7 +33,8 @@ public func vigilMain() -> Int32 {
         let argv = arguments.vector(of: indices)
         defer { argv.deallocate() }
         return process.run(Command(argv: UnsafePointer(argv)))
-    case .pause(let configuration):
+    case .pause(var configuration):
+        SupervisordLogs.prepare(&configuration)
         var process = InitProcess(configuration: configuration, parentAtStart: parentAtStart, hasMain: false)
         return process.run(nil)
     }

@@ -12,6 +12,8 @@ enum Ending: Equatable {
     case livenessFailed(name: String)
     case mainCouldNotStart(errno: Int32)
     case waitFailed
+    /// supervisorctl's `shutdown` (XML-RPC `supervisor.shutdown`).
+    case shutdownRequested
 }
 
 /// Why vigil exited, as it says it in one line, and as the termination message (the same
@@ -42,7 +44,7 @@ struct ExitReport: Equatable {
         guard killed.isEmpty && leftoversKilled == 0 else { return true }
         switch cause {
         case .initFailed, .requiredFailed, .taskFailed, .livenessFailed, .waitFailed: return true
-        case .mainExited, .stopRequest, .mainCouldNotStart, nil: return false
+        case .mainExited, .stopRequest, .mainCouldNotStart, .shutdownRequested, nil: return false
         }
     }
 
@@ -90,6 +92,7 @@ struct ExitReport: Equatable {
         case .livenessFailed(let name): return "\(name) failed its liveness check"
         case .mainCouldNotStart(let errno): return "main could not be started: \(SystemError.reason(errno))"
         case .waitFailed: return "waiting for events failed"
+        case .shutdownRequested: return "shutdown requested over XML-RPC"
         case nil: return "nothing was left to supervise"
         }
     }

@@ -27,6 +27,17 @@ struct Policy: Equatable {
     var longestCheckInterval: Int64 = 100 * Durations.millisecond
     /// vigil is PID 1: nobody above could resume it, so it never stops itself with the child.
     var isNamespaceInit: Bool
+    /// A supervisord configuration runs: listeners, supervisord's signals and XML-RPC calls.
+    var followsSupervisord: Bool
+    /// `[supervisord] identifier`.
+    var identifier: String
+    /// The wall clock minus the monotonic clock, in nanoseconds: times supervisorctl shows,
+    /// and TICK events, are wall-clock times.
+    var wallClockOffset: Int64
+    /// The local time zone (supervisorctl shows stop times in local time).
+    var localZone = ZoneRules.utc
+    /// vigil's PID (`getPID`).
+    var ownPID: Int32 = 0
     /// my_init's exit codes rather than vigil's (`Configuration.myInitExitCodes`).
     var myInitExitCodes: Bool
     /// What a stop request without a main command exits with (nil: 128+N).
@@ -35,7 +46,7 @@ struct Policy: Equatable {
     /// `--no-kill-all-on-exit`).
     var drainsLeftovers: Bool
 
-    init(_ configuration: Configuration = Configuration(), isNamespaceInit: Bool = false) {
+    init(_ configuration: Configuration = Configuration(), isNamespaceInit: Bool = false, wallClockOffset: Int64 = 0) {
         forwardToGroup = configuration.forwardToGroup
         exitMap = configuration.exitMap
         stopSignal = configuration.stopSignal
@@ -52,6 +63,9 @@ struct Policy: Equatable {
         exitCodes = configuration.exitCodes
         mainStopSignal = configuration.main.stopSignal ?? SIGTERM
         self.isNamespaceInit = isNamespaceInit
+        followsSupervisord = configuration.isSupervisord
+        identifier = configuration.supervisord?.identifier ?? "supervisor"
+        self.wallClockOffset = wallClockOffset
         myInitExitCodes = configuration.myInitExitCodes
         stopExitWithoutMain = configuration.stopExitWithoutMain
         drainsLeftovers = configuration.drainsLeftovers

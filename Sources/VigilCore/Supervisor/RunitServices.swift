@@ -64,11 +64,16 @@ struct RunitServices: Equatable {
             return Watched(layout: layout, parts: parts, overridePIDs: parts.map { _ in 0 }, written: parts.map { _ in nil },
                            lastExit: parts.map { _ in nil }, failing: parts.map { _ in false })
         }
+        // A service that starts now gets its first status once it runs: until then `sv check`
+        // of it fails (no status yet), as before runsv starts it, instead of passing on a
+        // "down, want up" status without a PID. One that starts down says so at once.
         var actions: [SupervisorAction] = []
-        for part in allParts { actions += writeStatus(part) }
         for (index, service) in services.enumerated() {
-            if service.parts.count > 1 { actions += advance(ServicePart(service: index, isLog: true), at: now) }
-            actions += advance(ServicePart(service: index, isLog: false), at: now)
+            for isLog in service.parts.count > 1 ? [true, false] : [false] {
+                let part = ServicePart(service: index, isLog: isLog)
+                let starts = perform(part, self[part].nextStart(at: now))
+                actions += starts.isEmpty ? writeStatus(part) : starts
+            }
         }
         return actions
     }

@@ -25,7 +25,7 @@ extension Supervised {
         case .scheduled(let task): return task.deadline
         case .starting(_, _, let check):
             var earliest: Instant? = nil
-            for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline] {
+            for time in [check.startDeadline, check.nextAttempt, check.attempt?.deadline, check.runningAt] {
                 if let time { earliest = min(earliest ?? time, time) }
             }
             return earliest

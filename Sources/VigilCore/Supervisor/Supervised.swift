@@ -53,6 +53,8 @@ struct Supervised: Equatable {
         var nextAttempt: Instant?
         /// The attempt in flight, if any.
         var attempt: Attempt? = nil
+        /// A supervisord process: when its start has lasted `startsecs` (RUNNING).
+        var runningAt: Instant? = nil
     }
 
     /// One readiness attempt: given up at `deadline`; an exec check runs as `pid` (nil for tcp,
@@ -80,6 +82,8 @@ struct Supervised: Equatable {
     /// waits for it looks at these: a condition met once stays met.
     private(set) var hasStarted = false
     private(set) var hasBeenReady = false
+    /// supervisord's account of a supervisord process (`Supervised+Supervisord`).
+    var record = SupervisordRecord()
     /// A scheduled task's runs skipped because its concurrency was used up, and when its
     /// last run started.
     private(set) var skipped = 0
@@ -88,7 +92,12 @@ struct Supervised: Equatable {
     init(spec: ProcessSpec, index: Int) {
         self.spec = spec
         self.index = index
+        // supervisord's autostart=false: STOPPED until started on request.
+        if spec.supervisord?.autostart == false { state = .held }
     }
+
+    /// Moves to `new`: only for supervisord's transitions, which keep `record` in step.
+    mutating func enter(_ new: State) { state = new }
 
     var pid: Int32? {
         switch state {
@@ -136,7 +145,8 @@ struct Supervised: Equatable {
     }
 
     /// Its start is asked for: it waits for the runtime's `spawned`.
-    mutating func start() -> [SupervisorAction] {
+    mutating func start(at now: Instant = 0) -> [SupervisorAction] {
+        if spec.isSupervisord { return supervisordStart(at: now) }
         state = .waiting
         return [.start(process: index, spec)]
     }
@@ -145,6 +155,7 @@ struct Supervised: Equatable {
     /// first attempt of a polling check is due at once.
     mutating func started(pid: Int32, at now: Instant) {
         hasStarted = true
+        if spec.isSupervisord { return supervisordStarted(pid: pid, at: now) }
         guard let readiness = spec.readiness, spec.kind == .sidecar else {
             run(pid: pid, since: now, at: now)
             return
@@ -187,8 +198,10 @@ struct Supervised: Equatable {
         }
         var actions = dropAttempt(planNext: false)
         state = .stopping(pid: pid, deadline: deadline, killed: false, then: next)
-        actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: .processGroup(pid))]
-        if continues { actions.append(.send(signal: SIGCONT, to: .processGroup(pid))) }
+        recordStopping(pid: pid)
+        let target = stopTarget(pid, kill: false)
+        actions += [.note(.stopping(name: spec.name, signal: signal)), .send(signal: signal, to: target)]
+        if continues { actions.append(.send(signal: SIGCONT, to: target)) }
         return actions
     }
 
@@ -205,7 +218,7 @@ struct Supervised: Equatable {
     mutating func kill(waitUntil deadline: Instant) -> [SupervisorAction] {
         guard case .stopping(let pid, _, _, let next) = state else { return [] }
         state = .stopping(pid: pid, deadline: deadline, killed: true, then: next)
-        return [.note(.killing(name: spec.name)), .send(signal: SIGKILL, to: .processGroup(pid))]
+        return [.note(.killing(name: spec.name)), .send(signal: SIGKILL, to: stopTarget(pid, kill: true))]
     }
 
     /// A stop ended: it exited, or outlived SIGKILL's wait. Returns what was to follow.
@@ -214,7 +227,8 @@ struct Supervised: Equatable {
             state = next == .holdDown ? .held : .exited
             return next
         }
-        guard case .stopping(_, _, _, let next) = state else { return nil }
+        guard case .stopping(let pid, _, _, let next) = state else { return nil }
+        recordStopped(pid: pid)
         state = next == .holdDown ? .held : .exited
         return next
     }
@@ -225,19 +239,6 @@ struct Supervised: Equatable {
         switch state {
         case .starting(_, let since, _), .running(_, let since, _): return since
         default: return nil
-        }
-    }
-
-    /// Whether an exit with `code` (the shell's convention) after a run of `ran` is to be
-    /// followed by a restart.
-    func restartsAfter(exitCode code: Int32, ran: Int64) -> Bool {
-        guard spec.kind == .sidecar else { return false }
-        let inARow = ran < spec.backoffReset ? restartsInARow : 0
-        if let limit = spec.maxRestarts, inARow >= limit { return false }
-        switch spec.restart {
-        case .always: return true
-        case .onFailure: return code != 0
-        case .never: return false
         }
     }
 

@@ -31,7 +31,7 @@ extension Supervisor {
     private mutating func processDeadline(_ index: Int, at now: Instant) -> [SupervisorAction] {
         switch processes[index].state {
         case .backingOff(let until) where until <= now:
-            return ending ? [] : processes[index].start()
+            return ending ? [] : processes[index].start(at: now)
         case .stopping(_, let deadline, let killed, _) where deadline <= now:
             guard killed else {
                 if ending { killedAtGraceEnd.append(processes[index].spec.name) }
@@ -41,6 +41,7 @@ extension Supervisor {
             guard let after = processes[index].stopEnded() else { return [] }
             return afterStop(index, after, at: now)
         case .starting:
+            if processes[index].spec.isSupervisord { return supervisordStartLasted(index, at: now) }
             let timedOut = processes[index].startTimedOut(at: now)
             if !timedOut.isEmpty { return timedOut }
             return processes[index].attemptTimedOut(at: now, retryAt: now + retryInterval(index, at: now))

@@ -13,7 +13,7 @@ extension Supervisor {
         for index in processes.indices where processes[index].state == .pending {
             guard graph.waitsFor[index].allSatisfy({ isMet($0) }) else { continue }
             // A scheduled task's runs begin; its first is due after now.
-            if processes[index].spec.kind == .task { processes[index].beginSchedule(at: wallClock) } else { actions += processes[index].start() }
+            if processes[index].spec.kind == .task { processes[index].beginSchedule(at: wallClock) } else { actions += processes[index].start(at: now) }
         }
         guard case .bringingUp = phase, !mainStartAsked, graph.mainWaitsFor.allSatisfy({ isMet($0) }) else { return actions }
         // runit's services start before the main command, as my_init starts runsvdir first.

@@ -5,6 +5,7 @@ extension Supervisor {
     /// The runtime started process `index` (`pid`), or could not (`errno`).
     mutating func processStarted(_ index: Int, pid: Int32?, errno: Int32, at now: Instant) -> [SupervisorAction] {
         guard processes.indices.contains(index) else { return [] }
+        if processes[index].spec.isSupervisord { return supervisordSpawned(index, pid: pid, errno: errno, at: now) }
         let spec = processes[index].spec
         if spec.kind == .task { return taskSpawned(index, pid: pid, errno: errno, at: now) }
         guard let pid else {
@@ -21,6 +22,7 @@ extension Supervisor {
 
     /// processes[index] was reaped with `how`.
     mutating func processExited(_ index: Int, _ how: ChildState, at now: Instant) -> [SupervisorAction] {
+        if processes[index].spec.isSupervisord { return supervisordProcessExited(index, how, at: now) }
         let actions = processes[index].dropAttempt(planNext: false)
         let startedAt = processes[index].recordExit(how.exitCode ?? 0, at: now)
         if let after = processes[index].stopEnded() {
@@ -36,7 +38,7 @@ extension Supervisor {
     /// process's turn, or, for `vigil restart`, its start again.
     mutating func afterStop(_ index: Int, _ after: Supervised.AfterStop, at now: Instant) -> [SupervisorAction] {
         switch after {
-        case .restart where !ending: return processes[index].start()
+        case .restart where !ending: return processes[index].start(at: now)
         case .liveFailure(let started) where !ending:
             return exited(index, .killed(signal: SIGKILL, coreDumped: false), startedAt: started, at: now, failedLiveness: true)
         default: return stopWhatMayStop(at: now)
@@ -68,7 +70,7 @@ extension Supervisor {
         if !ending && processes[index].restartsAfter(exitCode: code, ran: now - startedAt) {
             let delay = processes[index].backOff(startedAt: startedAt, at: now)
             let note = SupervisorAction.note(.exited(name: spec.name, how: how, restartIn: delay))
-            return delay == 0 ? [note] + processes[index].start() : [note]
+            return delay == 0 ? [note] + processes[index].start(at: now) : [note]
         }
         processes[index].end(failed: !ending)
         if ending { return [] }

@@ -21,6 +21,7 @@ extension Supervisor {
                 end(.stopRequest(signal: signal), at: now)
                 return beginShutdown(exitCode: exitOverride ?? stopRequestCode(signal), stopRequested: true, hurry: false, at: now)
             }
+            if policy.followsSupervisord { return supervisordSignal(signal) }
             // Without a main command, signals go to every sidecar.
             guard let forwarded = policy.rewrite.apply(signal) else { return [] }
             return processes.compactMap { $0.pid.map { .send(signal: forwarded, to: .processGroup($0)) } }
@@ -76,7 +77,7 @@ extension Supervisor {
     /// stop, CONT follows it at once, as systemd does (`Policy.continuesStoppedProcesses`;
     /// tini and dumb-init send none).
     func continuesAfterStopping(_ signal: Int32) -> Bool {
-        policy.continuesStoppedProcesses && signal != SIGKILL && signal != SIGCONT && signal != SIGSTOP
+        policy.continuesStoppedProcesses && signal != SIGKILL && signal != SIGCONT && signal != SIGSTOP && signal != 0
     }
 
     func target(_ child: MainChild) -> SignalTarget {

@@ -11,6 +11,8 @@ extension Supervisor {
             endAliveProcesses()
             return kill(.repeatedStopRequest, shutdown, at: now)
         }
+        announceStopping()
+        let gaveUp = supervisordGiveUpBackoffs()
         for index in processes.indices {
             switch processes[index].state {
             case .backingOff, .waiting, .pending: processes[index].end(failed: false)
@@ -19,7 +21,7 @@ extension Supervisor {
             }
         }
         phase = .stoppingProcesses(shutdown)
-        return afterRunit(runit.beginShutdown(at: now), at: now) + stopWhatMayStop(at: now)
+        return gaveUp + afterRunit(runit.beginShutdown(at: now), at: now) + stopWhatMayStop(at: now)
     }
 
     /// Stops every supervised process still alive that nothing alive waits for (directly or
@@ -28,8 +30,10 @@ extension Supervisor {
         guard case .stoppingProcesses(let shutdown) = phase, runit.isShutDown else { return [] }
         guard processes.contains(where: { $0.isAlive }) else { return startDraining(shutdown, at: now) }
         var actions: [SupervisorAction] = []
-        for index in processes.indices where processes[index].isAlive && !processes[index].isStopping {
-            guard !graph.dependents(of: index).contains(where: { processes[$0].isAlive }) else { continue }
+        // supervisord stops a group's processes by descending priority.
+        let order = policy.followsSupervisord ? Array(processes.indices.reversed()) : Array(processes.indices)
+        for index in order where processes[index].isAlive && !processes[index].isStopping {
+            guard !graph.dependents(of: index).contains(where: { processes[$0].isAlive }), !waitsForLaterGroups(index) else { continue }
             actions += stop(index, then: .shutdown, deadline: stopDeadline(now, index, afterKill: false))
         }
         return actions
@@ -46,7 +50,9 @@ extension Supervisor {
     /// container's stop (`vigil stop`), its own grace alone, and no wait after SIGKILL.
     func stopDeadline(_ now: Instant, _ index: Int, afterKill: Bool) -> Instant {
         guard case .stoppingProcesses(let shutdown) = phase else {
-            return afterKill ? now : now + (processes[index].spec.grace ?? policy.grace)
+            // A supervisord process stays STOPPING until it is reaped: SIGKILL gets its wait too.
+            let killWait = processes[index].spec.isSupervisord ? policy.killWait : 0
+            return afterKill ? now + killWait : now + (processes[index].spec.grace ?? policy.grace)
         }
         let share = afterKill ? policy.killWait : processes[index].spec.grace ?? policy.grace
         return min(now + share, shutdown.deadline)

@@ -85,6 +85,11 @@ struct Supervisor {
     var exitOverride: Int32? = nil
     /// The main command was started (or is to be): without one, vigil pauses.
     let hasMain: Bool
+    /// A supervisord configuration's event listener pools, and what `Supervisor+Events` keeps.
+    var listeners = ListenerPools()
+    var events = EventSchedule()
+    /// XML-RPC calls waiting for processes to start or stop (`Supervisor+RPC`).
+    var waitingCalls: [WaitingCall] = []
     /// The wall clock at the event being handled, and the monotonic time then: schedules are
     /// in wall-clock time (`Supervisor+Tasks`).
     var wallClock: WallTime = 0
@@ -100,6 +105,11 @@ struct Supervisor {
         self.hasMain = hasMain
         graph = DependencyGraph(processes: processes, main: main)
         mainSpec = main
+        for (index, spec) in processes.enumerated() {
+            guard let listener = spec.supervisord?.listener else { continue }
+            listeners.add(process: index, pool: listener.pool, subscriptions: listener.events,
+                          bufferSize: listener.bufferSize, handler: listener.resultHandler)
+        }
     }
 
     /// The index that names the main process in checks' actions and events.
@@ -113,9 +123,10 @@ struct Supervisor {
         let jump = (wall ?? now) - (wallClock + (now - wallClockReadAt))
         wallClock = wall ?? now
         wallClockReadAt = now
-        if case .wallClockSet = event { return clockWasSet(jump: jump, at: now) + startWhatIsDue(at: now) }
+        if case .wallClockSet = event { return clockWasSet(jump: jump, at: now) + startWhatIsDue(at: now) + publish(at: now) }
         let actions = decide(event, at: now)
-        return actions + startWhatIsDue(at: now)
+        let started = startWhatIsDue(at: now)
+        return actions + started + publish(at: now)
     }
 
     private mutating func decide(_ event: SupervisorEvent, at now: Instant) -> [SupervisorAction] {
@@ -146,6 +157,7 @@ struct Supervisor {
             return passed.map { liveCheckEnded(index, passed: $0, at: now) } ?? []
         case .notified(let index, let sender, let group): return readyNotified(index, sender: sender, senderGroup: group, at: now)
         case .control(let request, let ownPID): return controlRequest(request, at: now, ownPID: ownPID)
+        case .supervisord(let event): return supervisordEvent(event, at: now)
         case .wallClockSet: return []
         case .runit(let event): return runitEvent(event, at: now)
         }
@@ -170,6 +182,7 @@ struct Supervisor {
             if let time = process.deadline { earliest = min(earliest ?? time, time) }
         }
         if !ending, case .running(let child) = phase, let time = child.live?.deadline { earliest = min(earliest ?? time, time) }
+        if let time = events.nextTick { earliest = min(earliest ?? time, time) }
         if let time = runit.deadline { earliest = min(earliest ?? time, time) }
         return earliest
     }

@@ -30,6 +30,8 @@ enum ProcessNote: Equatable {
     /// It failed its liveness check `failures` times in a row: it is stopped (`main`: and
     /// the container with it).
     case liveFailed(name: String, failures: Int, main: Bool)
+    /// What supervisord logs about its processes and listeners.
+    case supervisord(SupervisordNote)
     /// What happened to a scheduled task.
     case task(TaskNote)
 }
@@ -74,6 +76,8 @@ enum SupervisorAction: Equatable {
     case note(ProcessNote)
     /// Answer the control request being handled.
     case reply(ControlProtocol.Reply)
+    /// What a supervisord configuration's processes, listeners and XML-RPC clients need.
+    case supervisord(SupervisordAction)
     /// About runit's services and my_init's folders.
     case runit(RunitAction)
     case exit(code: Int32)

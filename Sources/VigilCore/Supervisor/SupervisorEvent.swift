@@ -26,8 +26,22 @@ enum SupervisorEvent: Equatable {
     case notified(process: Int, sender: Int32, senderGroup: Int32)
     /// A control request arrived; the first action is always its `.reply`.
     case control(ControlProtocol.Request, ownPID: Int32)
+    /// From a supervisord configuration's listeners, programs and XML-RPC clients.
+    case supervisord(SupervisordEvent)
     /// The wall clock was set (it jumped): scheduled tasks' next runs are computed again.
     case wallClockSet
     /// About runit's services and my_init's folders.
     case runit(RunitEvent)
+}
+
+/// What the runtime reports about supervisord's side.
+enum SupervisordEvent: Equatable {
+    /// An event listener wrote this on its stdout.
+    case listenerOutput(process: Int, [UInt8])
+    /// A program with `stdout_events_enabled` (or stderr's) wrote this.
+    case output(process: Int, stderr: Bool, [UInt8])
+    /// An XML-RPC client called a method; the answer is a `.reply` action, now or later.
+    case call(client: Int, XMLRPCCall)
+    /// The client went away: its calls need no answer.
+    case clientGone(client: Int)
 }

@@ -135,6 +135,9 @@ struct SupervisordProgram {
     var stderr = SupervisordOutput()
     /// `serverurl=` (nil: the daemon's).
     var serverURL: String? = nil
+    /// `vigil_required=true`, a key supervisord ignores: vigil ends the container when the
+    /// process goes FATAL, or exits and is not started again.
+    var required = false
 
     /// "group:name", or "name" when they are the same (supervisorctl's name for it).
     var namespec: String {

@@ -81,6 +81,7 @@ extension SupervisordReader {
         if let umask = try setting(section, "umask", layers) {
             do { base.umask = try SupervisordValues.octal(umask.text) } catch { throw problem(umask, error) }
         }
+        base.required = try boolean(section, "vigil_required", layers, false)
         return (numprocs, numprocsStart, environment)
     }
 

@@ -27,12 +27,12 @@ enum XMLRPCResponse {
         return out
     }
 
-    private static func add(_ literal: StaticString, to out: inout [UInt8]) {
+    static func add(_ literal: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// One value and its line end, as Python's Marshaller dumps it.
-    private static func write(_ value: XMLRPCValue, to out: inout [UInt8]) -> Bool {
+    static func write(_ value: XMLRPCValue, to out: inout [UInt8]) -> Bool {
         switch value {
         case .int(let number):
             guard number >= Int64(Int32.min) && number <= Int64(Int32.max) else { return false }
