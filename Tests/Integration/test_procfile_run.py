@@ -14,9 +14,9 @@ import sys
 
 import pytest
 
-from helpers import ROOT, UNSHARE, VIGIL, require, wait_for
+from helpers import ROOT, UNSHARE, VIGIL, wait_for
 from procfs import children_of, descendants, state_of
-from test_procfile import honcho, honcho_plan, parse_plan, same
+from honcho_plans import honcho_plan, need_honcho, parse_plan, same
 
 # The real Procfiles the project checks its reading against, when this checkout has them.
 REALWORLD = pathlib.Path(os.environ.get("VIGIL_REALWORLD", ROOT.parent / "shared" / "realworld")) / "procfile"
@@ -51,10 +51,6 @@ while True:
 """
 ENV = b'# honcho\'s .env\nGREETING="hello world"\nRAILS_ENV=production\nCLOCK_EXIT=3\nWAIT_FOR="ready.web ready.worker"\n'
 TIME = re.compile(r"^\d\d:\d\d:\d\d ")
-
-
-def need_honcho():
-    require(honcho is not None, "honcho is not installed (pip install honcho)")
 
 
 @pytest.fixture
