@@ -166,6 +166,8 @@ def test_a_bad_procfile_is_a_usage_error(app, procfile, message):
     (["--procfile", "--env-file", "missing.env"], "vigil: missing.env: cannot be read"),
     (["--procfile", "Procfile", "nope"], "vigil: no process type 'nope' in the Procfile"),
     (["--dry-run", "true"], "vigil: --dry-run goes with --procfile"),
+    (["--procfile", "Procfile", "--dry-run"], "vigil: '--dry-run' comes after the Procfile's operands; options go "
+                                              "before them: vigil [OPTIONS] --procfile [FILE] [TYPE...]"),
 ])
 def test_bad_choices_are_usage_errors(app, args, message):
     result = subprocess.run([VIGIL, *args], cwd=app, capture_output=True, timeout=60, env=environment())

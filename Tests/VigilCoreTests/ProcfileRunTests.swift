@@ -95,6 +95,8 @@ import Testing
         #expect(error(["--procfile", "--env-file", "missing.env"]) == "missing.env: cannot be read")
         #expect(error(["--procfile", "Procfile", "nope"]) == "no process type 'nope' in the Procfile")
         #expect(error(["--dry-run", "true"]) == "--dry-run goes with --procfile")
+        #expect(error(["--procfile", "Procfile", "--dry-run"])
+            == "'--dry-run' comes after the Procfile's operands; options go before them: vigil [OPTIONS] --procfile [FILE] [TYPE...]")
         #expect(error(["--env-file", "x.env", "true"]) == "--env-file: expected NAME=FILE (a FILE alone goes with --procfile), got 'x.env'")
         #expect(error(["--procfile", "--sidecar", "web.1=x"]) == "two processes are named 'web.1'; name them apart with NAME=CMD")
     }

@@ -9,6 +9,10 @@ extension ConfigurationBuilder {
         operands: [String], environment: (String) -> String?, readFile: (String) -> [UInt8]?
     ) throws(UsageError) -> Invocation {
         let (path, types) = procfileRun.operands(operands)
+        // Options end at the first operand: `--procfile Procfile --dry-run` would name a type.
+        if let option = types.first(where: { $0.utf8.first == UInt8(ascii: "-") }) {
+            throw UsageError("'\(option)' comes after the Procfile's operands; options go before them: vigil [OPTIONS] --procfile [FILE] [TYPE...]")
+        }
         let planned: [ProcfilePlan.PlannedProcess]
         let procfile: Procfile
         do {
