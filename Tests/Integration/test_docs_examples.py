@@ -109,7 +109,7 @@ def test_every_example_is_executed_or_parsed():
         if executed or block.language in SHELLS | {"console", "dockerfile", "toml", "yaml", "yml", "json"}:
             continue
         synopsis = "[OPTIONS]" in block.text
-        if re.match(r"^(\$ |vigil |docker |kubectl |sh |/vigil )", block.text) and not synopsis:
+        if re.match(r"^(\$ |vigil [-\w]+(\s|$)|docker |kubectl |sh |/vigil )", block.text) and not synopsis:
             unchecked.append(f"{block.where}: commands in a block tagged {block.language or 'nothing'}")
     assert not unchecked, "\n".join(unchecked)
 

@@ -16,6 +16,8 @@ struct ConfigurationBuilder {
     /// Crontab files to read once every source is in (`--crontab`, `VIGIL_CRONTAB`, the
     /// file's `crontab`): each with the flag or place that named it.
     var crontabs: [ProcessSpec.NamedFile] = []
+    /// `--procfile`, its `--env-file FILE`s and `--dry-run` (`ConfigurationBuilder+Procfile`).
+    var procfileRun = ProcfileRun()
     // Lists a source replaces as a whole: `-e` on the command line replaces VIGIL_EXIT_MAP.
     private var exitMapTouched = false
     private var rewriteTouched = false
@@ -76,6 +78,10 @@ struct ConfigurationBuilder {
                 verbosityCount = Verbosity.errors
                 configuration.verbosity = Verbosity.errors
             }
+        case .procfile: procfileRun.request(value, shown)
+        case .dryRun: procfileRun.dryRun = try flag(value, shown)
+        case .envFile where ProcfileRun.isProcfileEnvironment(text):
+            try procfileRun.addEnvironmentFile(text, shown)
         case .initTask: try define(.initTask, text, shown)
         case .sidecar: try define(.sidecar, text, shown)
         case .task: try define(.task, text, shown)
@@ -224,7 +230,7 @@ struct ConfigurationBuilder {
         return (name, value)
     }
 
-    private func flag(_ value: String?, _ shown: String) throws(UsageError) -> Bool {
+    func flag(_ value: String?, _ shown: String) throws(UsageError) -> Bool {
         guard let value else { return true }
         if ASCII.equals(value, "true") { return true }
         if ASCII.equals(value, "false") { return false }

@@ -7,6 +7,8 @@ enum OptionID: Equatable {
     case initTask, sidecar, config, terminationLog
     // Scheduled tasks.
     case task, crontab
+    // Procfiles.
+    case procfile, dryRun
     // The per-process settings' own flags (`ProcessSettings.table`).
     case ready, restart, required, backoff, backoffMax, backoffReset, maxRestarts, startTimeout, readyTimeout
     case schedule, tz, concurrency, timeLimit
@@ -79,6 +81,11 @@ enum OptionTable {
                    summary: "run CMD on the schedule --schedule NAME=EXPR gives (repeatable)"),
         OptionSpec(id: .crontab, short: nil, long: "crontab", valueName: "FILE", environment: "VIGIL_CRONTAB",
                    summary: "run the tasks of a crontab file, read as supercronic reads it"),
+        OptionSpec(id: .procfile, short: nil, long: "procfile", valueName: "FILE", optionalValue: true,
+                   environment: "VIGIL_PROCFILE",
+                   summary: "run a Procfile as honcho does (bare: first operand or ./Procfile); operands: TYPEs"),
+        OptionSpec(id: .dryRun, short: nil, long: "dry-run", valueName: nil, environment: nil,
+                   summary: "with --procfile: print the processes it would run, and run nothing"),
         OptionSpec(id: .config, short: nil, long: "config", valueName: "FILE", environment: "VIGIL_CONFIG",
                    summary: "read options and processes from FILE (a TOML subset)"),
         OptionSpec(id: .terminationLog, short: nil, long: "termination-log", valueName: "PATH",

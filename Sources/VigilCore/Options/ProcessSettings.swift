@@ -149,7 +149,7 @@ enum ProcessSettings {
             spec.environment.append(value)
         },
         ProcessSetting(name: "env-file", takers: .everyone, flag: .valued(.envFile, "NAME=FILE"),
-                       summary: "add FILE's KEY=VALUE lines to NAME's environment (repeatable)") {
+                       summary: "add FILE's KEY=VALUE lines to NAME's environment (repeatable); FILE alone: --procfile's .env") {
             value, spec, place, _ throws(UsageError) in
             guard !value.isEmpty, !value.utf8.contains(0) else { throw UsageError("\(place): expected a file, got '\(value)'") }
             spec.environmentFiles.append(ProcessSpec.NamedFile(path: value, place: place))

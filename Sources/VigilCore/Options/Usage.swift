@@ -20,6 +20,7 @@ enum Usage {
     static func text() -> String {
         """
         Usage: vigil [OPTIONS] [--] COMMAND [ARG...]
+               vigil [OPTIONS] --procfile [FILE] [TYPE[,TYPE]...]...
                vigil ps|status|check|restart|stop|start|signal ...  (each has --help)
 
         Runs COMMAND as a child, forwards signals to it, reaps every orphaned process,

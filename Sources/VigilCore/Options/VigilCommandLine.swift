@@ -61,6 +61,14 @@ struct VigilCommandLine {
         } catch {
             throw error.withoutHelpPointer
         }
+        if builder.procfileRun.requested {
+            return try builder.procfileInvocation(operands: scanner.operandIndices.map { arguments[$0] },
+                                                  environment: environment, readFile: readFile)
+        }
+        if builder.procfileRun.dryRun { throw UsageError("--dry-run goes with --procfile") }
+        if let file = builder.procfileRun.environmentFiles.first {
+            throw UsageError("\(file.place): expected NAME=FILE (a FILE alone goes with --procfile), got '\(file.path)'")
+        }
         return try builder.invocation(operands: scanner.operandIndices)
     }
 
