@@ -98,6 +98,7 @@ def test_the_release_checksums_match_the_binaries():
 
 
 # The x86_64 release's size budget. The single-process init fitted in 512 KiB (461,736 bytes);
-# supervisord's, runit's, Procfiles' and cron's readers and runtimes have made it larger. The
+# the drop-ins for supervisord (its configuration, states, XML-RPC server and supervisorctl),
+# my_init and runit, Procfiles, and scheduled tasks have brought it to 1,099,000 bytes. The
 # budget catches growth nobody decided on: raise it only in a commit that says why.
-SIZE_BUDGET = 800 * 1024
+SIZE_BUDGET = 1120 * 1024

@@ -14,7 +14,7 @@ import Testing
 
     func invocation(_ words: [String], environment: [String: String] = [:]) throws(UsageError) -> Invocation {
         try parser.parse(["vigil"] + words, environment: { environment[$0] },
-                         readFile: { files[$0].map { Array($0.utf8) } })
+                         readFile: { files[$0].map { .success(Array($0.utf8)) } ?? .failure(Errno(rawValue: 2)) })
     }
 
     func processes(_ words: [String], environment: [String: String] = [:]) throws(UsageError) -> [ProcessSpec] {
@@ -91,8 +91,8 @@ import Testing
 
     @Test func errors() {
         #expect(error(["--procfile", "bad.Procfile"])?.hasPrefix("bad.Procfile:2: ") == true)
-        #expect(error(["--procfile", "missing"]) == "missing: cannot be read")
-        #expect(error(["--procfile", "--env-file", "missing.env"]) == "missing.env: cannot be read")
+        #expect(error(["--procfile", "missing"]) == "missing: cannot be read: No such file or directory")
+        #expect(error(["--procfile", "--env-file", "missing.env"]) == "missing.env: cannot be read: No such file or directory")
         #expect(error(["--procfile", "Procfile", "nope"]) == "no process type 'nope' in the Procfile")
         #expect(error(["--dry-run", "true"]) == "--dry-run goes with --procfile")
         #expect(error(["--procfile", "Procfile", "--dry-run"])

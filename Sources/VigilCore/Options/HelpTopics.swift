@@ -39,7 +39,8 @@ enum HelpTopics {
         case .tasks: return [.task, .schedule, .crontab, .tz, .concurrency, .timeLimit]
         case .checks: return [.ready, .startTimeout, .readyTimeout, .live, .livePeriod, .liveTimeout, .liveFailures]
         case .settings: return [.env, .envFile, .workdir, .user, .prefixOutput]
-        case .environment, .exitCodes, .inspect, .dropIns: return []
+        case .dropIns: return [.procfile, .dryRun]
+        case .environment, .exitCodes, .inspect: return []
         }
     }
 
@@ -90,7 +91,7 @@ enum HelpTopics {
         case .environment: return environment()
         case .exitCodes: return exitCodes
         case .inspect: return inspect
-        case .dropIns: return dropIns
+        case .dropIns: return dropIns + listed
         }
     }
 
@@ -141,8 +142,11 @@ enum HelpTopics {
           tini, tini-static, docker-init   tini's (tini -h); docker run --init runs
                                            docker-init
           dumb-init                        dumb-init's (dumb-init --help)
-        Under those names there is no control channel; VIGIL_GRACE, VIGIL_STOP_SIGNAL
-        or VIGIL_KILL_AFTER turns on vigil's graceful stop of the whole tree.
+          supervisord, supervisorctl       supervisord's configuration and its client
+          my_init                          my_init's start-up and runit's services
+        Under tini's and dumb-init's names there is no control channel; VIGIL_GRACE,
+        VIGIL_STOP_SIGNAL or VIGIL_KILL_AFTER turns on vigil's graceful stop.
+        A Procfile runs under vigil's own name:
 
         """
 }

@@ -30,7 +30,7 @@ enum Usage {
         Common options:
 
         """
-        + options([.group, .grace, .sidecar, .config, .pause, .verbose, .help])
+        + options([.group, .grace, .sidecar, .config, .verbose, .help])
         + "\n" + wrap("Topics (vigil --help TOPIC): " + HelpTopics.names.joined(separator: ", ") + ".", width: width)
             .joined(separator: "\n") + "\n"
         + "Documentation: README.md and docs/ in vigil's source repository.\n"
