@@ -42,6 +42,12 @@ import Testing
         }
     }
 
+    /// A recovery after a fault begins mid-stop, without runit's shutdown having begun: with
+    /// no services, the stop of the sidecars must not wait for it.
+    @Test func withoutServicesNothingWaitsForTheirShutdown() {
+        #expect(RunitServices().isShutDown)
+    }
+
     @Test func aDownFileHoldsAServiceUntilSvUpAndTheStatusIsWrittenFirst() {
         var supervisor = started()
         #expect(supervisor.runit[held].state == .down && supervisor.runit[held].want == .down)

@@ -100,7 +100,7 @@ extension InitProcess {
                 if let code = handle(.notified(process: process, sender: sender, senderGroup: Processes.group(of: sender))) { return code }
             }
         }
-        for (offset, part) in services.parts.enumerated() where entries[probesEnd + offset].revents != 0 {
+        for (offset, part) in services.parts.enumerated() where entries[rpcEnd + offset].revents != 0 {
             if let code = serviceControl(part) { return code }
         }
         if entries[0].revents != 0 {

@@ -22,7 +22,9 @@ extension RunitServices {
         }
     }
 
-    var isShutDown: Bool { shutdown == .done }
+    /// Without runit's services (any personality but my_init, and a recovery after a fault,
+    /// whose state begins mid-stop) there is nothing to shut down.
+    var isShutDown: Bool { settings == nil || shutdown == .done }
 
     /// Nothing starts any more: the services were SIGKILLed, or they are down for good.
     func holdsStarts(_ part: ServicePart) -> Bool {
