@@ -23,6 +23,7 @@ import report
 import scenarios
 import several
 import supervisors
+import tasks
 from inits import make_inits
 from procs import BenchmarkError
 
@@ -109,6 +110,8 @@ def measure(plan):
             f"dependencies: {plan.sidecar_stop_runs} stops of independent sidecars and "
             f"{plan.sidecar_stop_runs} starts of a chain of tcp-ready sidecars under vigil",
             dependencies.dependencies, vigil, helpers, plan, scratch)
+        results.tasks = step("scheduled tasks under vigil: start delay and wake-ups",
+                             tasks.tasks, vigil, helpers, plan, scratch)
     results.seconds = time.monotonic() - started
     return results
 

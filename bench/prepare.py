@@ -16,7 +16,7 @@ from procs import BenchmarkError
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 VIGIL = ROOT / ".build" / "dist" / "vigil"
-HELPERS = ("orphan_storm", "signal_ack", "stop_leftovers", "service", "listener")
+HELPERS = ("orphan_storm", "signal_ack", "stop_leftovers", "service", "listener", "stamp")
 
 # command -> Debian package of everything the benchmark compares vigil with.
 PEER_COMMANDS = PEER_PACKAGES | dict(supervisors.PACKAGES.values())

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 
 import report_dependencies
+import report_tasks
 import several
 from builds import builds_table
 import supervisors
@@ -34,6 +35,7 @@ class Results:
     stops: dict = None
     several: object = None               # several.Results
     dependencies: object = None          # dependencies.Results
+    tasks: object = None                 # tasks.Results
     seconds: float = 0.0
 
 
@@ -139,6 +141,7 @@ def markdown(results, metrics):
         stop_section(results),
         several_section(results),
         report_dependencies.section(results, table, number, spread),
+        report_tasks.section(results, table, number, spread),
         caveats_section(results),
     ]
     return "\n\n".join(sections) + "\n"

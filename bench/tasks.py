@@ -1,0 +1,78 @@
+"""Scenario 9: scheduled tasks under vigil as PID 1, with nothing else to do. How late each run
+starts after its due second (a task due every 2 s, `*/2 * * * * *`, whose first act records
+CLOCK_REALTIME), and how often vigil wakes in 10 s while one task is due every 10 s (voluntary
+context switches over a window of whole periods). Raw figures only: the peers with schedules
+(Debian's cron, supercronic) are not measured here (see the report)."""
+import os
+import pathlib
+import signal
+import time
+from dataclasses import dataclass, field
+
+import supervisors
+from procs import BenchmarkError, Pid1, status_field
+
+
+@dataclass
+class Results:
+    delays_ns: list = field(default_factory=list)  # one per run: start minus the due second
+    wakeups_per_10s: list = field(default_factory=list)  # one per window
+    window_s: int = 0
+
+
+def tasks(vigil, helpers, plan, scratch):
+    runs = 5 if plan.quick else 30
+    windows = 1 if plan.quick else 3
+    results = Results(window_s=10 if plan.quick else 30)
+    work = scratch / "tasks"
+    work.mkdir()
+    stamps = work / "stamps"
+    run = start(vigil, helpers["stamp"], stamps, "*/2 * * * * *", work / "delays.log")
+    try:
+        run.wait_for(lambda: True if count(stamps) >= runs + 1 else None, f"{runs + 1} runs", timeout=4 * runs + 30)
+    finally:
+        stop(run)
+    # The first run may fall in vigil's start-up: it is left out.
+    for ns in read(stamps)[1:runs + 1]:
+        results.delays_ns.append(ns % 1_000_000_000)
+    for window in range(windows):
+        quiet = work / f"quiet-{window}"
+        run = start(vigil, helpers["stamp"], quiet, "*/10 * * * * *", work / f"quiet-{window}.log")
+        try:
+            run.wait_for(lambda: True if count(quiet) >= 1 else None, "the first run", timeout=60)
+            before = status_field(run.pid, "voluntary_ctxt_switches")
+            time.sleep(results.window_s)
+            switches = status_field(run.pid, "voluntary_ctxt_switches") - before
+        finally:
+            stop(run)
+        results.wakeups_per_10s.append(switches * 10 / results.window_s)
+    return results
+
+
+def start(vigil, stamp, file, schedule, log):
+    argv = (vigil, "--task", f"t={stamp} {file}", "--schedule", f"t={schedule}", "--pause")
+    return Pid1(supervisors.Setup("vigil", argv), [], log)
+
+
+def stop(run):
+    try:
+        os.kill(run.pid, signal.SIGTERM)
+        run.wait_exit(timeout=60)
+    finally:
+        run.stop()
+
+
+def read(path):
+    try:
+        return [int(line) for line in pathlib.Path(path).read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def count(path):
+    return len(read(path))
+
+
+def check(results):
+    if not results.delays_ns or not results.wakeups_per_10s:
+        raise BenchmarkError("the tasks scenario measured nothing")
