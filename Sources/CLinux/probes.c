@@ -2,23 +2,25 @@
 
 #include "CLinux.h"
 
-int clinux_probe_connect(int family, const uint8_t *address, uint16_t port) {
-    struct sockaddr_storage target;
-    socklen_t length;
-    memset(&target, 0, sizeof target);
+socklen_t clinux_ip_target(int family, const uint8_t *address, uint16_t port, struct sockaddr_storage *target) {
+    memset(target, 0, sizeof *target);
     if (family == 6) {
-        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&target;
+        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)target;
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons(port);
         memcpy(&v6->sin6_addr, address, 16);
-        length = sizeof *v6;
-    } else {
-        struct sockaddr_in *v4 = (struct sockaddr_in *)&target;
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(port);
-        memcpy(&v4->sin_addr, address, 4);
-        length = sizeof *v4;
+        return sizeof *v6;
     }
+    struct sockaddr_in *v4 = (struct sockaddr_in *)target;
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    memcpy(&v4->sin_addr, address, 4);
+    return sizeof *v4;
+}
+
+int clinux_probe_connect(int family, const uint8_t *address, uint16_t port) {
+    struct sockaddr_storage target;
+    socklen_t length = clinux_ip_target(family, address, port, &target);
     int fd = socket(target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     if (connect(fd, (struct sockaddr *)&target, length) == 0 || errno == EINPROGRESS) return fd;

@@ -114,21 +114,7 @@ int clinux_unix_connect(const char *path, int timeout_ms) {
 
 int clinux_tcp_connect(int family, const uint8_t *address, uint16_t port, int timeout_ms) {
     struct sockaddr_storage target;
-    socklen_t length;
-    memset(&target, 0, sizeof target);
-    if (family == 6) {
-        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&target;
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(port);
-        memcpy(&v6->sin6_addr, address, 16);
-        length = sizeof *v6;
-    } else {
-        struct sockaddr_in *v4 = (struct sockaddr_in *)&target;
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(port);
-        memcpy(&v4->sin_addr, address, 4);
-        length = sizeof *v4;
-    }
+    socklen_t length = clinux_ip_target(family, address, port, &target);
     int fd = socket(target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     return connect_within(fd, (struct sockaddr *)&target, length, timeout_ms);

@@ -164,6 +164,9 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
 /// A non-blocking, close-on-exec TCP socket connecting to `address` (4 bytes for `family` 4,
 /// 16 for 6, network order) and `port`: the descriptor, connected or still connecting (poll it
 /// for POLLOUT), or -1 with errno set when the connection failed at once.
+// An IPv4 (family 4, 4 bytes) or IPv6 (family 6, 16 bytes) address and port as a sockaddr;
+// returns its length. Shared by the checks' and supervisorctl's TCP connects.
+socklen_t clinux_ip_target(int family, const uint8_t *address, uint16_t port, struct sockaddr_storage *target);
 int clinux_probe_connect(int family, const uint8_t *address, uint16_t port);
 /// The socket's pending error (SO_ERROR): 0 when its connection succeeded, or -1 with errno set.
 int clinux_socket_error(int fd);

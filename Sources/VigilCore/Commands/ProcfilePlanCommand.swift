@@ -66,19 +66,7 @@ enum ProcfilePlanCommand {
 
     static func format(_ processes: [ProcfilePlan.PlannedProcess]) -> [UInt8] {
         var text: [UInt8] = []
-        for process in processes {
-            text += process.name.utf8
-            text += (" " + decimal(process.port) + " ").utf8
-            JSONText.appendString(Array(process.prefix.utf8), to: &text)
-            text.append(0x20)
-            JSONText.appendString(Array(process.argv[2].utf8), to: &text)
-            text.append(0x0A)
-            for variable in process.environment {
-                text += "  env ".utf8
-                JSONText.appendString(Array(variable.utf8), to: &text)
-                text.append(0x0A)
-            }
-        }
+        for process in processes { ProcfileDryRun.append(process, to: &text) }
         return text
     }
 }

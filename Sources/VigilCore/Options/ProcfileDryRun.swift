@@ -19,17 +19,7 @@ enum ProcfileDryRun {
             : environmentFiles.joined(separator: ", ")).utf8
         text.append(0x0A)
         for process in planned {
-            text += process.name.utf8
-            text += (" " + decimal(process.port) + " ").utf8
-            JSONText.appendString(Array(process.prefix.utf8), to: &text)
-            text.append(0x20)
-            JSONText.appendString(Array(process.argv[2].utf8), to: &text)
-            text.append(0x0A)
-            for variable in process.environment {
-                text += "  env ".utf8
-                JSONText.appendString(Array(variable.utf8), to: &text)
-                text.append(0x0A)
-            }
+            append(process, to: &text)
             guard let spec = configuration.processes.first(where: { ASCII.equals($0.name, process.name) }) else { continue }
             switch spec.restart {
             case .never: break
@@ -39,5 +29,20 @@ enum ProcfileDryRun {
         }
         text += (planned.isEmpty ? "no process runs\n" : "the first process to end stops the rest; vigil exits with its status\n").utf8
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// A planned process's line and its environment lines, as `vigil procfile-plan` prints them.
+    static func append(_ process: ProcfilePlan.PlannedProcess, to text: inout [UInt8]) {
+        text += process.name.utf8
+        text += (" " + decimal(process.port) + " ").utf8
+        JSONText.appendString(Array(process.prefix.utf8), to: &text)
+        text.append(0x20)
+        JSONText.appendString(Array(process.argv[2].utf8), to: &text)
+        text.append(0x0A)
+        for variable in process.environment {
+            text += "  env ".utf8
+            JSONText.appendString(Array(variable.utf8), to: &text)
+            text.append(0x0A)
+        }
     }
 }
