@@ -19,7 +19,8 @@ VIGIL = ROOT / ".build" / "dist" / "vigil"
 HELPERS = ("orphan_storm", "signal_ack", "stop_leftovers", "service", "listener", "stamp")
 
 # command -> Debian package of everything the benchmark compares vigil with.
-PEER_COMMANDS = PEER_PACKAGES | dict(supervisors.PACKAGES.values())
+# cron: beside vigil in the scheduled tasks scenario.
+PEER_COMMANDS = PEER_PACKAGES | dict(supervisors.PACKAGES.values()) | {"cron": "cron"}
 
 
 def require_tools():

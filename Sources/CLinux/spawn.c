@@ -76,6 +76,59 @@ static int raw_sigismember(const sigset_t *set, int sig) {
     return (words[(sig - 1) / bits] >> ((sig - 1) % bits)) & 1;
 }
 
+// Whether execvp would find an executable for argv[0]: 0, or the errno it would fail with.
+// What the child of a spawn that does not wait can no longer report (CLINUX_SPAWN_NO_WAIT).
+static int find_executable(const char *file) {
+    if (*file == '\0') return ENOENT;
+    if (strchr(file, '/') != NULL) return access(file, X_OK) == 0 ? 0 : errno;
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0') path = "/bin:/usr/bin";
+    size_t file_length = strlen(file);
+    int error = ENOENT;
+    for (const char *dir = path;; dir = strchr(dir, ':') + 1) {
+        const char *end = strchr(dir, ':');
+        size_t dir_length = end ? (size_t)(end - dir) : strlen(dir);
+        char candidate[dir_length + file_length + 2];
+        memcpy(candidate, dir_length ? dir : ".", dir_length ? dir_length : 1);
+        size_t used = dir_length ? dir_length : 1;
+        candidate[used] = '/';
+        memcpy(candidate + used + 1, file, file_length + 1);
+        struct stat info;
+        if (stat(candidate, &info) == 0 && !S_ISDIR(info.st_mode)) {
+            if (access(candidate, X_OK) == 0) return 0;
+            error = EACCES;
+        }
+        if (end == NULL) break;
+    }
+    return error;
+}
+
+// `value` in decimal, in `buffer` (snprintf is not async-signal-safe).
+static const char *decimal(char *buffer, size_t size, unsigned long value) {
+    char *end = buffer + size - 1;
+    *end = '\0';
+    do {
+        *--end = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0 && end > buffer);
+    return end;
+}
+
+// The child of a spawn that does not wait says itself what failed: "vigil: cannot run
+// FILE: REASON", or "cannot enter DIRECTORY", "cannot switch to user ID".
+static void report_failure(const char *what, const char *subject, int error) {
+    const char *parts[] = {"vigil: cannot ", what, subject, ": ", clinux_error_text(error), "\n"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t length = strlen(parts[i]);
+        while (length > 0) {
+            ssize_t written = write(STDERR_FILENO, parts[i], length);
+            if (written <= 0) return;
+            parts[i] += written;
+            length -= (size_t)written;
+        }
+    }
+}
+
 // vigil is single-threaded, so the forked child is a complete copy and may call these
 // functions; it still does nothing but system calls and the PATH search before exec.
 int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spawn_options *options, pid_t *pid) {
@@ -85,13 +138,18 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
     // with EMFILE: Spawner comes here then). CLONE_VFORK: vigil goes on only once the child
     // has exec'd or exited, so the page holds its answer by then; without CLONE_VM the child
     // is a copy, as after fork.
-    int *report = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int waits = !(flags & CLINUX_SPAWN_NO_WAIT);
+    if (!waits) {
+        int missing = find_executable(argv[0]);
+        if (missing) return missing;
+    }
+    int *report = waits ? mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) : NULL;
     if (report == MAP_FAILED) return errno;
-    *report = 0;
-    pid_t child = (pid_t)syscall(SYS_clone, (long)(CLONE_VFORK | SIGCHLD), 0L, 0L, 0L, 0L);
+    if (report) *report = 0;
+    pid_t child = (pid_t)syscall(SYS_clone, (long)(waits ? CLONE_VFORK | SIGCHLD : SIGCHLD), 0L, 0L, 0L, 0L);
     if (child < 0) {
         int error = errno;
-        munmap(report, sizeof(int));
+        if (report) munmap(report, sizeof(int));
         return error;
     }
     if (child == 0) {
@@ -109,14 +167,22 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
             ioctl(STDIN_FILENO, TIOCSCTTY, 0);
         }
         int error = 0;
+        const char *what = "run ", *subject = argv[0];
+        char id[24];
         if (options->stdin_fd >= 0 && dup2(options->stdin_fd, STDIN_FILENO) < 0) error = errno;
         if (!error && options->stdout_fd >= 0 && dup2(options->stdout_fd, STDOUT_FILENO) < 0) error = errno;
         if (!error && options->stderr_fd >= 0 && dup2(options->stderr_fd, STDERR_FILENO) < 0) error = errno;
-        if (!error && options->directory && chdir(options->directory) != 0) error = errno;
+        if (!error && options->directory && chdir(options->directory) != 0) {
+            error = errno;
+            what = "enter ";
+            subject = options->directory;
+        }
         if (!error && options->switch_ids) {
             if (setgroups(options->group_count, options->groups) != 0 || setgid(options->gid) != 0 ||
                 setuid(options->uid) != 0) {
                 error = errno;
+                what = "switch to user ";
+                subject = decimal(id, sizeof id, options->uid);
             }
         }
         if (!error) {
@@ -124,8 +190,17 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
             exec_searching_path(argv, envp, flags & CLINUX_SPAWN_SHELL_FALLBACK);
             error = errno;
         }
-        *report = error ? error : EIO;
+        if (!error) error = EIO;
+        if (!report) {
+            report_failure(what, subject, error);
+            _exit(error == ENOENT ? 127 : 126);
+        }
+        *report = error;
         _exit(127);
+    }
+    if (!report) {
+        *pid = child;
+        return 0;
     }
     int error = *report;
     munmap(report, sizeof(int));

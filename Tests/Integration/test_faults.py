@@ -12,7 +12,7 @@ import signal
 
 from helpers import PYTHON, RECOVERY_FLAG, VIGIL, inject_fault, recovered, wait_for, workload
 from procfs import argv_of, children_of, command_line, descendants, proc_stat
-from services import events, service, sh, sidecar, wait_for_event, wait_for_stderr
+from services import events, service, sh, sidecar, wait_for_event, wait_for_stderr, words
 
 
 def talker(name):
@@ -132,6 +132,26 @@ def test_a_fault_during_a_sidecar_restart_keeps_the_new_process(launch, tmp_path
     run.signal(signal.SIGTERM)
     assert run.wait() == 4, run.stderr
     assert events(log).count("s start") == 2
+
+
+def test_a_fault_during_a_task_run_adopts_the_run(launch, tmp_path):
+    log = tmp_path / "log"
+    args = (["--task", f"t={words(service('t', log, 'sleep', 1000))}", "--schedule", "t=@every 1s", "--"]
+            + service("main", log, "stop-code", 6))
+    run = launch(args)
+    for name in ["t", "main"]:
+        wait_for_event(log, f"{name} start")
+    before = tree(run)
+    inject_fault(run.vigil_pid)
+    recovered(lambda: run.stderr)
+    # The run under way is adopted under the task's name, not lost and not left to the stop's
+    # sweep of leftovers.
+    assert tree(run) == before
+    assert re.search(r"adopted main \(\d+\), t \(\d+\)", run.stderr), run.stderr
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 6, run.stderr
+    assert [e for e in events(log) if not e.endswith("start")] == ["main TERM", "t TERM"]
+    assert events(log).count("t start") == 1
 
 
 def service_pid_of(tree, name):

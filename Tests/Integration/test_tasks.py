@@ -17,7 +17,7 @@ import time
 import pytest
 
 from helpers import PYTHON, UNSHARE, VIGIL, vigil, wait_for
-from procfs import children_of
+from procfs import children_of, status_field
 from services import events, service, wait_for_event, wait_for_stderr, words
 
 
@@ -83,6 +83,32 @@ def test_every_second_runs_five_times_in_five_seconds(launch, tmp_path, as_pid1)
     entry = task_status(run, as_pid1, "t")
     assert entry["kind"] == "task" and entry["skipped"] == 0 and entry["last_exit"] == 0
     assert entry["next_run"] >= entry["last_run"] + 1
+    stop(run, as_pid1)
+    assert run.wait() == 128 + signal.SIGTERM, run.stderr
+
+
+def test_vigil_sleeps_at_most_twice_per_run(launch, tmp_path, as_pid1):
+    # Woken by the timer and by the run's exit, and never in between: a run is forked without
+    # waiting for its exec (voluntary context switches count each time vigil sleeps).
+    log = tmp_path / "log"
+    run = start(launch, ["--task", f"t={words(stamp(log, 't'))}", "--schedule", "t=@every 1s", "--pause"], as_pid1)
+    pid = vigil_pid(run, as_pid1)
+    wait_for(lambda: len(runs(log, "t")) >= 2, timeout=60, what="2 runs")
+    before, runs_before = status_field(pid, "voluntary_ctxt_switches"), len(runs(log, "t"))
+    wait_for(lambda: len(runs(log, "t")) >= runs_before + 5, timeout=60, what="5 more runs")
+    after, runs_after = status_field(pid, "voluntary_ctxt_switches"), len(runs(log, "t"))
+    # A run may be under way at either reading: one more run's worth of slack.
+    assert after - before <= 2 * (runs_after - runs_before + 1), (before, after, runs_before, runs_after)
+    stop(run, as_pid1)
+    assert run.wait() == 0, run.stderr
+
+
+def test_a_run_that_cannot_start_says_why_and_exits_127(launch, tmp_path, as_pid1):
+    missing = tmp_path / "missing"
+    run = start(launch, ["--task", "t=true", "--schedule", "t=@every 1s", "--workdir", f"t={missing}",
+                         "--", "sleep", "1000"], as_pid1)
+    wait_for_stderr(run, f"vigil: cannot enter {missing}: No such file or directory")
+    wait_for_stderr(run, "exited with code 127")
     stop(run, as_pid1)
     assert run.wait() == 128 + signal.SIGTERM, run.stderr
 

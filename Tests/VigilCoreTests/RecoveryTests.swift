@@ -137,6 +137,25 @@ private func parseError(_ text: String) -> String? {
         #expect(adopt(try recovered(exited, exitCode: 9)).1 == [.exit(code: 9)])
     }
 
+    @Test func aTasksRunsAreAdoptedAndNoNewRunStarts() throws {
+        var (supervisor, _) = bringUp([task("t", "@every 10s") { $0.task.concurrency = 2; $0.stopSignal = 2 }], hasMain: false)
+        _ = supervisor.timeReached(10 * second)
+        _ = supervisor.spawned(0, pid: 200, at: 10 * second)
+        _ = supervisor.timeReached(20 * second)
+        _ = supervisor.spawned(0, pid: 201, at: 20 * second)
+        let state = try recovered(supervisor)
+        #expect(state.processes.map { "\($0.name) \($0.pid) \($0.stopSignal ?? 0)" } == ["t 200 2", "t 201 2"])
+        var (adopted, _) = adopt(state, at: 25 * second)
+        #expect(adopted.wallDeadline == nil)
+        #expect(started(adopted.timeReached(30 * second)).isEmpty)
+        let stop = adopted.received(SIGTERM, at: 31 * second)
+        #expect(stop.contains(.send(signal: SIGINT, to: .processGroup(201))))
+        // Last started first, each run with the task's stop signal.
+        #expect(adopted.reaped(201, .exited(code: 0), at: 32 * second).contains(.send(signal: SIGINT, to: .processGroup(200))))
+        _ = adopted.reaped(200, .exited(code: 0), at: 32 * second)
+        #expect(adopted.nothingLeft().contains { if case .exit = $0 { return true } else { return false } })
+    }
+
     @Test func pausingWithSidecarsIsAdopted() throws {
         let (supervisor, _) = bringUp([sidecar("log")], hasMain: false)
         var (adopted, _) = adopt(try recovered(supervisor))

@@ -131,6 +131,11 @@ enum {
     /// Make that group the foreground group of stdin's terminal (signals are still blocked,
     /// so no SIGTTOU).
     CLINUX_SPAWN_FOREGROUND = 8,
+    /// Plain fork: return as soon as the child exists, without waiting for its exec (no
+    /// sleep in vigil). The caller checks first that argv[0] names an executable
+    /// (clinux_spawn does, and fails with that errno); a step or exec that still fails is
+    /// written by the child to its stderr, which then exits 127 (126: found, not runnable).
+    CLINUX_SPAWN_NO_WAIT = 16,
 };
 
 /// What the child does before exec, besides what `flags` says.

@@ -101,7 +101,8 @@ final class Launcher {
         }
         let pipe = pipes.first(where: { $0.process == index })
         return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,
-                      identity: spec.identity, stdout: pipe?.stdout, stderr: pipe?.stderr)
+                      identity: spec.identity, stdout: pipe?.stdout, stderr: pipe?.stderr,
+                      waitsForExec: spec.kind != .task)
     }
 
     /// Starts an exec readiness check of `spec`: as the process runs (its user, environment
@@ -131,7 +132,7 @@ final class Launcher {
     private func launch(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?, words: [String], extra: [String],
                         base: Spawner.Request?, directory: String?, identity: ProcessSpec.Identity?,
                         stdout: Int32?, stderr: Int32?, stdin: Int32? = nil,
-                        shellFallback: Bool? = nil) -> Result<pid_t, SystemError> {
+                        shellFallback: Bool? = nil, waitsForExec: Bool = true) -> Result<pid_t, SystemError> {
         let ownArgv = CVector(words)
         defer { ownArgv.free() }
         let environment = Environment.vector(adding: extra)
@@ -147,6 +148,7 @@ final class Launcher {
         request.stdout = stdout
         request.stderr = stderr
         request.stdin = stdin
+        request.waitsForExec = waitsForExec
         return Spawner.spawn(request)
     }
 

@@ -1,6 +1,6 @@
 /// What the recovery state last published said, so that the runtime publishes again only when
 /// the supervisor moved. After each decision it compares what a recovery needs (the phase,
-/// the processes' PIDs and stops) with what it noted: a few comparisons of plain values, so
+/// the processes' PIDs and stops, the tasks' runs) with what it noted: a few comparisons of plain values, so
 /// that forwarding a signal costs nothing more.
 struct RecoveryTracker {
     /// The longest state published: one argument of exec may hold 128 KiB.
@@ -24,9 +24,12 @@ struct RecoveryTracker {
     private struct ProcessKey: Equatable {
         var pid: Int32?
         var stopping: RecoveryState.Stopping?
+        /// A scheduled task's runs under way.
+        var runs: [TaskRuns.Run]
 
         init(_ process: Supervised) {
             pid = process.pid
+            runs = process.runs
             if case .stopping(_, let deadline, let killed, _) = process.state {
                 stopping = RecoveryState.Stopping(deadline: deadline, killed: killed)
             } else {

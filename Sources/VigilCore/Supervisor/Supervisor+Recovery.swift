@@ -6,7 +6,10 @@ extension Supervisor {
     /// (a fault then ends vigil). `exitCode`: the code of an exit just decided.
     func recoveryState(exitCode: Int32?) -> RecoveryState? {
         var state = RecoveryState()
-        state.processes = processes.compactMap { $0.recoveryProcess }
+        for process in processes {
+            if let adopted = process.recoveryProcess { state.processes.append(adopted) }
+            state.processes += process.recoveryRuns
+        }
         switch phase {
         case .starting:
             return nil
@@ -89,6 +92,21 @@ extension Supervisor {
 }
 
 extension Supervised {
+    /// A scheduled task's runs under way, as a recovery adopts them: each one a sidecar of the
+    /// task's name, stop signal and grace, never restarted. A recovery starts no new run, and a
+    /// run's exit code no longer decides anything (a required task's failed run then ends
+    /// nothing).
+    var recoveryRuns: [RecoveryState.Process] {
+        runs.map { run in
+            var process = RecoveryState.Process(name: spec.name, kind: .sidecar, pid: run.pid, stopSignal: spec.stopSignal,
+                                                grace: spec.grace)
+            if run.stage != .running {
+                process.stopping = RecoveryState.Stopping(deadline: run.deadline ?? run.startedAt, killed: run.stage == .killed)
+            }
+            return process
+        }
+    }
+
     /// The process as a recovery adopts it; nil when it is not alive.
     var recoveryProcess: RecoveryState.Process? {
         guard let pid else { return nil }

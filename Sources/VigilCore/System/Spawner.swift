@@ -7,7 +7,8 @@ import CLinux
 /// and only those go through CLinux's fork-based `clinux_spawn`: taking stdin's terminal as
 /// the controlling terminal of a new session (TIOCSCTTY), switching user and groups, and
 /// execvp's /bin/sh fallback for a file that is not an executable format, tried only after
-/// posix_spawn reported ENOEXEC.
+/// posix_spawn reported ENOEXEC. A scheduled task's run also forks, without waiting for the
+/// exec (`waitsForExec`).
 enum Spawner {
     struct Request {
         /// NULL-terminated argv, passed to exec exactly as given.
@@ -32,11 +33,17 @@ enum Spawner {
         var stderr: Int32? = nil
         /// The descriptor that becomes its stdin (nil: vigil's).
         var stdin: Int32? = nil
+        /// Wait until the child has exec'd, to learn whether it could (posix_spawn, vfork).
+        /// A scheduled task's run does not: a plain fork lets vigil go straight back to sleep,
+        /// once PATH was searched; what fails later the child says itself, exiting 127 or 126.
+        var waitsForExec = true
     }
 
     /// Returns the child's PID, or the errno of the failed spawn or exec.
     static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
-        if (request.grouping == .newSession && isatty(0) == 1) || request.identity != nil { return forkAndExec(request) }
+        if (request.grouping == .newSession && isatty(0) == 1) || request.identity != nil || !request.waitsForExec {
+            return forkAndExec(request)
+        }
         let result = posixSpawn(request)
         if case .failure(let error) = result, error.errno == EMFILE || error.errno == ENFILE { return forkAndExec(request) }
         if case .failure(let error) = result, error.errno == ENOEXEC, request.shellFallback {
@@ -102,6 +109,7 @@ enum Spawner {
             flags |= Int32(CLINUX_SPAWN_SESSION)
         }
         if request.shellFallback { flags |= Int32(CLINUX_SPAWN_SHELL_FALLBACK) }
+        if !request.waitsForExec { flags |= Int32(CLINUX_SPAWN_NO_WAIT) }
         var pid: pid_t = 0
         var defaults = request.signalDefaults
         var mask = request.signalMask
