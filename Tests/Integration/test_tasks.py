@@ -113,6 +113,20 @@ def test_a_run_that_cannot_start_says_why_and_exits_127(launch, tmp_path, as_pid
     assert run.wait() == 128 + signal.SIGTERM, run.stderr
 
 
+def test_a_clock_set_is_noticed_and_the_schedule_goes_on(launch, tmp_path, as_pid1):
+    # Setting the wall clock to what it reads is a set for the kernel (the timer is cancelled,
+    # as on any jump) and moves nothing else on the machine: the real path, without the jump.
+    log = tmp_path / "log"
+    run = start(launch, ["-v", "--task", f"t={words(stamp(log, 't'))}", "--schedule", "t=@every 1s", "--pause"], as_pid1)
+    wait_for(lambda: len(runs(log, "t")) >= 1, timeout=60, what="the first run")
+    time.clock_settime(time.CLOCK_REALTIME, time.clock_gettime(time.CLOCK_REALTIME))
+    wait_for_stderr(run, "the wall clock was set")
+    seen = len(runs(log, "t"))
+    wait_for(lambda: len(runs(log, "t")) >= seen + 2, timeout=60, what="2 runs after the clock was set")
+    stop(run, as_pid1)
+    assert run.wait() == 0, run.stderr
+
+
 def test_an_overlapping_run_is_skipped_and_counted(launch, tmp_path, as_pid1):
     log, go = tmp_path / "log", tmp_path / "go"
     run = start(launch, ["--task", f"t={words(service('t', log, 'after', go, 'exit', 0))}", "--schedule", "t=@every 1s",
