@@ -42,6 +42,11 @@ int clinux_is_child_subreaper(void) {
 }
 int clinux_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 
+int clinux_set_process_name(const char *name) {
+    const char *slash = strrchr(name, '/');
+    return prctl(PR_SET_NAME, slash ? slash + 1 : name, 0, 0, 0);
+}
+
 #ifndef VIGIL_COMMIT
 #define VIGIL_COMMIT "unknown"
 #endif

@@ -7,12 +7,14 @@ vigil exits with the main process's status (the quiet run also as a subreaper). 
 on order and counts, not on time.
 """
 import os
+import pathlib
 import re
 import signal
 
 from helpers import PYTHON, RECOVERY_FLAG, VIGIL, inject_fault, recovered, wait_for, workload
 from procfs import argv_of, children_of, command_line, descendants, proc_stat
 from services import events, service, sh, sidecar, wait_for_event, wait_for_stderr, words
+from supervisord_runs import ENVIRONMENT, HEADER, supervisord_symlink
 
 
 def talker(name):
@@ -152,6 +154,63 @@ def test_a_fault_during_a_task_run_adopts_the_run(launch, tmp_path):
     assert run.wait() == 6, run.stderr
     assert [e for e in events(log) if not e.endswith("start")] == ["main TERM", "t TERM"]
     assert events(log).count("t start") == 1
+
+
+SUPERVISORD_PROGRAMS = """
+[program:web]
+command=sh -c 'trap "echo web bye; exit 0" TERM; echo web ready; while :; do sleep 1 & wait $!; done'
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+stdout_events_enabled=true
+
+[program:logger]
+command=sh -c 'trap "echo logger bye; exit 0" TERM; echo logger ready; while [ ! -e %(here)s/go ]; do sleep 0.1; done; echo logger after; while :; do sleep 1 & wait $!; done'
+stdout_logfile=%(here)s/logger.log
+
+[eventlistener:listener]
+command={python} %(here)s/listener.py
+events=PROCESS_STATE
+"""
+
+# supervisor's protocol at its simplest: READY, a header and its payload, RESULT 2\nOK.
+LISTENER = """import sys
+while True:
+    print("READY", flush=True)
+    header = dict(field.split(":", 1) for field in sys.stdin.readline().split())
+    sys.stdin.read(int(header["len"]))
+    sys.stdout.write("RESULT 2\\nOK")
+    sys.stdout.flush()
+"""
+
+
+def test_a_fault_under_supervisords_name_keeps_its_programs_and_listener(launch, tmp_path):
+    here = tmp_path / "conf"
+    here.mkdir()
+    config = here / "supervisord.conf"
+    config.write_text(HEADER + SUPERVISORD_PROGRAMS.replace("{python}", PYTHON))
+    (here / "listener.py").write_text(LISTENER)
+    run = launch(["-n", "-c", str(config)], binary=supervisord_symlink(tmp_path), env=ENVIRONMENT, cwd=str(here))
+    wait_for(lambda: "web ready" in run.stdout, what="web's output")
+    wait_for(lambda: "logger ready" in (here / "logger.log").read_text(errors="replace")
+             if (here / "logger.log").exists() else False, what="logger's log file")
+    wait_for(lambda: len(tree(run)) == 3, what=f"two programs and the listener; log: {run.stderr}")
+    before = tree(run)
+    inject_fault(run.vigil_pid)
+    recovered(lambda: run.stderr)
+    assert "supervisord's server and events are off" in run.stderr, run.stderr
+    # ps still shows supervisord, not the "exe" of /proc/self/exe.
+    assert pathlib.Path(f"/proc/{run.vigil_pid}/comm").read_text() == "supervisord\n"
+    # The log file's pipe is relayed to vigil's stdout, with the program's name in front.
+    (here / "go").touch()
+    wait_for(lambda: "logger | logger after" in run.stdout, what=f"logger's line after the fault; {run.stdout} {run.stderr}")
+    # The listener neither read an end of file nor died of SIGPIPE: the same three processes.
+    assert tree(run) == before
+    assert not zombies(run)
+    run.signal(signal.SIGTERM)
+    # supervisord's exit code on a stop, and each program's last words where they went.
+    assert run.wait() == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "web bye" in lines and "logger | logger bye" in lines, run.stdout
 
 
 def service_pid_of(tree, name):

@@ -128,6 +128,17 @@ private func parseError(_ text: String) -> String? {
         #expect(adopted.nothingLeft() == [.exit(code: 125)])
     }
 
+    @Test func aStartUpWithoutAMainCommandKeepsWhatStarted() throws {
+        var supervisor = Supervisor(policy: policy(), processes: [sidecar("db"), sidecar("web")], hasMain: false)
+        _ = supervisor.start(at: 0)
+        _ = supervisor.spawned(0, pid: 100, at: 0)
+        let state = try recovered(supervisor)
+        #expect(state.phase == .pausing)
+        var (adopted, first) = adopt(state)
+        #expect(first.isEmpty)
+        #expect(adopted.received(SIGHUP, at: 11 * second) == [.send(signal: SIGHUP, to: .processGroup(100))])
+    }
+
     @Test func anExitAlreadyDecidedIsKept() throws {
         let state = try recovered(running(child: 40), exitCode: 9)
         #expect(state.phase == .running)
@@ -156,6 +167,38 @@ private func parseError(_ text: String) -> String? {
         #expect(adopted.nothingLeft().contains { if case .exit = $0 { return true } else { return false } })
     }
 
+    @Test func theStopExitCodesOfEachPersonalitySurviveTheText() throws {
+        var supervisordLike = Configuration()
+        supervisordLike.stopExitWithoutMain = 0
+        var procfileLike = Configuration()
+        procfileLike.stopExitWithoutMain = nil
+        var myInitLike = Configuration()
+        myInitLike.stopExitWithoutMain = 2
+        myInitLike.myInitExitCodes = true
+        for configuration in [supervisordLike, procfileLike, myInitLike] {
+            let (supervisor, _) = bringUp([sidecar("log")], hasMain: false)
+            let state = try recovered(supervisor, configuration)
+            #expect(state.adoptedConfiguration.stopExitWithoutMain == configuration.stopExitWithoutMain)
+            #expect(state.adoptedConfiguration.myInitExitCodes == configuration.myInitExitCodes)
+        }
+    }
+
+    @Test func keptEndsAndUnprefixedRelaysSurviveTheText() throws {
+        let (supervisor, _) = bringUp([sidecar("web")], hasMain: false)
+        var state = try #require(supervisor.recoveryState(exitCode: nil))
+        state.relay = [RecoveryState.RelayPipe(name: "web", readEnd: 6, writeEnd: 7, sink: 1, prefixed: false)]
+        state.kept = [RecoveryState.KeptEnd(fd: 9, writable: true), RecoveryState.KeptEnd(fd: 10, writable: false)]
+        let back = try RecoveryState.parse(String(decoding: state.encoded(), as: UTF8.self))
+        #expect(back.relay == state.relay)
+        #expect(back.kept == state.kept)
+    }
+
+    @Test func aNameThatIsNoProcessNameIsPublishedMadeOne() throws {
+        let (supervisor, _) = bringUp([sidecar("web:api@1")], hasMain: false)
+        let state = try recovered(supervisor)
+        #expect(state.processes.map { $0.name } == ["web_api_1"])
+    }
+
     @Test func pausingWithSidecarsIsAdopted() throws {
         let (supervisor, _) = bringUp([sidecar("log")], hasMain: false)
         var (adopted, _) = adopt(try recovered(supervisor))
@@ -164,7 +207,7 @@ private func parseError(_ text: String) -> String? {
 }
 
 @Suite struct RecoveryStateInputTests {
-    let valid = "vigil-recovery-1 phase=1 main=7 process=sidecar:log:8:2:1000:1:-:0 relay=log:5:6:1"
+    let valid = "vigil-recovery-1 phase=1 main=7 process=sidecar:log:8:2:1000:1:-:0 relay=log:5:6:1:1"
 
     @Test func aValidStateParses() throws {
         let state = try RecoveryState.parse(valid)
@@ -186,9 +229,13 @@ private func parseError(_ text: String) -> String? {
         ("vigil-recovery-1 phase=1 main=7 process=daemon:log:8:-:-:0:-:0", "bad process"),
         ("vigil-recovery-1 phase=1 main=7 process=sidecar:log:8:-:-:0:-:1", "bad process"),
         ("vigil-recovery-1 phase=1 main=7 process=sidecar:log:8", "bad process"),
-        ("vigil-recovery-1 phase=1 main=7 relay=log:1:6:1", "bad relay"),
-        ("vigil-recovery-1 phase=1 main=7 relay=log:5:5:1", "bad relay"),
-        ("vigil-recovery-1 phase=1 main=7 relay=log:5:6:3", "bad relay"),
+        ("vigil-recovery-1 phase=1 main=7 relay=log:1:6:1:1", "bad relay"),
+        ("vigil-recovery-1 phase=1 main=7 relay=log:5:5:1:1", "bad relay"),
+        ("vigil-recovery-1 phase=1 main=7 relay=log:5:6:3:1", "bad relay"),
+        ("vigil-recovery-1 phase=1 main=7 relay=log:5:6:1", "bad relay"),
+        ("vigil-recovery-1 phase=1 main=7 keep=2:1", "bad keep"),
+        ("vigil-recovery-1 phase=1 main=7 keep=5:2", "bad keep"),
+        ("vigil-recovery-1 phase=1 main=7 stop-exit=256", "bad stop-exit"),
         ("vigil-recovery-1 phase=1 main=7 rewrite=9:1", "bad rewrite"),
         ("vigil-recovery-1 phase=1 main=7 exit-map=1,,2", "bad exit-map"),
         ("vigil-recovery-1 phase=1 main=7 program=a\nb", "bad program"),

@@ -57,6 +57,9 @@ int clinux_set_child_subreaper(void);
 int clinux_is_child_subreaper(void);
 /// prctl(PR_SET_PDEATHSIG, sig). Returns 0 or -1 with errno set.
 int clinux_set_parent_death_signal(int sig);
+/// The process's name (comm, as ps shows it) from `name`'s last path component, cut at 15
+/// bytes: after an exec of /proc/self/exe it would read "exe".
+int clinux_set_process_name(const char *name);
 
 /// Sets the disposition of `sig` to SIG_IGN. `was_ignored` (may be NULL) tells whether it
 /// already was. Returns 0 or -1 with errno set.

@@ -20,8 +20,12 @@ extension InitProcess {
         state.childGroup = childGroup
         state.terminalGroup = terminalGroup
         state.relay = launcher?.relay.pipes ?? []
+        if let programs = launcher?.programs, configuration.supervisord != nil {
+            state.relay += programs.recoveryPipes { configuration.processes[$0].name }
+            state.kept = programs.keptEnds
+        }
         let text = state.encoded()
-        let descriptors = state.relay.flatMap { [$0.readEnd, $0.writeEnd] }
+        let descriptors = state.relay.flatMap { [$0.readEnd, $0.writeEnd] } + state.kept.map { $0.fd }
         if text.count <= RecoveryTracker.longestState && FaultHandler.publish(text, descriptors: descriptors) { return }
         FaultHandler.disarm()
         if !recoveryTracker.failed {
@@ -67,6 +71,8 @@ extension InitProcess {
             && Adoption.takePipe(pipe.writeEnd, writable: true) {
             launcher.relay.adopt(pipe)
         }
+        // Held open, never used: see `RecoveryState.KeptEnd`.
+        for end in state.kept { _ = Adoption.takePipe(end.fd, writable: end.writable) }
         self.launcher = launcher
         var adopted = state
         let gone = dropGone(&adopted)
@@ -105,6 +111,9 @@ extension InitProcess {
         text.append(adopted.isEmpty ? "no process" : list(adopted))
         if !gone.isEmpty { text.append("; gone, exit status lost: " + list(gone)) }
         text.append("; sidecars are no longer restarted, and readiness checks and the control channel are off")
+        if state.rules.followedSupervisord {
+            text.append("; supervisord's server and events are off, and programs' log files now go to vigil's output")
+        }
         return text
     }
 }

@@ -7,9 +7,6 @@ extension InitProcess {
     /// stops vigil, as it stops supervisord, with exit 2) and the pid file.
     mutating func setUpSupervisord() -> Int32? {
         guard let settings = configuration.supervisord else { return nil }
-        // A recovery would adopt the processes without supervisord's states, streams and
-        // server: a fault of vigil's own ends it instead, as supervisord's would.
-        recoveryTracker.isOn = false
         for notice in settings.notices {
             if notice.level == .warning { log.warning("\(notice.text)") } else { log.info("\(notice.text)") }
         }

@@ -16,6 +16,8 @@ enum Recovery {
         // Everything is blocked across the re-execution; a fault from here on gets its line.
         FaultHandler.install(program: "vigil", recovery: true)
         _ = FaultHandler.unblock()
+        // The name ps and pgrep see, which the exec of /proc/self/exe made "exe".
+        _ = clinux_set_process_name(arguments[0])
         guard let fault = FaultReport.parse(arguments[2]) else {
             return refuse(UsageError("bad fault description '\(arguments[2])'"))
         }

@@ -22,6 +22,10 @@ extension RecoveryState {
             guard let pipe = readRelay(entry) else { throw StateFields.problem("relay", entry) }
             state.relay.append(pipe)
         }
+        for entry in fields.kept {
+            guard let end = readKept(entry) else { throw StateFields.problem("keep", entry) }
+            state.kept.append(end)
+        }
         try checkPIDs(state)
         return state
     }
@@ -57,6 +61,9 @@ extension RecoveryState {
         if fields.flag(.terminalStops) { rules.rewrite.stopOnTerminalSignals() }
         rules.stopsWithTerminalStopSignals = fields.flag(.stopSelf)
         rules.internalFailure = fields[.internalFailure].map { Int32(truncatingIfNeeded: $0) } ?? rules.internalFailure
+        rules.stopExitWithoutMain = fields[.stopExit].map { Int32(truncatingIfNeeded: $0) }
+        rules.myInitExitCodes = fields.flag(.myInitCodes)
+        rules.followedSupervisord = fields.flag(.supervisord)
     }
 
     /// The keys' presence per phase was checked by `StateFields`.
@@ -120,14 +127,23 @@ extension RecoveryState {
         return process
     }
 
-    /// `NAME:READ-END:WRITE-END:SINK`.
+    /// `NAME:READ-END:WRITE-END:SINK:PREFIXED`.
     private static func readRelay(_ entry: ArraySlice<UInt8>) -> RelayPipe? {
         let parts = ByteFields.fields(entry, separator: UInt8(ascii: ":"))
-        guard parts.count == 4, ProcessName.isValid(parts[0]),
-              let values = numbers(parts[1...], [3...1_048_576, 3...1_048_576, 1...2], optional: [false, false, false]),
+        guard parts.count == 5, ProcessName.isValid(parts[0]),
+              let values = numbers(parts[1...], [3...1_048_576, 3...1_048_576, 1...2, 0...1], optional: [false, false, false, false]),
               let read = values[0], let write = values[1], let sink = values[2], read != write else { return nil }
         return RelayPipe(name: String(decoding: parts[0], as: UTF8.self), readEnd: Int32(truncatingIfNeeded: read),
-                         writeEnd: Int32(truncatingIfNeeded: write), sink: Int32(truncatingIfNeeded: sink))
+                         writeEnd: Int32(truncatingIfNeeded: write), sink: Int32(truncatingIfNeeded: sink),
+                         prefixed: values[3] == 1)
+    }
+
+    /// `FD:WRITABLE`.
+    private static func readKept(_ entry: ArraySlice<UInt8>) -> KeptEnd? {
+        let parts = ByteFields.fields(entry, separator: UInt8(ascii: ":"))
+        guard parts.count == 2, let values = numbers(parts[...], [3...1_048_576, 0...1], optional: [false, false]),
+              let fd = values[0] else { return nil }
+        return KeptEnd(fd: Int32(truncatingIfNeeded: fd), writable: values[1] == 1)
     }
 
     /// `parts` as numbers within `ranges`, `-` standing for none where `optional`; nil when one

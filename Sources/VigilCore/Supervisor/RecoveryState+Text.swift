@@ -4,11 +4,12 @@ import CLinux
 /// `key=value` words separated by single spaces. The numbers' keys and ranges are `StateKey`'s
 /// (instants are CLOCK_MONOTONIC, which an exec keeps); `program` is a name, `exit-map` and
 /// `rewrite` comma-separated lists, and `process` (`KIND:NAME:PID:STOP-SIGNAL:GRACE:REQUIRED:
-/// STOP-DEADLINE:KILLED`, `-` for none) and `relay` (`NAME:READ-END:WRITE-END:SINK`) repeat, in
-/// order. No value holds a space or `=`. `RecoveryState.parse` reads it back.
+/// STOP-DEADLINE:KILLED`, `-` for none) and `relay` (`NAME:READ-END:WRITE-END:SINK:PREFIXED`) repeat, in
+/// order, as does `keep` (`FD:WRITABLE`). No value holds a space or `=`. `RecoveryState.parse`
+/// reads it back.
 ///
 ///     vigil-recovery-1 log=1 style=0 ... phase=1 main=7 ... program=vigil
-///         process=sidecar:web:8:-:-:0:-:0 relay=web:5:6:1
+///         process=sidecar:web:8:-:-:0:-:0 relay=web:5:6:1:1
 extension RecoveryState {
     static let version = "vigil-recovery-1"
 
@@ -42,6 +43,12 @@ extension RecoveryState {
             text.field(Int64(pipe.readEnd))
             text.field(Int64(pipe.writeEnd))
             text.field(Int64(pipe.sink))
+            text.field(pipe.prefixed ? 1 : 0)
+        }
+        for end in kept {
+            text.key("keep")
+            text.number(Int64(end.fd))
+            text.field(end.writable ? 1 : 0)
         }
         return text.bytes
     }
@@ -119,6 +126,9 @@ extension RecoveryState {
         set(.terminalStops, [SIGTSTP, SIGTTIN, SIGTTOU].contains { rules.rewrite.isSet($0) && !rules.rewrite.isChosen($0) })
         set(.stopSelf, rules.stopsWithTerminalStopSignals)
         set(.internalFailure, Int64(rules.internalFailure))
+        set(.stopExit, rules.stopExitWithoutMain.map { Int64($0) })
+        set(.myInitCodes, rules.myInitExitCodes)
+        set(.supervisord, rules.followedSupervisord)
     }
 
     private var programName: String {

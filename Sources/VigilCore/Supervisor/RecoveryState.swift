@@ -45,6 +45,16 @@ struct RecoveryState: Equatable {
         var readEnd: Int32
         var writeEnd: Int32
         var sink: Int32
+        /// Lines get `name | ` in front (false: a supervisord program's output, as it was).
+        var prefixed = true
+    }
+
+    /// A pipe end a recovery keeps open and never uses, so that the process at the other end
+    /// neither reads an end of file nor dies of SIGPIPE: a supervisord event listener's stdin
+    /// and stdout, the programs' shared stdin.
+    struct KeptEnd: Equatable {
+        var fd: Int32
+        var writable: Bool
     }
 
     /// The rules the supervisor and the log lines follow: what of the configuration a
@@ -67,6 +77,10 @@ struct RecoveryState: Equatable {
         var rewrite: SignalRewrite
         var stopsWithTerminalStopSignals: Bool
         var internalFailure: Int32
+        var stopExitWithoutMain: Int32?
+        var myInitExitCodes: Bool
+        /// A supervisord configuration ran: its server, events and log files are gone.
+        var followedSupervisord: Bool
 
         /// `Configuration`'s defaults.
         init() {
@@ -91,6 +105,9 @@ struct RecoveryState: Equatable {
             rewrite = configuration.rewrite
             stopsWithTerminalStopSignals = configuration.stopsWithTerminalStopSignals
             internalFailure = configuration.exitCodes.internalFailure
+            stopExitWithoutMain = configuration.stopExitWithoutMain
+            myInitExitCodes = configuration.myInitExitCodes
+            followedSupervisord = configuration.supervisord != nil
         }
     }
 
@@ -112,6 +129,7 @@ struct RecoveryState: Equatable {
     var childGroup: Int32? = nil
     var terminalGroup: Int32? = nil
     var relay: [RelayPipe] = []
+    var kept: [KeptEnd] = []
 
     /// The configuration a recovery runs with: the rules, the adopted processes, no control
     /// channel, and `Configuration`'s defaults for the rest.
@@ -134,6 +152,8 @@ struct RecoveryState: Equatable {
         adopted.rewrite = rules.rewrite
         adopted.stopsWithTerminalStopSignals = rules.stopsWithTerminalStopSignals
         adopted.exitCodes.internalFailure = rules.internalFailure
+        adopted.stopExitWithoutMain = rules.stopExitWithoutMain
+        adopted.myInitExitCodes = rules.myInitExitCodes
         adopted.controlChannel = false
         adopted.processes = adoptedSpecs
         return adopted

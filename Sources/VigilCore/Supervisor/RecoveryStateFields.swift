@@ -1,17 +1,19 @@
 /// The keys of a recovery state that hold one number each. A choice is the number of its
 /// place: `style` 0 named, 1 bracketed; `wording` 0 vigil, 1 tini; `main-exit` 0 stop the
 /// rest, 1 exit at once, 2 forward TERM and exit; `phase` in `RecoveryState.Phase`'s order.
-/// Flags are 0 or 1; durations and instants nanoseconds.
+/// Flags are 0 or 1; durations and instants nanoseconds. `stop-exit` absent: 128 + the signal.
 enum StateKey: Int, CaseIterable {
     case log, style, wording, warnReap, forwardGroup, stop, mainStop, grace, killAfter, killWait, repeatKills,
          mainExit, continues, terminalStops, stopSelf, internalFailure, phase, main, mainStopRequested, mainKillAt,
-         mainHurry, mainStopsVigil, mainStatus, deadline, exit, stopRequested, ending, exitOverride, group, terminal
+         mainHurry, mainStopsVigil, mainStatus, deadline, exit, stopRequested, ending, exitOverride, group, terminal,
+         stopExit, myInitCodes, supervisord
 
     static let names = [
         "log", "style", "wording", "warn-reap", "forward-group", "stop", "main-stop", "grace", "kill-after",
         "kill-wait", "repeat-kills", "main-exit", "continue", "terminal-stops", "stop-self", "internal", "phase",
         "main", "main-stop-requested", "main-kill-at", "main-hurry", "main-stops-vigil", "main-status", "deadline",
-        "exit", "stop-requested", "ending", "exit-override", "group", "terminal",
+        "exit", "stop-requested", "ending", "exit-override", "group", "terminal", "stop-exit", "my-init-codes",
+        "supervisord",
     ]
 
     var name: String { StateKey.names[rawValue] }
@@ -20,13 +22,13 @@ enum StateKey: Int, CaseIterable {
         switch self {
         case .log: return 0...16
         case .style, .wording, .warnReap, .forwardGroup, .repeatKills, .continues, .terminalStops, .stopSelf,
-             .mainStopRequested, .mainHurry, .mainStopsVigil, .stopRequested, .ending: return 0...1
+             .mainStopRequested, .mainHurry, .mainStopsVigil, .stopRequested, .ending, .myInitCodes, .supervisord: return 0...1
         case .mainExit: return 0...2
         case .phase: return 0...6
         case .stop, .mainStop: return 1...64
         case .grace, .killAfter, .killWait: return 0...Durations.maximum
         case .mainKillAt, .deadline: return 0...Instant.max / 4
-        case .internalFailure, .exit, .exitOverride: return 0...255
+        case .internalFailure, .exit, .exitOverride, .stopExit: return 0...255
         case .main, .group, .terminal: return 1...RecoveryState.maximumPID
         case .mainStatus: return 0...0xFFFF
         }
@@ -61,14 +63,15 @@ struct StateFields {
     /// The repeated keys' values, in order.
     private(set) var processes: [ArraySlice<UInt8>] = []
     private(set) var relays: [ArraySlice<UInt8>] = []
+    private(set) var kept: [ArraySlice<UInt8>] = []
 
     init(_ bytes: [UInt8]) throws(UsageError) {
         let words = ByteFields.fields(bytes[...], separator: 0x20)
         guard ASCII.equals(words[0], RecoveryState.version) else {
             throw UsageError("recovery state: it does not start with '\(RecoveryState.version)'")
         }
-        guard words.count <= 2 * RecoveryState.maximumEntries + StateKey.allCases.count + 4 else {
-            throw UsageError("recovery state: more than \(RecoveryState.maximumEntries) processes or pipes")
+        guard words.count <= 3 * RecoveryState.maximumEntries + StateKey.allCases.count + 4 else {
+            throw UsageError("recovery state: more than \(RecoveryState.maximumEntries) processes, pipes or kept ends")
         }
         for word in words.dropFirst() { try take(word) }
         guard let phase = numbers[StateKey.phase.rawValue] else { throw UsageError("recovery state: no phase") }
@@ -94,6 +97,8 @@ struct StateFields {
             processes.append(value)
         } else if ASCII.equals(key, "relay") {
             relays.append(value)
+        } else if ASCII.equals(key, "keep") {
+            kept.append(value)
         } else if let index = StateFields.textKeys.firstIndex(where: { ASCII.equals(key, $0) }) {
             guard texts[index] == nil else { throw StateFields.twice(key) }
             texts[index] = value

@@ -15,7 +15,9 @@ extension Supervisor {
             return nil
         case .bringingUp:
             if state.processes.isEmpty { return nil }
-            state.phase = .bringingUp
+            // Without a main command there is nothing the start-up was for but the processes:
+            // those that started carry on, as when all had; the rest never start.
+            state.phase = hasMain ? .bringingUp : .pausing
         case .running(let child):
             state.phase = .running
             state.main = child
@@ -98,7 +100,8 @@ extension Supervised {
     /// nothing).
     var recoveryRuns: [RecoveryState.Process] {
         runs.map { run in
-            var process = RecoveryState.Process(name: spec.name, kind: .sidecar, pid: run.pid, stopSignal: spec.stopSignal,
+            var process = RecoveryState.Process(name: ProcessName.sanitized(spec.name), kind: .sidecar, pid: run.pid,
+                                                stopSignal: spec.stopSignal,
                                                 grace: spec.grace)
             if run.stage != .running {
                 process.stopping = RecoveryState.Stopping(deadline: run.deadline ?? run.startedAt, killed: run.stage == .killed)
@@ -110,7 +113,7 @@ extension Supervised {
     /// The process as a recovery adopts it; nil when it is not alive.
     var recoveryProcess: RecoveryState.Process? {
         guard let pid else { return nil }
-        var process = RecoveryState.Process(name: spec.name, kind: spec.kind, pid: pid, stopSignal: spec.stopSignal,
+        var process = RecoveryState.Process(name: ProcessName.sanitized(spec.name), kind: spec.kind, pid: pid, stopSignal: spec.stopSignal,
                                             grace: spec.grace, required: spec.required)
         if case .stopping(_, let deadline, let killed, _) = state {
             process.stopping = RecoveryState.Stopping(deadline: deadline, killed: killed)

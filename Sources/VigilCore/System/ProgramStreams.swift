@@ -165,4 +165,31 @@ final class ProgramStreams {
         for source in sources where source.process == index && source.listener { closeDescriptor(source.readEnd) }
         sources.removeAll { $0.process == index && $0.listener }
     }
+
+    /// The programs' output pipes as a recovery relays them to vigil's stdout and stderr: as
+    /// they went when that was where they went, otherwise (a log file, discarded output) with
+    /// the program's name in front. `name` names process `index`.
+    func recoveryPipes(_ name: (Int) -> String) -> [RecoveryState.RelayPipe] {
+        var pipes: [RecoveryState.RelayPipe] = []
+        for source in sources where !source.listener && source.writeEnd >= 0 {
+            var pipe = RecoveryState.RelayPipe(name: ProcessName.sanitized(name(source.process)), readEnd: source.readEnd,
+                                               writeEnd: source.writeEnd, sink: source.stderr ? 2 : 1)
+            if case .descriptor(let fd) = source.sink, fd == 1 || fd == 2 {
+                pipe.sink = fd
+                pipe.prefixed = false
+            }
+            pipes.append(pipe)
+        }
+        return pipes
+    }
+
+    /// What a recovery keeps open unused: the listeners' stdin and stdout pipes (a listener
+    /// then waits for an event that never comes, rather than reading an end of file) and the
+    /// programs' shared stdin.
+    var keptEnds: [RecoveryState.KeptEnd] {
+        var ends = inputs.map { RecoveryState.KeptEnd(fd: $0.writeEnd, writable: true) }
+        for source in sources where source.listener { ends.append(RecoveryState.KeptEnd(fd: source.readEnd, writable: false)) }
+        if let shared = sharedStdin { ends.append(RecoveryState.KeptEnd(fd: shared.write, writable: true)) }
+        return ends
+    }
 }

@@ -21,4 +21,15 @@ enum ProcessName {
         }
         return true
     }
+
+    /// `name` made valid: each other byte `_`, cut at `maximumLength`, `_` when empty. Where a
+    /// name from elsewhere (a supervisord program, a runit service folder) must be one.
+    static func sanitized(_ name: String) -> String {
+        if isValid(name.utf8) { return name }
+        var bytes: [UInt8] = []
+        for byte in name.utf8.prefix(maximumLength) {
+            bytes.append(isShaped(CollectionOfOne(byte)) ? byte : UInt8(ascii: "_"))
+        }
+        return bytes.isEmpty ? "_" : String(decoding: bytes, as: UTF8.self)
+    }
 }
