@@ -14,6 +14,7 @@ import signal
 from helpers import PYTHON, RECOVERY_FLAG, VIGIL, inject_fault, recovered, wait_for, workload
 from procfs import argv_of, children_of, command_line, descendants, proc_stat
 from services import events, service, sh, sidecar, wait_for_event, wait_for_stderr, words
+from image_root import ImageRoot, Pid1 as ImagePid1
 from supervisord_runs import ENVIRONMENT, HEADER, supervisord_symlink
 
 
@@ -211,6 +212,31 @@ def test_a_fault_under_supervisords_name_keeps_its_programs_and_listener(launch,
     assert run.wait() == 0, run.stderr
     lines = run.stdout.splitlines()
     assert "web bye" in lines and "logger | logger bye" in lines, run.stdout
+
+
+def test_a_fault_under_my_inits_name_keeps_the_runit_services(tmp_path):
+    image = ImageRoot(tmp_path / "root")
+    image.script("/etc/service/web/run", "trap 'echo web got TERM >> /tmp/order; exit 0' TERM\n"
+                                         "echo line from web\nwhile :; do sleep 0.1; done\n")
+    image.script("/etc/service/web/log/run", "exec cat > /tmp/web-log\n")
+    image.script("/etc/service/worker/run", "trap 'echo worker got TERM >> /tmp/order; exit 0' TERM\n"
+                                            "while :; do sleep 0.1; done\n")
+    run = ImagePid1(image, ["/sbin/my_init"], tmp_path)
+    try:
+        wait_for(lambda: image.host("/tmp/web-log").exists() and image.host("/tmp/web-log").read_text() == "line from web\n",
+                 what="web's line in its logger")
+        wait_for(lambda: len(children_of(run.pid)) == 3, what="web, its logger and worker")
+        before = set(children_of(run.pid))
+        inject_fault(run.pid)
+        recovered(lambda: run.stderr)
+        assert re.search(r"adopted web\.log \(\d+\), web \(\d+\), worker \(\d+\)", run.stderr), run.stderr
+        assert set(children_of(run.pid)) == before
+        run.signal(signal.SIGTERM)
+        # my_init's exit code after a stop, and each service stopped with TERM.
+        assert run.wait() == 2, run.stderr
+        assert sorted(image.host("/tmp/order").read_text().splitlines()) == ["web got TERM", "worker got TERM"]
+    finally:
+        run.kill()
 
 
 def service_pid_of(tree, name):

@@ -1,7 +1,7 @@
 /// What the recovery state last published said, so that the runtime publishes again only when
 /// the supervisor moved. After each decision it compares what a recovery needs (the phase,
-/// the processes' PIDs and stops, the tasks' runs) with what it noted: a few comparisons of plain values, so
-/// that forwarding a signal costs nothing more.
+/// the processes' PIDs and stops, the tasks' runs, runit's services' PIDs) with what it
+/// noted: a few comparisons of plain values, so that forwarding a signal costs nothing more.
 struct RecoveryTracker {
     /// The longest state published: one argument of exec may hold 128 KiB.
     static let longestState = 120 * 1024
@@ -18,6 +18,7 @@ struct RecoveryTracker {
     private var ending = false
     private var exitOverride: Int32? = nil
     private var processes: [ProcessKey] = []
+    private var runitPIDs: [Int32] = []
     private var isPublished = false
 
     /// What of a process a recovery needs that can change.
@@ -45,7 +46,7 @@ struct RecoveryTracker {
         for index in processes.indices where processes[index] != ProcessKey(supervisor.processes[index]) {
             return false
         }
-        return true
+        return supervisor.runit.services.isEmpty || runitPIDs == supervisor.runit.pids
     }
 
     /// Notes what is about to be published.
@@ -55,6 +56,7 @@ struct RecoveryTracker {
         exitOverride = supervisor.exitOverride
         processes.removeAll(keepingCapacity: true)
         for process in supervisor.processes { processes.append(ProcessKey(process)) }
+        runitPIDs = supervisor.runit.services.isEmpty ? [] : supervisor.runit.pids
         isPublished = true
     }
 

@@ -10,6 +10,7 @@ extension Supervisor {
             if let adopted = process.recoveryProcess { state.processes.append(adopted) }
             state.processes += process.recoveryRuns
         }
+        state.processes += runit.recoveryProcesses
         switch phase {
         case .starting:
             return nil
@@ -120,4 +121,25 @@ extension Supervised {
         }
         return process
     }
+}
+
+extension RunitServices {
+    /// The services' processes under way as a recovery adopts them: sidecars named as `sv`
+    /// names them (`web`, `web.log`), each logger before its service, so that the stop (last
+    /// started first) ends a service before its logger. Never restarted; the `supervise/`
+    /// files are no longer kept.
+    var recoveryProcesses: [RecoveryState.Process] {
+        var adopted: [RecoveryState.Process] = []
+        for (index, service) in services.enumerated() {
+            for isLog in service.parts.count > 1 ? [true, false] : [false] {
+                let part = ServicePart(service: index, isLog: isLog)
+                guard self[part].pid > 0 else { continue }
+                adopted.append(RecoveryState.Process(name: ProcessName.sanitized(partName(part)), kind: .sidecar, pid: self[part].pid))
+            }
+        }
+        return adopted
+    }
+
+    /// Every part's PID (0: none), in `allParts`' order.
+    var pids: [Int32] { allParts.map { self[$0].pid } }
 }
