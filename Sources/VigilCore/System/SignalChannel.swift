@@ -43,6 +43,10 @@ struct SignalChannel {
     /// The blocked set: every signal vigil takes.
     let mask: sigset_t
     let inherited: InheritedSignals
+    /// Where `drain` reads, made once: a buffer made at each wake-up cost musl an mmap and a
+    /// munmap on every signal.
+    private let buffer = UnsafeMutablePointer<signalfd_siginfo>.allocate(capacity: SignalChannel.batch)
+    private static let batch = 32
 
     /// Blocks the signals and opens the descriptor. Call before the child exists, so that no
     /// signal (SIGCHLD above all) can arrive unobserved.
@@ -114,11 +118,10 @@ struct SignalChannel {
     /// Everything queued right now; empty when nothing is. Never blocks.
     func drain() throws(SystemError) -> [ReceivedSignal] {
         var received: [ReceivedSignal] = []
-        let capacity = 32
+        let capacity = SignalChannel.batch
         let size = MemoryLayout<signalfd_siginfo>.stride
-        var buffer = [signalfd_siginfo](repeating: signalfd_siginfo(), count: capacity)
         while true {
-            let result = buffer.withUnsafeMutableBytes { raw in valueOrErrno { read(fd, raw.baseAddress, capacity * size) } }
+            let result = valueOrErrno { read(fd, buffer, capacity * size) }
             let count: Int
             switch result {
             case .success(let value): count = value
