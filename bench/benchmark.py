@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Measures vigil against tini, tini-static, dumb-init and catatonit, and with three sidecars
-and a main process against supervisord, s6 and runit; writes DIR/benchmarks.md and
+"""Measures vigil against tini, tini-static, dumb-init and catatonit, with three sidecars
+and a main process against supervisord, s6 and runit, and as supervisord and my_init against
+the real supervisord and runit; writes DIR/benchmarks.md and
 DIR/benchmarks.svg (DIR defaults to docs/).
 
 usage: scripts/benchmark [--quick] [--output DIR]
@@ -18,6 +19,7 @@ import time
 
 import chart
 import dependencies
+import drop_ins
 import prepare
 import report
 import scenarios
@@ -112,6 +114,10 @@ def measure(plan):
             dependencies.dependencies, vigil, helpers, plan, scratch)
         results.tasks = step("scheduled tasks under vigil: start delay and wake-ups",
                              tasks.tasks, vigil, helpers, plan, scratch)
+        results.drop_ins = step(
+            f"drop-ins: {drop_ins.PROGRAMS} supervisord programs and {drop_ins.RUNIT_SERVICES} runit "
+            "services, vigil against supervisord and runsvdir",
+            drop_ins.drop_ins, vigil, measured["supervisord"], measured["runit"], helpers["service"], plan, scratch)
     results.seconds = time.monotonic() - started
     return results
 
