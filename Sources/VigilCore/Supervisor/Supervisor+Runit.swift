@@ -103,6 +103,16 @@ extension Supervisor {
         }
     }
 
+    /// `vigil check`'s view of the services, as `sv check` sees each: one wanted up (no `down`
+    /// file, or `sv up`) must be running; one wanted down is fine whatever it does.
+    var runitHealthProblems: [String] {
+        runit.allParts.compactMap { part in
+            let service = runit[part]
+            guard service.want == .up, service.state != .run else { return nil }
+            return "runit service " + runit.partName(part) + " is " + runitStateName(service) + ", wanted up"
+        }
+    }
+
     private func runitStateName(_ service: RunsvService) -> String {
         switch service.state {
         case .run: return service.gotTerm || service.want != .up ? "stopping" : "running"
