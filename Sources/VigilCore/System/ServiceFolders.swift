@@ -37,6 +37,15 @@ enum ServiceFolders {
         return names
     }
 
+    /// `path` with every symbolic link resolved (itself when it cannot be): a service linked
+    /// into the services folder keeps its files when the link is removed, as runsv keeps
+    /// working in the folder it changed into.
+    static func resolved(_ path: String) -> String {
+        guard let real = path.withCString({ realpath($0, nil) }) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
     /// `folder/name`, without a second `/` after a folder that ends with one.
     static func join(_ folder: String, _ name: [UInt8]) -> String {
         let separator = folder.utf8.last == UInt8(ascii: "/") ? "" : "/"
