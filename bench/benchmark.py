@@ -18,6 +18,7 @@ import time
 
 import chart
 import dependencies
+import my_init
 import prepare
 import report
 import scenarios
@@ -112,6 +113,8 @@ def measure(plan):
             dependencies.dependencies, vigil, helpers, plan, scratch)
         results.tasks = step("scheduled tasks under vigil: start delay and wake-ups",
                              tasks.tasks, vigil, helpers, plan, scratch)
+        results.my_init = step("a my_init layout of three runit services, idle: vigil as my_init "
+                               "against runsvdir and three runsv", my_init.my_init_layout, vigil, plan, scratch)
     results.seconds = time.monotonic() - started
     return results
 

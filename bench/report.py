@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 
 import report_dependencies
+import report_my_init
 import report_tasks
 import several
 from builds import builds_table
@@ -36,6 +37,7 @@ class Results:
     several: object = None               # several.Results
     dependencies: object = None          # dependencies.Results
     tasks: object = None                 # tasks.Results
+    my_init: object = None               # my_init.Results
     seconds: float = 0.0
 
 
@@ -142,6 +144,7 @@ def markdown(results, metrics):
         several_section(results),
         report_dependencies.section(results, table, number, spread),
         report_tasks.section(results, table, number, spread),
+        report_my_init.section(results, table, number, spread),
         caveats_section(results),
     ]
     return "\n\n".join(sections) + "\n"
