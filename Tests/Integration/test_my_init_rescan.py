@@ -100,3 +100,20 @@ def test_a_service_removed_stops_and_comes_back_when_linked_again(image, pid1):
     wait_for(lambda: up(image, "gone"), what="sv status to say gone runs again")
     pid1.signal(signal.SIGTERM)
     assert pid1.wait() == 2, pid1.stderr
+
+
+def test_a_services_folder_made_after_the_start_is_looked_at_every_five_seconds(tmp_path):
+    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+    image = ImageRoot(tmp_path / "root")
+    run = Pid1(image, ["/sbin/my_init"], tmp_path)
+    try:
+        wait_for(lambda: "looked for every 5 s" in run.stderr, what="my_init to say it polls")
+        image.script("/etc/staging/late/run", "echo late >> /tmp/order\nexec sleep 1000\n")
+        image.host("/etc/service").mkdir()
+        os.rename(image.host("/etc/staging/late"), image.host("/etc/service/late"))
+        wait_for(lambda: up(image, "late"), timeout=60, what="sv status to say late runs")
+        assert lines(image, "/tmp/order") == ["late"]
+        run.signal(signal.SIGTERM)
+        assert run.wait() == 2, run.stderr
+    finally:
+        run.kill()
