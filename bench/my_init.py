@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 import supervisors
-from procs import BenchmarkError, Pid1, descendants, pss, status_field
+from procs import BenchmarkError, Pid1, comm, descendants, pss, status_field
 
 SERVICES = ("a", "b", "c")
 SETTLE_S = 2
@@ -98,7 +98,7 @@ def measure_one(name, root, argv, window_s, log, figures):
 
 
 def sleeping(pid):
-    return [child for child in descendants(pid) if pathlib.Path(f"/proc/{child}/comm").read_text().strip() == "sleep"]
+    return [child for child in descendants(pid) if comm(child) == "sleep"]
 
 
 def switches(pid):
