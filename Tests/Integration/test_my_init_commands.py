@@ -3,6 +3,7 @@
 as NAME.log, and `vigil check` is unhealthy while a service wanted up is not running, as
 `sv check` would say.
 """
+import json
 import shutil
 import signal
 import subprocess
@@ -62,6 +63,11 @@ def test_status_lists_services_and_loggers_as_sidecars(image, pid1):
                       and "running" in (row(s.stdout, "web.log") or "") and s, what="vigil status")
     for name, state in [("web", "running"), ("web.log", "running"), ("off", "stopped")]:
         assert state in row(status.stdout, name) and "sidecar" in row(status.stdout, name), status.stdout
+    listed = json.loads(inside(run, "/sbin/vigil", "status", "--json").stdout)["processes"]
+    assert {(entry["name"], entry["kind"], entry["state"]) for entry in listed} == {
+        ("off", "sidecar", "stopped"), ("web", "sidecar", "running"), ("web.log", "sidecar", "running")}
+    web = next(entry for entry in listed if entry["name"] == "web")
+    assert web["pid"] > 1 and web["restarts"] == 0
     run.signal(signal.SIGTERM)
     assert run.wait() == 2, run.stderr
 
