@@ -64,7 +64,8 @@ def test_a_service_linked_in_later_starts_and_sv_sees_it(image, pid1):
     wait_for(lambda: up(image, "late"), timeout=60, what="sv status to say late runs")
     assert sv(image, "-w", "10", "check", "/etc/service/late").returncode == 0
     assert "; run: log: " in sv(image, "status", "/etc/service/late").stdout
-    assert lines(image, "/tmp/order") == ["web", "late"]
+    # sv says run once ./run is started; its first line may come a moment later.
+    wait_for(lambda: lines(image, "/tmp/order") == ["web", "late"], what="late's line")
     assert listed(pid1, "late") and listed(pid1, "late.log")
     pid1.signal(signal.SIGTERM)
     assert pid1.wait() == 2, pid1.stderr
@@ -75,7 +76,7 @@ def test_a_folder_moved_in_later_starts(image, pid1):
     image.script("/etc/staging/moved/run", "echo moved >> /tmp/order\nexec sleep 1000\n")
     os.rename(image.host("/etc/staging/moved"), image.host("/etc/service/moved"))
     wait_for(lambda: up(image, "moved"), timeout=60, what="sv status to say moved runs")
-    assert lines(image, "/tmp/order") == ["web", "moved"]
+    wait_for(lambda: lines(image, "/tmp/order") == ["web", "moved"], what="moved's line")
     assert "new runit service" in pid1.stderr, pid1.stderr
     pid1.signal(signal.SIGTERM)
     assert pid1.wait() == 2, pid1.stderr
@@ -112,7 +113,7 @@ def test_a_services_folder_made_after_the_start_is_looked_at_every_five_seconds(
         image.host("/etc/service").mkdir()
         os.rename(image.host("/etc/staging/late"), image.host("/etc/service/late"))
         wait_for(lambda: up(image, "late"), timeout=60, what="sv status to say late runs")
-        assert lines(image, "/tmp/order") == ["late"]
+        wait_for(lambda: lines(image, "/tmp/order") == ["late"], what="late's line")
         run.signal(signal.SIGTERM)
         assert run.wait() == 2, run.stderr
     finally:
