@@ -118,3 +118,14 @@ def test_a_services_folder_made_after_the_start_is_looked_at_every_five_seconds(
         assert run.wait() == 2, run.stderr
     finally:
         run.kill()
+
+
+def test_a_service_folder_renamed_stops_under_its_old_name_and_starts_under_the_new(image, pid1):
+    wait_for(lambda: lines(image, "/tmp/order") == ["web"], what="web to start")
+    os.rename(image.host("/etc/service/web"), image.host("/etc/service/www"))
+    # The new name waits for the old one's supervise/lock, then starts: web's run again.
+    wait_for(lambda: lines(image, "/tmp/order") == ["web", "web"], timeout=60, what="the service under its new name")
+    wait_for(lambda: up(image, "www"), what="sv status to say www runs")
+    wait_for(lambda: listed(pid1, "www") and not listed(pid1, "web"), what="vigil status to list www only")
+    pid1.signal(signal.SIGTERM)
+    assert pid1.wait() == 2, pid1.stderr

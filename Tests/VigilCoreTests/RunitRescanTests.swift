@@ -63,6 +63,9 @@ import Testing
         #expect(starts(exit).isEmpty)
         #expect(supervisor.runit.allParts.isEmpty)
         #expect(supervisor.runitStatus(at: t0 + 3 * second).isEmpty)
+        // The folder is read once more: one refused while this held its lock is taken now.
+        #expect(supervisor.deadline == t0 + 3 * second)
+        #expect(supervisor.handle(.deadline, at: t0 + 3 * second).contains(.runit(.rescan)))
     }
 
     @Test func aRemovedLoggerReadsToTheEndBeforeTheServiceIsRetired() {

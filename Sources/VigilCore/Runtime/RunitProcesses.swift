@@ -7,6 +7,8 @@ final class RunitProcesses {
     private struct Files {
         let name: String
         let folder: String
+        /// The folder's device and inode, to know it under another name.
+        var identity: [UInt64]? = nil
         /// The service's and its log service's (nil: vigil could not make it).
         var supervise: [SuperviseFolder?]
         var logPipe: [Int32]
@@ -97,12 +99,15 @@ final class RunitProcesses {
     }
 
     private func open(_ folder: String, _ layout: RunitServiceLayout.Service) -> Files? {
-        var files = Files(name: layout.name, folder: folder, supervise: [], logPipe: [])
+        var files = Files(name: layout.name, folder: folder, identity: ServiceFolders.identity(folder), supervise: [], logPipe: [])
         for part in layout.log == nil ? [folder] : [folder, folder + "/log"] {
             switch SuperviseFolder.open(part) {
             case .success(let supervise): files.supervise.append(supervise)
             case .failure(let error) where error.errno == EWOULDBLOCK:
-                if refuse(layout.name) { log.error("\(layout.name): left alone: another supervisor holds \(part)/supervise/lock") }
+                // vigil's own lock, the folder being renamed: taken once the old name stops.
+                let identity = ServiceFolders.identity(folder)
+                let ours = identity != nil && services.contains { !$0.retired && $0.identity == identity }
+                if !ours && refuse(layout.name) { log.error("\(layout.name): left alone: another supervisor holds \(part)/supervise/lock") }
                 for supervise in files.supervise { supervise?.close() }
                 return nil
             case .failure(let error):

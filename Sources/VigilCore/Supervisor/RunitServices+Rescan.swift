@@ -72,6 +72,9 @@ extension RunitServices {
             }
             services[index].retired = true
             actions.append(.runit(.retire(service: index)))
+            // Its `supervise/lock` is free now: a folder refused for it (the same folder
+            // renamed, or linked under another name) is taken at the next reading.
+            if shutdown == .notBegun && rescanAt == nil { rescanAt = now }
         }
         return actions
     }
