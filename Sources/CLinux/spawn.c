@@ -211,3 +211,8 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
     *pid = child;
     return 0;
 }
+
+int clinux_exec_path(char *const argv[], char *const envp[]) {
+    exec_searching_path(argv, envp, 0);
+    return -1;
+}

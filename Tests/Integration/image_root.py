@@ -16,8 +16,13 @@ SETUP = r"""
 set -e
 root=$1
 shift
-mount --bind /usr "$root/usr"
-mount -o remount,bind,ro "$root/usr"
+if [ -d "$root/.usr-extra" ]; then
+    # The image's own files over the host's /usr, read-only (an overlay of two lower layers).
+    mount -t overlay overlay -o "lowerdir=$root/.usr-extra:/usr" "$root/usr"
+else
+    mount --bind /usr "$root/usr"
+    mount -o remount,bind,ro "$root/usr"
+fi
 mount --rbind /dev "$root/dev"
 mount -t proc proc "$root/proc"
 exec chroot "$root" "$@"
@@ -52,6 +57,12 @@ class ImageRoot:
     def script(self, relative, body, shell="/bin/sh"):
         """An executable script of the image."""
         return self.file(relative, f"#!{shell}\n{body}", 0o755)
+
+    def usr_script(self, relative, body, shell="/bin/sh"):
+        """An executable script under the image's /usr (e.g. /usr/sbin/enable_insecure_key),
+        laid over the host's /usr."""
+        assert relative.startswith("/usr/")
+        return self.script("/.usr-extra/" + relative[len("/usr/"):], body, shell)
 
     def host(self, relative):
         """The host's path of a path in the image."""

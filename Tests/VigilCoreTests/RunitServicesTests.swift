@@ -67,6 +67,16 @@ import Testing
         #expect(starts(supervisor.handle(.deadline, at: t0 + second + second / 2)) == [web])
     }
 
+    @Test func vigilCheckWantsEveryServiceWantedUpRunning() {
+        var supervisor = started()
+        // web runs; held has a `down` file: healthy.
+        #expect(supervisor.healthProblems.isEmpty)
+        _ = supervisor.handle(.reaped(pid: 100, .exited(code: 1)), at: t0 + second / 2)
+        #expect(supervisor.healthProblems == ["runit service web is backing-off, wanted up"])
+        _ = supervisor.handle(.runit(.control(web, Array("d".utf8))), at: t0 + second)
+        #expect(supervisor.healthProblems.isEmpty)
+    }
+
     @Test func svDownSendsTermAndContAndNothingRestarts() {
         var supervisor = started()
         let actions = supervisor.handle(.runit(.control(web, Array("d".utf8))), at: t0 + second)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -163,6 +164,11 @@ struct clinux_spawn_options {
     /// The descriptor to make stdin (-1: keep).
     int stdin_fd;
 };
+
+/// Replaces the process with argv[0], found as execvp(3) finds it (PATH, else
+/// /bin:/usr/bin), with `envp`, and no /bin/sh fallback for a file that is not a program
+/// (as Python's os.execvp). Returns -1 with errno when nothing could run.
+int clinux_exec_path(char *const argv[], char *const envp[]);
 
 /// Starts `argv` in a child, searching PATH for argv[0], after the steps `options` asks for.
 /// Returns 0 and the child's PID, or the errno of the failure (fork's, or that of the step

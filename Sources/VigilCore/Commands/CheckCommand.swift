@@ -26,8 +26,9 @@ enum CheckCommand {
         A health check for Docker's HEALTHCHECK and Kubernetes exec probes. Unhealthy when:
         zombies whose parent is not vigil stay above N (default 10) across two samples
         DURATION apart (default 1s); PID use is at or above PERCENT of the cgroup's pids.max
-        (default 80); a required sidecar is not ready or has failed; vigil is stopping;
-        with --tasks, a scheduled task's last run failed.
+        (default 80); a required sidecar is not ready or has failed; a runit service
+        wanted up is not running; vigil is stopping; with --tasks, a scheduled task's last
+        run failed.
 
         Exit status: 0 healthy; 1 unhealthy or a bad option, with one line saying why.
         It never exits 2, which Docker reserves.

@@ -16,6 +16,8 @@ enum Personality: Equatable {
     /// A client: supervisorctl's commands over supervisord's XML-RPC (never an init).
     case supervisorctl
     case myInit
+    /// baseimage's `setuser USER COMMAND...`: an exec as another user (never an init).
+    case setuser
 
     /// From argv[0]: its last path component.
     static func detect(_ argv0: String) -> Personality {
@@ -29,6 +31,7 @@ enum Personality: Equatable {
         if ASCII.equals(name, "supervisord") { return .supervisord }
         if ASCII.equals(name, "supervisorctl") { return .supervisorctl }
         if ASCII.equals(name, "my_init") { return .myInit }
+        if ASCII.equals(name, "setuser") { return .setuser }
         return .vigil
     }
 
@@ -41,6 +44,7 @@ enum Personality: Equatable {
         case .supervisord: return "supervisord"
         case .supervisorctl: return "supervisorctl"
         case .myInit: return "my_init"
+        case .setuser: return "setuser"
         }
     }
 
@@ -75,8 +79,8 @@ enum Personality: Equatable {
             configuration.stopsWithTerminalStopSignals = true
             configuration.exitCodes = .dumbInit
             configuration.logStyle = .named("dumb-init")
-        case .supervisord, .supervisorctl:
-            // No main command, and supervisorctl is the control channel.
+        case .supervisord, .supervisorctl, .setuser:
+            // No main command, and supervisorctl is the control channel; setuser only execs.
             configuration.controlChannel = false
         }
         return configuration
@@ -97,6 +101,7 @@ enum Personality: Equatable {
         case .supervisord: return try SupervisordPersonality.parse(arguments, host: supervisordHost(), realtime: realtime)
         case .supervisorctl: throw UsageError("supervisorctl is a client: it does not run processes")
         case .myInit: return try MyInitPersonality.parse(arguments, environment: environment)
+        case .setuser: throw UsageError("setuser runs one command as a user: it does not supervise")
         }
     }
 }

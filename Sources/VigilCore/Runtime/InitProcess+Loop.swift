@@ -58,8 +58,9 @@ extension InitProcess {
         let programs = launcher?.programs
         let timer = armTimer()
         let services = runitFiles?.pollEntries(supervisor.serviceControlsToRead) ?? (entries: [], parts: [])
+        let folderWatch = runitFiles?.watch
         if pids.isEmpty && notify.isEmpty && relay?.isEmpty ?? true && control?.isIdle ?? true && probes?.isEmpty ?? true
-            && programs?.isEmpty ?? true && rpc == nil && timer == nil && services.entries.isEmpty {
+            && programs?.isEmpty ?? true && rpc == nil && timer == nil && services.entries.isEmpty && folderWatch == nil {
             guard let signal = try channel.waitForOne(until: deadline) else { return nil }
             return receive(signal)
         }
@@ -77,10 +78,12 @@ extension InitProcess {
         entries += rpc?.pollEntries() ?? []
         let rpcEnd = entries.count
         entries += services.entries
+        if let folderWatch { entries.append(pollfd(fd: folderWatch.fd, events: Int16(POLLIN), revents: 0)) }
         let servicesEnd = entries.count
         if let timer { entries.append(pollfd(fd: timer.fd, events: Int16(POLLIN), revents: 0)) }
         try EventWait.wait(&entries, orExitOf: pids, until: deadline)
         if let timer, entries[servicesEnd].revents != 0, let code = timerRang(timer) { return code }
+        if folderWatch != nil, entries[servicesEnd - 1].revents != 0, let code = serviceFolderChanged() { return code }
         // Only what woke vigil is read: a forwarded signal costs no other system call.
         func woke(_ range: Range<Int>) -> Bool { entries[range].contains { $0.revents != 0 } }
         // Checks first, while every polled socket is still the one its entry names.

@@ -7,11 +7,12 @@ extension InitProcess {
     mutating func performRunit(_ action: RunitAction) -> Int32? {
         guard let files = runitFiles, let launcher else { return nil }
         switch action {
-        case .scan:
-            let directory = configuration.runit?.directory ?? MyInitSettings.servicesDirectory
-            let services = files.scan(directory)
-            log.info("\(services.count) runit services in \(directory)")
-            return handle(.runit(.found(services)))
+        case .scan: return scanServices(files)
+        case .rescan: return rescanServices(files)
+        case .retire(let service):
+            log.info("\(supervisor.runit.services[service].layout.name): removed from the services folder and stopped")
+            files.retire(service)
+            return nil
         case .start(let part, let argv):
             switch files.start(part, argv) {
             case .success(let pid):
@@ -43,6 +44,38 @@ extension InitProcess {
             log.error("\(error)")
             return handle(.runit(.environmentRefused))
         }
+    }
+
+    /// The services folder read as the services start, and watched from then on.
+    private mutating func scanServices(_ files: RunitProcesses) -> Int32? {
+        let directory = configuration.runit?.directory ?? MyInitSettings.servicesDirectory
+        let watchError = files.watchFolder(directory)
+        let services = files.scan(directory)
+        log.info("\(services.count) runit services in \(directory)")
+        if let code = handle(.runit(.found(services))) { return code }
+        guard let watchError else { return nil }
+        // No folder yet is no mistake (runsvdir waits for it too); a watch refused is worth a word.
+        let line: LogText = "services added to or removed from \(directory) are looked for every 5 s: \(watchError.description)"
+        if watchError.errno == ENOENT { log.info(line) } else { log.warning(line) }
+        return handle(.runit(.folderUnwatched))
+    }
+
+    /// The services folder read again: what is new, and what is there.
+    private mutating func rescanServices(_ files: RunitProcesses) -> Int32? {
+        let directory = configuration.runit?.directory ?? MyInitSettings.servicesDirectory
+        let (added, present) = files.rescan(directory)
+        for service in added { log.info("\(service.name): new runit service in \(directory)") }
+        return handle(.runit(.rescanned(added: added, present: present)))
+    }
+
+    /// What the services folder's watch saw: a change, or the end of the watch.
+    mutating func serviceFolderChanged() -> Int32? {
+        guard let events = runitFiles?.readWatch() else { return nil }
+        if events.watchGone {
+            log.warning("the services folder can no longer be watched: it is looked at every 5 s")
+            if let code = handle(.runit(.folderUnwatched)) { return code }
+        }
+        return events.changed ? handle(.runit(.folderChanged)) : nil
     }
 
     /// What `sv` wrote into `part`'s control FIFO.

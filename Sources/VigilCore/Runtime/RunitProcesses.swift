@@ -5,10 +5,14 @@ import CLinux
 /// restarted service or logger finds the same pipe), and the starts of their processes.
 final class RunitProcesses {
     private struct Files {
+        let name: String
         let folder: String
+        /// The folder's device and inode, to know it under another name.
+        var identity: [UInt64]? = nil
         /// The service's and its log service's (nil: vigil could not make it).
         var supervise: [SuperviseFolder?]
         var logPipe: [Int32]
+        var retired = false
     }
 
     private var services: [Files] = []
@@ -16,6 +20,10 @@ final class RunitProcesses {
     private let log: Log
     /// Parts whose status files could not be written: said once each.
     private var unwritable: [ServicePart] = []
+    /// Service folders left out, said once each (the folder is read again after changes).
+    private var refused: [String] = []
+    /// The services folder's watch (nil: not watched).
+    private(set) var watch: ServiceFolderWatch? = nil
 
     init(launcher: Launcher, log: Log) {
         self.launcher = launcher
@@ -26,32 +34,80 @@ final class RunitProcesses {
     /// cannot take, or a service whose `supervise/lock` another supervisor holds, is left out
     /// with one line; a `supervise/` folder vigil cannot make only loses `sv`.
     func scan(_ directory: String) -> [RunitServiceLayout.Service] {
-        var layouts: [RunitServiceLayout.Service] = []
+        rescan(directory).added
+    }
+
+    /// The folder read again: the services not open yet, opened (in name order, after the
+    /// others), and the names of every service folder there is.
+    func rescan(_ directory: String) -> (added: [RunitServiceLayout.Service], present: [String]) {
+        var added: [RunitServiceLayout.Service] = []
+        var present: [String] = []
         let entries = ServiceFolders.serviceEntries(directory).filter { $0.kind == .folder }
         for name in RunitServiceLayout.sorted(entries.map { Array($0.path.utf8) }) {
             let entry = RunitServiceLayout.ListedFile(path: String(decoding: name, as: UTF8.self), kind: .folder)
             do {
                 guard try !RunitServiceLayout.serviceNames([entry]).isEmpty else { continue }
             } catch {
-                log.error("\(directory)/\(entry.path): \(error.text)")
+                if refuse(entry.path) { log.error("\(directory)/\(entry.path): \(error.text)") }
                 continue
             }
+            present.append(entry.path)
+            if services.contains(where: { !$0.retired && ASCII.equals($0.name, entry.path) }) { continue }
             let folder = directory + (directory.utf8.last == UInt8(ascii: "/") ? "" : "/") + entry.path
             let layout = RunitServiceLayout.service(named: entry.path, ServiceFolders.serviceFiles(folder))
-            guard let files = open(folder, layout) else { continue }
+            guard let files = open(ServiceFolders.resolved(folder), layout) else { continue }
             services.append(files)
-            layouts.append(layout)
+            added.append(layout)
         }
-        return layouts
+        return (added, present)
+    }
+
+    /// The first time only: a folder refused is said once.
+    private func refuse(_ name: String) -> Bool {
+        guard !refused.contains(where: { ASCII.equals($0, name) }) else { return false }
+        refused.append(name)
+        return true
+    }
+
+    /// Watches the services folder for services that come and go.
+    func watchFolder(_ directory: String) -> SystemError? {
+        switch ServiceFolderWatch.open(directory) {
+        case .success(let opened):
+            watch = opened
+            return nil
+        case .failure(let error): return error
+        }
+    }
+
+    /// What the watch saw; a watch that is gone is closed.
+    func readWatch() -> InotifyEvents {
+        guard let watch else { return InotifyEvents() }
+        let events = watch.drain()
+        if events.watchGone {
+            watch.close()
+            self.watch = nil
+        }
+        return events
+    }
+
+    /// A removed service stopped: its files are closed, as runsv's end closes them.
+    func retire(_ service: Int) {
+        for supervise in services[service].supervise { supervise?.close() }
+        services[service].supervise = services[service].supervise.map { _ in nil }
+        closeLogPipe(service)
+        services[service].retired = true
     }
 
     private func open(_ folder: String, _ layout: RunitServiceLayout.Service) -> Files? {
-        var files = Files(folder: folder, supervise: [], logPipe: [])
+        var files = Files(name: layout.name, folder: folder, identity: ServiceFolders.identity(folder), supervise: [], logPipe: [])
         for part in layout.log == nil ? [folder] : [folder, folder + "/log"] {
             switch SuperviseFolder.open(part) {
             case .success(let supervise): files.supervise.append(supervise)
             case .failure(let error) where error.errno == EWOULDBLOCK:
-                log.error("\(layout.name): left alone: another supervisor holds \(part)/supervise/lock")
+                // vigil's own lock, the folder being renamed: taken once the old name stops.
+                let identity = ServiceFolders.identity(folder)
+                let ours = identity != nil && services.contains { !$0.retired && $0.identity == identity }
+                if !ours && refuse(layout.name) { log.error("\(layout.name): left alone: another supervisor holds \(part)/supervise/lock") }
                 for supervise in files.supervise { supervise?.close() }
                 return nil
             case .failure(let error):

@@ -9,6 +9,9 @@ public func vigilMain() -> Int32 {
     // `vigil ps ...`: subcommands only as the first argument and only under vigil's own name.
     if personality == .vigil, let code = Subcommands.run(arguments.strings) { return code }
     if personality == .supervisorctl { return SupervisorctlCommand.run(arguments.strings) }
+    if personality == .setuser {
+        return SetuserCommand.run(arguments.strings, argv: arguments.raw, environment: arguments.environmentVector)
+    }
     // From here on vigil is an init: a fault of its own re-executes it once a process runs.
     FaultHandler.install(program: personality.programName, recovery: false)
     var invocation: Invocation

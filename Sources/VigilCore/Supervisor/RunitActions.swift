@@ -22,6 +22,10 @@ enum RunitAction: Equatable {
     case writeStatus(ServicePart, RunitStatus, since: Instant, pidChanged: Bool)
     /// Close vigil's ends of `service`'s log pipe: its logger reads to the end and exits.
     case closeLogPipe(service: Int)
+    /// Read the services folder again (it changed); answer with `.rescanned`.
+    case rescan
+    /// `service` was removed and has stopped: close its `supervise/` files, as runsv exits.
+    case retire(service: Int)
     /// Run a script of my_init's shutdown folders; answer with `.scriptSpawned`.
     case runScript(String)
     /// Read `/etc/container_environment` into the environment of what starts next, and write
@@ -45,4 +49,11 @@ enum RunitEvent: Equatable {
     case scriptSpawned(pid: Int32?)
     /// `/etc/container_environment` could not be imported after a startup file.
     case environmentRefused
+    /// The services folder changed (its watch saw an entry come or go).
+    case folderChanged
+    /// The services folder cannot be watched: it is to be read now and then instead.
+    case folderUnwatched
+    /// The folder read again: the services the runtime opened now (after the others, in this
+    /// order) and the names of every service folder there is.
+    case rescanned(added: [RunitServiceLayout.Service], present: [String])
 }

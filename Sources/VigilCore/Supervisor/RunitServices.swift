@@ -3,8 +3,8 @@ import CLinux
 /// runsvdir and one runsv for each service of the services folder, as one plain value: each
 /// service's parts (`RunsvService`) decide, this value turns their decisions into the
 /// supervisor's actions, keeps the `control/X` processes apart, and writes the status files
-/// after every change. Unlike runsvdir, the folder is read once (when the startup files have
-/// run): a service added later is not started.
+/// after every change. The folder is read when the startup files have run, and again after
+/// it changes, as runsvdir does (`+Rescan`).
 struct RunitServices: Equatable {
     struct Watched: Equatable {
         let layout: RunitServiceLayout.Service
@@ -20,6 +20,11 @@ struct RunitServices: Equatable {
         var failing: [Bool]
         /// vigil closed its ends of the log pipe (the service is down for good).
         var logClosed = false
+        /// Its folder left the services folder: it stops as `sv exit` stops it.
+        var removed = false
+        /// Removed and stopped: its files are closed, and it is no longer listed (its index
+        /// stays taken, so that every other part keeps its own).
+        var retired = false
     }
 
     struct Written: Equatable {
@@ -37,6 +42,10 @@ struct RunitServices: Equatable {
     var shutdown = ShutdownStep.notBegun
     /// A shutdown script failed (my_init's rule then exits 1).
     var scriptFailed = false
+    /// When the services folder is to be read again (it changed, or it is polled).
+    var rescanAt: Instant? = nil
+    /// The folder cannot be watched: it is read every `RunitServices.pollInterval`.
+    var pollsFolder = false
 
     init(settings: RunitSettings? = nil, killWait: Int64 = 2 * Durations.second) {
         self.settings = settings
@@ -57,7 +66,14 @@ struct RunitServices: Equatable {
     /// logger before its service, as runsv does.
     mutating func found(_ layouts: [RunitServiceLayout.Service], at now: Instant) -> [SupervisorAction] {
         scanned = true
-        services = layouts.map { layout in
+        services = []
+        return add(layouts, at: now)
+    }
+
+    /// New services, after those there are (whose indices stay), started as runsv starts.
+    mutating func add(_ layouts: [RunitServiceLayout.Service], at now: Instant) -> [SupervisorAction] {
+        let first = services.count
+        services += layouts.map { layout in
             var parts = [RunsvService(isLog: false, startsDown: layout.startsDown, hasFinish: layout.hasFinish,
                                       overrides: layout.overrides, now: now)]
             if let log = layout.log { parts.append(RunsvService(isLog: true, startsDown: log.startsDown, now: now)) }
@@ -68,7 +84,8 @@ struct RunitServices: Equatable {
         // of it fails (no status yet), as before runsv starts it, instead of passing on a
         // "down, want up" status without a PID. One that starts down says so at once.
         var actions: [SupervisorAction] = []
-        for (index, service) in services.enumerated() {
+        for index in first..<services.count {
+            let service = services[index]
             for isLog in service.parts.count > 1 ? [true, false] : [false] {
                 let part = ServicePart(service: index, isLog: isLog)
                 let starts = perform(part, self[part].nextStart(at: now))
@@ -78,10 +95,10 @@ struct RunitServices: Equatable {
         return actions
     }
 
-    /// Every part, each service followed by its log service.
+    /// Every part, each service followed by its log service (retired ones left out).
     var allParts: [ServicePart] {
         var parts: [ServicePart] = []
-        for (index, service) in services.enumerated() {
+        for (index, service) in services.enumerated() where !service.retired {
             parts.append(ServicePart(service: index, isLog: false))
             if service.parts.count > 1 { parts.append(ServicePart(service: index, isLog: true)) }
         }
@@ -101,6 +118,7 @@ struct RunitServices: Equatable {
 
     var deadline: Instant? {
         var earliest = shutdown.deadline
+        if shutdown == .notBegun, let rescanAt { earliest = min(earliest ?? rescanAt, rescanAt) }
         for part in allParts {
             if let time = self[part].deadline { earliest = min(earliest ?? time, time) }
         }
@@ -180,7 +198,7 @@ struct RunitServices: Equatable {
         for part in allParts {
             if let until = self[part].deadline, until <= now { actions += advance(part, at: now) }
         }
-        return actions + shutdownDeadline(at: now)
+        return actions + shutdownDeadline(at: now) + rescanDue(at: now)
     }
 
     /// After any change to `part`: what is due starts, its files say the new state, and the
@@ -192,7 +210,7 @@ struct RunitServices: Equatable {
         } else {
             actions += perform(part, self[part].nextStart(at: now))
         }
-        return actions + servicesStopped(at: now)
+        return actions + servicesStopped(at: now) + removedStopped(at: now)
     }
 
     /// A part's decisions as the supervisor's actions; signals go to what runs now.

@@ -67,8 +67,8 @@ extension Supervisor {
     }
 
     /// Why vigil is not healthy, from its own point of view: it is stopping, a required
-    /// sidecar is not ready or is down, or the main process or a required sidecar fails its
-    /// liveness check. Empty when healthy.
+    /// sidecar is not ready or is down, the main process or a required sidecar fails its
+    /// liveness check, or a runit service wanted up is not running. Empty when healthy.
     var healthProblems: [String] {
         if ASCII.equals(phaseName, "stopping") || ASCII.equals(phaseName, "exited") { return ["vigil is stopping"] }
         var problems: [String] = []
@@ -87,7 +87,7 @@ extension Supervisor {
             default: problems.append("required sidecar " + process.spec.name + " is not ready")
             }
         }
-        return problems
+        return problems + runitHealthProblems
     }
 
     private var isStartingUp: Bool {

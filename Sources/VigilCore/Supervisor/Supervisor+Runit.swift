@@ -31,6 +31,10 @@ extension Supervisor {
             guard runit.services.indices.contains(part.service) else { return [] }
             return afterRunit(runit.overrideSpawned(part, pid: pid, at: now), at: now)
         case .scriptSpawned(let pid): return afterRunit(runit.scriptSpawned(pid: pid, at: now), at: now)
+        case .folderChanged: return runit.folderChanged(at: now)
+        case .folderUnwatched: return runit.folderUnwatched(at: now)
+        case .rescanned(let added, let present):
+            return afterRunit(runit.rescanned(added: added, present: present, at: now), at: now)
         case .environmentRefused:
             let how = ChildState.exited(code: 1)
             return endWith(1, .initFailed(name: ContainerEnvironment.directory, how: how), at: now)
@@ -100,6 +104,16 @@ extension Supervisor {
                 entry.uptimeMilliseconds = (now - service.since) / Durations.millisecond
             }
             return entry
+        }
+    }
+
+    /// `vigil check`'s view of the services, as `sv check` sees each: one wanted up (no `down`
+    /// file, or `sv up`) must be running; one wanted down is fine whatever it does.
+    var runitHealthProblems: [String] {
+        runit.allParts.compactMap { part in
+            let service = runit[part]
+            guard service.want == .up, service.state != .run else { return nil }
+            return "runit service " + runit.partName(part) + " is " + runitStateName(service) + ", wanted up"
         }
     }
 

@@ -37,6 +37,23 @@ enum ServiceFolders {
         return names
     }
 
+    /// `path` with every symbolic link resolved (itself when it cannot be): a service linked
+    /// into the services folder keeps its files when the link is removed, as runsv keeps
+    /// working in the folder it changed into.
+    static func resolved(_ path: String) -> String {
+        guard let real = path.withCString({ realpath($0, nil) }) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    /// The device and inode of what `path` names (after symbolic links): the same folder under
+    /// two names has one. Nil when it cannot be looked at.
+    static func identity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard case .success = valueOrErrno({ path.withCString { stat($0, &info) } }) else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
+    }
+
     /// `folder/name`, without a second `/` after a folder that ends with one.
     static func join(_ folder: String, _ name: [UInt8]) -> String {
         let separator = folder.utf8.last == UInt8(ascii: "/") ? "" : "/"

@@ -1,0 +1,131 @@
+"""The services folder read again while vigil runs as my_init (PID 1 of a fresh PID and mount
+namespace with a fixture image root, image_root.py), as runsvdir reads it: a service folder
+added later (a symbolic link to /etc/sv/NAME, or a folder moved in) starts and Debian's `sv`
+sees it up; one removed stops as `sv exit` stops it (TERM, ./finish, its logger to the end)
+and leaves `vigil status`; linked again, it starts again.
+"""
+import os
+import shutil
+import signal
+import subprocess
+
+import pytest
+
+from helpers import require, wait_for
+from image_root import ImageRoot, Pid1
+
+SV = shutil.which("sv")
+
+
+@pytest.fixture
+def image(tmp_path):
+    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+    root = ImageRoot(tmp_path / "root")
+    shutil.copy(root.host("/sbin/my_init"), root.host("/sbin/vigil"))
+    root.script("/etc/service/web/run", "echo web >> /tmp/order\nexec sleep 1000\n")
+    return root
+
+
+@pytest.fixture
+def pid1(image, tmp_path):
+    run = Pid1(image, ["/sbin/my_init"], tmp_path)
+    yield run
+    run.kill()
+
+
+def sv(image, *arguments):
+    words = [str(image.host(word)) if word.startswith("/etc/") else word for word in arguments]
+    return subprocess.run([SV, *words], capture_output=True, text=True, timeout=60)
+
+
+def lines(image, relative):
+    path = image.host(relative)
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def status(run):
+    return subprocess.run(["nsenter", "-t", str(run.pid), "-p", "-m", "-r", "-w", "/sbin/vigil", "status"],
+                          capture_output=True, text=True, timeout=60).stdout
+
+
+def listed(run, name):
+    return any(line.split()[:1] == [name] for line in status(run).splitlines())
+
+
+def up(image, name):
+    return sv(image, "status", f"/etc/service/{name}").stdout.startswith("run: ")
+
+
+def test_a_service_linked_in_later_starts_and_sv_sees_it(image, pid1):
+    wait_for(lambda: lines(image, "/tmp/order") == ["web"], what="web to start")
+    image.script("/etc/sv/late/run", "echo late >> /tmp/order\nexec sleep 1000\n")
+    image.script("/etc/sv/late/log/run", "exec cat > /tmp/late-log\n")
+    os.symlink("../sv/late", image.host("/etc/service/late"))
+    wait_for(lambda: up(image, "late"), timeout=60, what="sv status to say late runs")
+    assert sv(image, "-w", "10", "check", "/etc/service/late").returncode == 0
+    assert "; run: log: " in sv(image, "status", "/etc/service/late").stdout
+    # sv says run once ./run is started; its first line may come a moment later.
+    wait_for(lambda: lines(image, "/tmp/order") == ["web", "late"], what="late's line")
+    assert listed(pid1, "late") and listed(pid1, "late.log")
+    pid1.signal(signal.SIGTERM)
+    assert pid1.wait() == 2, pid1.stderr
+
+
+def test_a_folder_moved_in_later_starts(image, pid1):
+    wait_for(lambda: lines(image, "/tmp/order") == ["web"], what="web to start")
+    image.script("/etc/staging/moved/run", "echo moved >> /tmp/order\nexec sleep 1000\n")
+    os.rename(image.host("/etc/staging/moved"), image.host("/etc/service/moved"))
+    wait_for(lambda: up(image, "moved"), timeout=60, what="sv status to say moved runs")
+    wait_for(lambda: lines(image, "/tmp/order") == ["web", "moved"], what="moved's line")
+    assert "new runit service" in pid1.stderr, pid1.stderr
+    pid1.signal(signal.SIGTERM)
+    assert pid1.wait() == 2, pid1.stderr
+
+
+def test_a_service_removed_stops_and_comes_back_when_linked_again(image, pid1):
+    image.script("/etc/sv/gone/run", "trap 'echo gone got TERM >> /tmp/gone; exit 0' TERM\n"
+                                     "echo gone up >> /tmp/gone\nwhile :; do sleep 0.1; done\n")
+    image.script("/etc/sv/gone/finish", "echo \"gone finish $1\" >> /tmp/gone\n")
+    image.script("/etc/sv/gone/log/run", "cat > /dev/null\necho log ended >> /tmp/gone\n")
+    os.symlink("../sv/gone", image.host("/etc/service/gone"))
+    wait_for(lambda: lines(image, "/tmp/gone") == ["gone up"], what="gone to start")
+    os.unlink(image.host("/etc/service/gone"))
+    wait_for(lambda: len(lines(image, "/tmp/gone")) == 4, timeout=60, what="gone to stop")
+    assert lines(image, "/tmp/gone") == ["gone up", "gone got TERM", "gone finish 0", "log ended"]
+    wait_for(lambda: not listed(pid1, "gone"), what="vigil status to leave gone out")
+    # runsv is gone with it: sv finds nothing supervising the folder.
+    assert sv(image, "status", "/etc/sv/gone").returncode != 0
+    assert up(image, "web")
+    os.symlink("../sv/gone", image.host("/etc/service/gone"))
+    wait_for(lambda: lines(image, "/tmp/gone")[4:] == ["gone up"], timeout=60, what="gone to start again")
+    wait_for(lambda: up(image, "gone"), what="sv status to say gone runs again")
+    pid1.signal(signal.SIGTERM)
+    assert pid1.wait() == 2, pid1.stderr
+
+
+def test_a_services_folder_made_after_the_start_is_looked_at_every_five_seconds(tmp_path):
+    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+    image = ImageRoot(tmp_path / "root")
+    run = Pid1(image, ["/sbin/my_init"], tmp_path)
+    try:
+        wait_for(lambda: "looked for every 5 s" in run.stderr, what="my_init to say it polls")
+        image.script("/etc/staging/late/run", "echo late >> /tmp/order\nexec sleep 1000\n")
+        image.host("/etc/service").mkdir()
+        os.rename(image.host("/etc/staging/late"), image.host("/etc/service/late"))
+        wait_for(lambda: up(image, "late"), timeout=60, what="sv status to say late runs")
+        wait_for(lambda: lines(image, "/tmp/order") == ["late"], what="late's line")
+        run.signal(signal.SIGTERM)
+        assert run.wait() == 2, run.stderr
+    finally:
+        run.kill()
+
+
+def test_a_service_folder_renamed_stops_under_its_old_name_and_starts_under_the_new(image, pid1):
+    wait_for(lambda: lines(image, "/tmp/order") == ["web"], what="web to start")
+    os.rename(image.host("/etc/service/web"), image.host("/etc/service/www"))
+    # The new name waits for the old one's supervise/lock, then starts: web's run again.
+    wait_for(lambda: lines(image, "/tmp/order") == ["web", "web"], timeout=60, what="the service under its new name")
+    wait_for(lambda: up(image, "www"), what="sv status to say www runs")
+    wait_for(lambda: listed(pid1, "www") and not listed(pid1, "web"), what="vigil status to list www only")
+    pid1.signal(signal.SIGTERM)
+    assert pid1.wait() == 2, pid1.stderr
