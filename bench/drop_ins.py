@@ -2,14 +2,16 @@
 PID 1 of its own namespace, side by side: a supervisord.conf of ten programs under real
 supervisord and under vigil named supervisord, and a my_init layout of three runit services
 (/etc/service) under vigil named my_init and under Debian's runsvdir with one runsv per service.
-my_init itself is a Python script that no Debian package holds, so its own share is left out of
-the runit figures, which are therefore a floor for the real my_init. Measured: idle memory
+my_init itself is a Python script that no Debian package holds, so it is not run: its share is
+estimated by an idle python3 that imported what my_init imports. Measured: idle memory
 (VmRSS and PSS of the supervising processes, the services left out) and voluntary context
 switches over one shared idle window. Raw figures only."""
 import contextlib
 import os
 import shlex
 import shutil
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -20,7 +22,10 @@ PROGRAMS = 10
 RUNIT_SERVICES = 3
 SETTLE_SECONDS = 0.5  # supervisord marks its programs running on its loop's next turn
 
-SETUPS = ("vigil as supervisord", "supervisord", "vigil as my_init", "runsvdir + runsv")
+SETUPS = ("vigil as supervisord", "supervisord", "vigil as my_init", "runsvdir + runsv",
+          "my_init's python3 (estimate)")
+MY_INIT_IMPORTS = ("import argparse, errno, json, os, os.path, re, signal, stat, sys, time; "
+                   "print('ready', flush=True); signal.pause()")
 
 
 @dataclass
@@ -56,6 +61,7 @@ def drop_ins(vigil, supervisord, runsvdir, service, plan, scratch):
         before = {label: switches(pids) for label, pids in watched.items()}
         time.sleep(plan.idle_seconds)
         results.wakeups = {label: switches(pids) - before[label] for label, pids in watched.items()}
+        python_estimate(results)
     finally:
         for run, _ in runs.values():
             run.stop()
@@ -134,3 +140,18 @@ def switches(pids):
         with contextlib.suppress(FileNotFoundError, ProcessLookupError):
             total += status_field(pid, "voluntary_ctxt_switches")
     return total
+
+
+def python_estimate(results):
+    """my_init's own interpreter, estimated: an idle python3 that imported what my_init imports."""
+    label = SETUPS[-1]
+    process = subprocess.Popen([sys.executable, "-c", MY_INIT_IMPORTS], stdout=subprocess.PIPE)
+    try:
+        if process.stdout.readline() == b"ready\n":
+            results.processes[label] = ["python3"]
+            results.rss[label] = status_field(process.pid, "VmRSS")
+            results.pss[label] = pss(process.pid)
+            results.wakeups[label] = "not run"
+    finally:
+        process.kill()
+        process.wait()

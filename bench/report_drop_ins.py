@@ -10,7 +10,8 @@ def section(results, table, number, spread):
     if found is None:
         return f"## {TITLE}\n\nNot measured in this run."
     rows = [[label, ", ".join(found.processes[label]), number(found.rss[label]), number(found.pss[label]),
-             number(found.wakeups[label])] for label in drop_ins.SETUPS if label in found.rss]
+             found.wakeups[label] if isinstance(found.wakeups[label], str) else number(found.wakeups[label])]
+            for label in drop_ins.SETUPS if label in found.rss]
     return "\n\n".join([
         f"## {TITLE}",
         f"The same configuration under each, as PID 1 of its own namespace, side by side: a "
@@ -23,7 +24,7 @@ def section(results, table, number, spread):
         f"over {number(found.idle_seconds)} s of idleness.",
         table(["setup", "supervising processes", "VmRSS (KiB)", "PSS (KiB)",
                f"wake-ups in {number(found.idle_seconds)} s"], rows),
-        "my_init itself is a Python script that no Debian package holds, so the runit row "
-        "leaves it out: with it, an image on phusion/baseimage also keeps a Python interpreter "
-        "in memory. The runit row is therefore a floor for the real my_init.",
+        "my_init itself is a Python script that no Debian package holds, so it is not run: the "
+        "last row estimates it by an idle python3 that imported what my_init imports. The real "
+        "my_init costs the runit row plus that one.",
     ])
