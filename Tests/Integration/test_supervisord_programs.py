@@ -24,11 +24,17 @@ read -r stat < /proc/$$/stat
 set -- ${stat##*) }
 [ "$3" = $$ ] && echo "leads its process group" || echo "in process group of another"
 echo "umask: $(umask)"
+for fd in 0 1 2; do echo "fd $fd: $(readlink /proc/$$/fd/$fd | sed 's/:.*//')"; done
+fds=; for fd in /proc/$$/fd/*; do fds="$fds ${fd##*/}"; done; echo "descriptors:$fds"
 echo end
 exec sleep 1000
 """
 
 MAIN = """
+; a second [supervisord] section: supervisor merges it into the first
+[supervisord]
+environment=GLOBAL="g 1",FIXTURE_WORD=global
+
 [include]
 files = conf.d/*.conf more.d/none-*.conf
 
@@ -94,17 +100,19 @@ def test_programs_get_the_same_argv_environment_directory_and_user(launch, tmp_p
     for side in sides:
         for name in NAMES:
             side.wait_event(f"success: {name}")
+    spawned = [[event for event in side.events() if event.startswith("spawned")] for side in sides]
+    assert spawned[0] == spawned[1] and len(spawned[0]) == len(NAMES)
     ours, theirs = [{name: dump(side, name) for name in NAMES} for side in sides]
     for name in NAMES:
         assert ours[name] == theirs[name], name
     assert "argv:\n/bin/sh\nHERE/dump.sh\ntwo words\ndouble \"quoted\"\nplain\n" in ours["alone"]
     assert "Uid:\t65534\t65534\t65534\t65534\n" in ours["alone"] and "directory: /tmp\n" in ours["alone"]
-    assert "\nFIXTURE_WORD=overridden\nHOME=/root\n" in ours["alone"] and "\nONE=a,b\n" in ours["alone"]
+    assert "\nFIXTURE_WORD=overridden\nGLOBAL=g 1\nHOME=/root\n" in ours["alone"] and "\nONE=a,b\n" in ours["alone"]
     assert "SUPERVISOR_ENABLED=1\nSUPERVISOR_GROUP_NAME=alone\nSUPERVISOR_PROCESS_NAME=alone\n" in ours["alone"]
     assert "\nTWO=c d\n" in ours["alone"] and "SUPERVISOR_SERVER_URL=unix://HERE/supervisor.sock\n" in ours["alone"]
     assert "SUPERVISOR_SERVER_URL=http://127.0.0.1:9999\n" in ours["grouped"]
     assert "SUPERVISOR_GROUP_NAME=team\nSUPERVISOR_PROCESS_NAME=grouped\n" in ours["grouped"]
     assert "argv:\n/bin/sh\nHERE/conf.d/../dump.sh\n2\nworker\n" in ours["worker_02"]
-    assert "\nGROUP=worker\nHOME=/root\n" in ours["worker_02"] and "\nNUMBER=2\n" in ours["worker_02"] and "directory: HERE/conf.d\n" in ours["worker_02"]
+    assert "\nFIXTURE_WORD=global\nGLOBAL=g 1\nGROUP=worker\nHOME=/root\n" in ours["worker_02"] and "\nNUMBER=2\n" in ours["worker_02"] and "directory: HERE/conf.d\n" in ours["worker_02"]
     assert "leads its process group" in ours["worker_03"]
     assert [side.stop() for side in sides] == [0, 0]
