@@ -45,7 +45,7 @@ while 1:
 
 PROGRAMS = """
 [program:talker]
-command=/bin/sh -c 'echo out one; echo err one >&2; echo out two; echo err two >&2; exec sleep 1000'
+command=/bin/sh -c 'trap "echo bye; exit 0" TERM; echo out one; echo err one >&2; echo out two; echo err two >&2; while :; do sleep 0.1; done'
 stdout_events_enabled=true
 stderr_events_enabled=true
 stdout_logfile=%(here)s/talker.out
@@ -56,7 +56,9 @@ command=/bin/sh -c 'echo not an event; exec sleep 1000'
 
 [eventlistener:recorder]
 command={python} %(here)s/recorder.py %(here)s
-events=PROCESS_LOG,TICK_5,SUPERVISOR_STATE_CHANGE
+events=PROCESS_LOG,TICK_5,SUPERVISOR_STATE_CHANGE,PROCESS_STATE
+; supervisord's default of 10 overflows (dropping the oldest) before the listener is RUNNING
+buffer_size=100
 
 [eventlistener:prefixer]
 command={python} %(here)s/prefixer.py
@@ -79,7 +81,7 @@ def shape(event):
     values that do not vary from run to run."""
     header, fields = event["header"], event["fields"]
     fixed = {key: header[key] for key in ["ver", "server", "pool"]}
-    named = {key: fields[key] for key in ["processname", "groupname", "channel"] if key in fields}
+    named = {key: fields[key] for key in ["processname", "groupname", "channel", "from_state", "tries"] if key in fields}
     return json.dumps([header["eventname"], sorted(header), sorted(fields), fixed, named])
 
 
@@ -97,11 +99,18 @@ def test_listeners_get_the_events_supervisord_sends(launch, tmp_path):
         wait_for(lambda: "TICK_5" in names(side) and logged(side, "STDOUT") == "out one\nout two\n"
                  and logged(side, "STDERR") == "err one\nerr two\n", timeout=60,
                  what=f"a tick and talker's output; events: {names(side)}; log: {side.run.stderr}")
+        wait_for(lambda: names(side).count("PROCESS_STATE_RUNNING") == 4, what=f"four programs RUNNING; events: {names(side)}")
         wait_for(lambda: (side.here / "prefixed").exists() and len((side.here / "prefixed").read_text().splitlines()) == 4,
                  what="the prefixed lines")
-    ours, theirs = [[shape(event) for event in events(side)] for side in sides]
-    assert sorted(set(ours)) == sorted(set(theirs))
-    assert ours[0] == theirs[0] and json.loads(ours[0])[0] == "SUPERVISOR_STATE_CHANGE_RUNNING"
+    # PROCESS_LOG events come as the output is read, in chunks of any size: their fields are
+    # compared, their data as a whole (above); every other event in order.
+    logs = [{shape(event) for event in events(side) if event["header"]["eventname"].startswith("PROCESS_LOG")} for side in sides]
+    assert logs[0] == logs[1] and len(logs[0]) == 2
+    ours, theirs = [[shape(event) for event in events(side) if event["header"]["eventname"] != "TICK_5"
+                     and not event["header"]["eventname"].startswith("PROCESS_LOG")] for side in sides]
+    assert ours == theirs
+    assert [json.loads(event)[0] for event in ours] == (
+        ["SUPERVISOR_STATE_CHANGE_RUNNING"] + ["PROCESS_STATE_STARTING"] * 4 + ["PROCESS_STATE_RUNNING"] * 4)
     for side in sides:
         tick = next(event for event in events(side) if event["header"]["eventname"] == "TICK_5")
         assert sorted(tick["fields"]) == ["when"] and int(tick["fields"]["when"]) % 5 == 0
@@ -111,4 +120,4 @@ def test_listeners_get_the_events_supervisord_sends(launch, tmp_path):
         assert (side.here / "talker.out").read_text() == "out one\nout two\n"
     assert [side.stop() for side in sides] == [0, 0]
     stopping = [[name for name in names(side) if name.startswith("SUPERVISOR_STATE_CHANGE")] for side in sides]
-    assert stopping[0] == stopping[1]
+    assert stopping[0] == stopping[1] == ["SUPERVISOR_STATE_CHANGE_RUNNING", "SUPERVISOR_STATE_CHANGE_STOPPING"]
