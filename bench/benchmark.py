@@ -22,6 +22,7 @@ import prepare
 import report
 import scenarios
 import several
+import supervisord_config
 import supervisors
 import tasks
 from inits import make_inits
@@ -112,6 +113,10 @@ def measure(plan):
             dependencies.dependencies, vigil, helpers, plan, scratch)
         results.tasks = step("scheduled tasks under vigil: start delay and wake-ups",
                              tasks.tasks, vigil, helpers, plan, scratch)
+        results.supervisord_config = step(
+            f"a ten-program supervisord.conf under supervisord and vigil, {plan.footprint_runs} idle "
+            "run(s) each", supervisord_config.supervisord_config,
+            {"vigil": vigil, "supervisord": measured["supervisord"]}, plan, scratch)
     results.seconds = time.monotonic() - started
     return results
 

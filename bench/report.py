@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 
 import report_dependencies
+import report_supervisord
 import report_tasks
 import several
 from builds import builds_table
@@ -36,6 +37,7 @@ class Results:
     several: object = None               # several.Results
     dependencies: object = None          # dependencies.Results
     tasks: object = None                 # tasks.Results
+    supervisord_config: object = None    # supervisord_config.Results
     seconds: float = 0.0
 
 
@@ -142,6 +144,7 @@ def markdown(results, metrics):
         several_section(results),
         report_dependencies.section(results, table, number, spread),
         report_tasks.section(results, table, number, spread),
+        report_supervisord.section(results, table, number, spread),
         caveats_section(results),
     ]
     return "\n\n".join(sections) + "\n"
