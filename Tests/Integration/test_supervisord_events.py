@@ -5,9 +5,10 @@ A recording listener runs side by side under vigil-as-supervisord and real super
 the common listener that reads PROCESS_LOG events to prefix each program's output, unchanged.
 """
 import json
+import signal
 
 from helpers import PYTHON, wait_for
-from supervisord_runs import both, supervisord_symlink
+from supervisord_runs import ENVIRONMENT, HEADER, both, supervisord_symlink
 
 # Records each event: its header fields, the fields of its payload's first line, the rest.
 RECORDER = """import json, os, sys
@@ -121,3 +122,35 @@ def test_listeners_get_the_events_supervisord_sends(launch, tmp_path):
     assert [side.stop() for side in sides] == [0, 0]
     stopping = [[name for name in names(side) if name.startswith("SUPERVISOR_STATE_CHANGE")] for side in sides]
     assert stopping[0] == stopping[1] == ["SUPERVISOR_STATE_CHANGE_RUNNING", "SUPERVISOR_STATE_CHANGE_STOPPING"]
+
+
+LAST_WORDS = """
+[program:talker]
+command=/bin/sh -c 'trap "echo bye one; sleep 0.1; echo bye two >&2; sleep 0.1; echo bye three; exit 0" TERM; echo hello; while :; do sleep 0.1; done'
+stdout_events_enabled=true
+stderr_events_enabled=true
+
+[eventlistener:prefixer]
+command={python} %(here)s/prefixer.py
+events=PROCESS_LOG
+stderr_logfile=%(here)s/prefixed
+"""
+
+
+def test_a_listener_gets_the_output_programs_write_as_they_stop(launch, tmp_path):
+    # A listener slow to take each event: at the stop it still has the last ones in its buffer
+    # when its turn comes, and sends them before it is stopped.
+    here = tmp_path / "vigil"
+    here.mkdir()
+    (here / "prefixer.py").write_text(PREFIXER.replace("    write_stdout('RESULT 2\\nOK')", "    time.sleep(0.3)\n    write_stdout('RESULT 2\\nOK')")
+                                      .replace("import sys", "import sys, time"))
+    config = here / "supervisord.conf"
+    config.write_text(HEADER + LAST_WORDS.format(python=PYTHON))
+    run = launch(["-n", "-c", str(config)], binary=supervisord_symlink(tmp_path), env=ENVIRONMENT, cwd=str(here))
+    prefixed = here / "prefixed"
+    wait_for(lambda: prefixed.exists() and "[talker stdout] hello\n" in prefixed.read_text(), what=f"hello; log: {run.stderr}")
+    wait_for(lambda: "success: talker" in run.stderr, what="talker RUNNING")
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 0
+    assert prefixed.read_text() == ("[talker stdout] hello\n[talker stdout] bye one\n[talker stderr] bye two\n"
+                                    "[talker stdout] bye three\n")
