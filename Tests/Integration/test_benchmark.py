@@ -141,3 +141,11 @@ def test_the_dependency_scenario_compares_independent_sidecars_and_times_the_cha
     assert "process-compose" in text and "could not be installed here" in text
     targets = [row[0] for row in found["vigil's targets"][-1]]
     assert any(target.startswith("three independent sidecars") for target in targets), targets
+
+
+def test_the_supervisord_config_scenario_measures_both(quick_run):
+    found = tables((quick_run / "benchmarks.md").read_text())
+    header, *rows = found["10. A ten-program supervisord.conf"][0]
+    assert header[0] == "supervisor"
+    assert [row[0] for row in rows] == ["supervisord (Python)", "vigil as supervisord"]
+    assert all(len(row) == len(header) and row[1] for row in rows)
