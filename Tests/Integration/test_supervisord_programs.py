@@ -1,10 +1,12 @@
 """What each program receives under vigil-as-supervisord is what real supervisord gives it: the
 same argv, environment (SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, SUPERVISOR_GROUP_NAME,
 SUPERVISOR_SERVER_URL and `environment=`), working directory (`directory=`), uid, gids and
-process group (`user=`), for programs of `numprocs` with `%(process_num)02d` names read through
+process group (`user=`, with supplementary groups where the machine has a member of one), for programs of `numprocs` with `%(process_num)02d` names read through
 an `[include]` glob relative to the including file. Each program dumps what its /proc entry
 says to its stdout log, and the dumps of both sides are compared.
 """
+import grp
+import pwd
 import shutil
 import tempfile
 from pathlib import Path
@@ -44,6 +46,12 @@ directory=/tmp
 user=nobody
 stdout_logfile=%(here)s/out/%(program_name)s.log
 environment=ONE="a,b",TWO='c d',FIXTURE_WORD="overridden"
+
+[program:member]
+command=/bin/sh %(here)s/dump.sh
+user=MEMBER
+directory=/
+stdout_logfile=%(here)s/out/%(program_name)s.log
 """
 
 # Included: %(here)s is conf.d, the included file's own directory.
@@ -65,7 +73,20 @@ serverurl=http://127.0.0.1:9999
 programs=grouped
 """
 
-NAMES = ["alone", "grouped", "worker_01", "worker_02", "worker_03"]
+NAMES = ["alone", "grouped", "member", "worker_01", "worker_02", "worker_03"]
+
+
+def member():
+    """A user with a supplementary group, where the machine has one (Debian's postgresql
+    package makes postgres a member of ssl-cert); else nobody."""
+    for group in grp.getgrall():
+        for name in group.gr_mem:
+            try:
+                pwd.getpwnam(name)
+                return name
+            except KeyError:
+                continue
+    return "nobody"
 
 
 @pytest.fixture
@@ -96,7 +117,7 @@ def dump(side, name):
 
 def test_programs_get_the_same_argv_environment_directory_and_user(launch, tmp_path, open_tmp):
     prepare(open_tmp)
-    sides = both(launch, open_tmp, supervisord_symlink(tmp_path), MAIN, exist_ok=True)
+    sides = both(launch, open_tmp, supervisord_symlink(tmp_path), MAIN.replace("MEMBER", member()), exist_ok=True)
     for side in sides:
         for name in NAMES:
             side.wait_event(f"success: {name}")
@@ -115,4 +136,8 @@ def test_programs_get_the_same_argv_environment_directory_and_user(launch, tmp_p
     assert "argv:\n/bin/sh\nHERE/conf.d/../dump.sh\n2\nworker\n" in ours["worker_02"]
     assert "\nFIXTURE_WORD=global\nGLOBAL=g 1\nGROUP=worker\nHOME=/root\n" in ours["worker_02"] and "\nNUMBER=2\n" in ours["worker_02"] and "directory: HERE/conf.d\n" in ours["worker_02"]
     assert "leads its process group" in ours["worker_03"]
+    account = pwd.getpwnam(member())
+    groups = sorted({account.pw_gid} | {group.gr_gid for group in grp.getgrall() if account.pw_name in group.gr_mem})
+    assert f"Uid:\t{account.pw_uid}\t" in ours["member"]
+    assert "Groups:\t" + "".join(f"{gid} " for gid in groups) + "\n" in ours["member"]
     assert [side.stop() for side in sides] == [0, 0]
