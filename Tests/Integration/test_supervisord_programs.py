@@ -1,9 +1,10 @@
 """What each program receives under vigil-as-supervisord is what real supervisord gives it: the
 same argv, environment (SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, SUPERVISOR_GROUP_NAME,
-SUPERVISOR_SERVER_URL and `environment=`), working directory (`directory=`), uid, gids and
-process group (`user=`, with supplementary groups where the machine has a member of one), for programs of `numprocs` with `%(process_num)02d` names read through
-an `[include]` glob relative to the including file. Each program dumps what its /proc entry
-says to its stdout log, and the dumps of both sides are compared.
+SUPERVISOR_SERVER_URL and `environment=`), working directory (`directory=`), uid, gids (with
+supplementary groups where the machine has a member of one) and process group (`user=`), for
+programs of `numprocs` with `%(process_num)02d` names read through an `[include]` glob relative
+to the including file. Each program dumps what its /proc entry says to its stdout log, and the
+dumps of both sides are compared.
 """
 import grp
 import pwd
