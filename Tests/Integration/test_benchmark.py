@@ -141,3 +141,12 @@ def test_the_dependency_scenario_compares_independent_sidecars_and_times_the_cha
     assert "process-compose" in text and "could not be installed here" in text
     targets = [row[0] for row in found["vigil's targets"][-1]]
     assert any(target.startswith("three independent sidecars") for target in targets), targets
+
+
+def test_the_drop_in_scenario_measures_each_beside_the_real_tool(quick_run):
+    found = tables((quick_run / "benchmarks.md").read_text())
+    header, *rows = found["10. The drop-ins against the tools they replace"][0]
+    assert header[0] == "setup"
+    assert [row[0] for row in rows] == ["vigil as supervisord", "supervisord", "vigil as my_init", "runsvdir + runsv",
+                                        "my_init's python3 (estimate)"]
+    assert all(len(row) == len(header) and row[1] for row in rows)

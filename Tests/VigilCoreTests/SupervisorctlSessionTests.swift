@@ -49,6 +49,9 @@ private func session(_ words: [String], replies: [String: XMLRPCReply] = [:], do
         #expect(gone.lines == ["ERROR: unix:///run/s.sock no such file (already shut down?)"] && gone.status == 1)
         let (old, _) = session(["status"], replies: ["supervisor.getVersion": .value(.string("2.0"))])
         #expect(old.status == 4 && old.lines[0].hasPrefix("Sorry, this version of supervisorctl expects"))
+        // A refused password is an error of the call, not "unknown": exit 1 for status too.
+        let (refusedPassword, _) = session(["status"], down: .unauthorized)
+        #expect(refusedPassword.lines == ["Server requires authentication"] && refusedPassword.status == 1)
     }
 
     @Test func startStopAndSignalResults() {

@@ -12,7 +12,9 @@ extension SupervisorctlSession {
 
     mutating func showStatus(_ names: [String]) {
         guard upcheck() else {
-            status = 4
+            // supervisorctl's upcheck raises (exit 1) on a refused password or an unexpected
+            // fault; only the failures it returns from make `status` exit 4.
+            if status != 1 { status = 4 }
             return
         }
         guard case .value(.array(let all)) = ask("getAllProcessInfo") else { return }

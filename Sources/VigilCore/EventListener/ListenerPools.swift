@@ -127,6 +127,14 @@ struct ListenerPools {
         return writes
     }
 
+    /// Whether listener process `process` has events still to take or to finish: one it is
+    /// busy with, or some in its pool's buffer while it can still take them (not UNKNOWN).
+    func hasWork(process: Int) -> Bool {
+        guard let member = listeners.first(where: { $0.process == process }) else { return false }
+        if member.busyWith != nil { return true }
+        return !pools[member.pool].buffer.isEmpty && member.conversation.state != .unknown
+    }
+
     /// A listener process started: it begins ACKNOWLEDGED, waiting for its `READY`.
     mutating func started(process: Int) {
         guard let member = listeners.firstIndex(where: { $0.process == process }) else { return }

@@ -44,7 +44,8 @@ extension SupervisordPersonality {
         spec.grace = seconds(process.stopWaitSeconds)
         spec.environment = environment(process, read, host)
         spec.workingDirectory = process.directory
-        if let user = process.user ?? read.daemon.user {
+        // supervisord's drop_privileges does nothing (not even setgroups) for its own uid.
+        if let user = process.user ?? read.daemon.user, (process.user != nil ? process.uid : read.daemon.uid) != host.uid {
             spec.user = user
             spec.userPlace = "[" + process.section + "] user"
         }

@@ -7,6 +7,7 @@ extension Supervisor {
         var actions: [SupervisorAction] = []
         for index in processes.indices { actions += processDeadline(index, at: now) }
         actions += dueChecks(at: now) + mainLiveDeadline(at: now) + dueLiveChecks(at: now) + dueRuns() + runitDeadlines(at: now)
+        if let due = drainDeadline, due <= now { actions += stopWhatMayStop(at: now) }
         guard let deadline = phaseDeadline, now >= deadline else { return actions }
         switch phase {
         case .running(var child):

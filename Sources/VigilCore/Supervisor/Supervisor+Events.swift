@@ -14,7 +14,32 @@ extension Supervisor {
         let running = processes.map { $0.record.state == .running }
         let writes = listeners.dispatch(identifier: policy.identifier) { running[$0] }
         for write in writes { actions.append(.supervisord(.writeInput(process: write.process, write.bytes))) }
+        // During the stop, a listener that was left to send its events may be done now.
+        if case .stoppingProcesses = phase, !events.drains.isEmpty { actions += stopWhatMayStop(at: now) }
         return actions + answerWaitingCalls(at: now)
+    }
+
+    /// supervisord keeps sending a listener its buffered events until the listener's turn to
+    /// stop, one loop turn per group: when that turn comes, vigil lets it finish them first,
+    /// within its own stopwaitsecs.
+    mutating func sendsEventsBeforeStopping(_ index: Int, at now: Instant) -> Bool {
+        guard processes[index].spec.supervisord?.listener != nil, processes[index].record.state == .running,
+              listeners.hasWork(process: index) else {
+            events.drains.removeAll { $0.process == index }
+            return false
+        }
+        guard let drain = events.drains.first(where: { $0.process == index }) else {
+            events.drains.append(EventSchedule.Drain(process: index, until: stopDeadline(now, index, afterKill: false)))
+            return true
+        }
+        if now < drain.until { return true }
+        events.drains.removeAll { $0.process == index }
+        return false
+    }
+
+    /// The earliest instant a listener's sending must end (nil: none is sending).
+    var drainDeadline: Instant? {
+        events.drains.filter { processes[$0.process].isAlive && !processes[$0.process].isStopping }.map { $0.until }.min()
     }
 
     /// What supervisord sends before its first spawn: each group added, then RUNNING.
@@ -121,8 +146,16 @@ struct EventSchedule: Equatable {
         var slice: Int64
     }
 
+    /// A listener whose turn to stop has come while it still had events: stopped once it has
+    /// sent them, or at `until`.
+    struct Drain: Equatable {
+        var process: Int
+        var until: Instant
+    }
+
     /// SUPERVISOR_STATE_CHANGE_RUNNING has gone out.
     var announced = false
     var ticks: [Tick] = []
     var nextTick: Instant? = nil
+    var drains: [Drain] = []
 }

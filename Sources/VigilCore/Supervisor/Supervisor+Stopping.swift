@@ -34,6 +34,7 @@ extension Supervisor {
         let order = policy.followsSupervisord ? Array(processes.indices.reversed()) : Array(processes.indices)
         for index in order where processes[index].isAlive && !processes[index].isStopping {
             guard !graph.dependents(of: index).contains(where: { processes[$0].isAlive }), !waitsForLaterGroups(index) else { continue }
+            if policy.followsSupervisord, sendsEventsBeforeStopping(index, at: now) { continue }
             actions += stop(index, then: .shutdown, deadline: stopDeadline(now, index, afterKill: false))
         }
         return actions

@@ -183,6 +183,7 @@ struct Supervisor {
         }
         if !ending, case .running(let child) = phase, let time = child.live?.deadline { earliest = min(earliest ?? time, time) }
         if let time = events.nextTick { earliest = min(earliest ?? time, time) }
+        if let time = drainDeadline { earliest = min(earliest ?? time, time) }
         if let time = runit.deadline { earliest = min(earliest ?? time, time) }
         return earliest
     }

@@ -4,10 +4,12 @@
 enum SHA1 {
     static func digest(_ message: [UInt8]) -> [UInt8] {
         var state: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
+        // The length is read before the copy grows: read after it, the release build (Embedded,
+        // -Osize with LLVM's inline threshold 0 or its outliner) got 0 for any non-empty message.
+        let bits = UInt64(message.count) &* 8
         var padded = message
         padded.append(0x80)
         while padded.count % 64 != 56 { padded.append(0) }
-        let bits = UInt64(message.count) &* 8
         for shift in stride(from: 56, through: 0, by: -8) { padded.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
         var words = [UInt32](repeating: 0, count: 80)
         var block = 0
