@@ -36,7 +36,7 @@ def section(results, table, number, spread):
 
 def cron_text(found, number):
     if found.cron_switches_per_run is None:
-        return "Debian's cron was not installed in this run."
+        return "Debian's cron was not measured in this run (a quick run, or cron not installed)."
     return (f"Beside it, Debian's cron as PID 1 with one job due every minute (cron schedules by the "
             f"minute only), over {found.cron_runs} run(s): **{number(found.cron_switches_per_run)}** "
             f"voluntary context switches per run, against vigil's {number(percentile(found.wakeups_per_10s, 0.5))} "
