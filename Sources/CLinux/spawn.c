@@ -139,7 +139,8 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
     // has exec'd or exited, so the page holds its answer by then; without CLONE_VM the child
     // is a copy, as after fork.
     int waits = !(flags & CLINUX_SPAWN_NO_WAIT);
-    if (!waits) {
+    // A relative name is looked for from the directory the child enters: the child says then.
+    if (!waits && (options->directory == NULL || argv[0][0] == '/' || strchr(argv[0], '/') == NULL)) {
         int missing = find_executable(argv[0]);
         if (missing) return missing;
     }

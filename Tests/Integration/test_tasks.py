@@ -127,6 +127,21 @@ def test_a_clock_set_is_noticed_and_the_schedule_goes_on(launch, tmp_path, as_pi
     assert run.wait() == 0, run.stderr
 
 
+def test_a_relative_command_is_found_from_the_runs_workdir(launch, tmp_path, as_pid1):
+    work = tmp_path / "work"
+    work.mkdir()
+    job = work / "job.sh"
+    job.write_text(f"#!/bin/sh\npwd > {tmp_path / 'ran'}\n")
+    job.chmod(0o755)
+    run = start(launch, ["--task", "t=./job.sh", "--schedule", "t=@every 1s", "--workdir", f"t={work}",
+                         "--", "sleep", "1000"], as_pid1)
+    wait_for(lambda: (tmp_path / "ran").exists() and (tmp_path / "ran").read_text() == f"{work}\n", timeout=60,
+             what="the run in its workdir")
+    stop(run, as_pid1)
+    assert run.wait() == 128 + signal.SIGTERM, run.stderr
+    assert "cannot run" not in run.stderr
+
+
 def test_an_overlapping_run_is_skipped_and_counted(launch, tmp_path, as_pid1):
     log, go = tmp_path / "log", tmp_path / "go"
     run = start(launch, ["--task", f"t={words(service('t', log, 'after', go, 'exit', 0))}", "--schedule", "t=@every 1s",
