@@ -26,6 +26,50 @@ static void exec_with_shell(const char *path, char *const argv[], char *const en
     execve("/bin/sh", shell_argv, envp);
 }
 
+// execvp's walk of PATH: `try_candidate` gets each directory joined with `file`, in order,
+// and returns 1 to stop there or 0 to go on. Returns 1 when one stopped it.
+static int walk_path(const char *file, int (*try_candidate)(const char *candidate, void *context), void *context) {
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0') path = "/bin:/usr/bin";
+    size_t file_length = strlen(file);
+    for (const char *dir = path;; dir = strchr(dir, ':') + 1) {
+        const char *end = strchr(dir, ':');
+        size_t dir_length = end ? (size_t)(end - dir) : strlen(dir);
+        char candidate[dir_length + file_length + 2];
+        memcpy(candidate, dir_length ? dir : ".", dir_length ? dir_length : 1);
+        size_t used = dir_length ? dir_length : 1;
+        candidate[used] = '/';
+        memcpy(candidate + used + 1, file, file_length + 1);
+        if (try_candidate(candidate, context)) return 1;
+        if (end == NULL) return 0;
+    }
+}
+
+struct exec_search {
+    char *const *argv;
+    char *const *envp;
+    int fallback;
+    int saw_eacces;
+};
+
+// One exec of the search, with execvp's errno rules: which failures go on to the next.
+static int try_exec(const char *candidate, void *context) {
+    struct exec_search *search = context;
+    execve(candidate, search->argv, search->envp);
+    switch (errno) {
+    case EACCES:
+        search->saw_eacces = 1;
+        return 0;
+    case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT:
+        return 0;
+    case ENOEXEC:
+        if (search->fallback) exec_with_shell(candidate, search->argv, search->envp);
+        return 1;
+    default:
+        return 1;
+    }
+}
+
 // execvp's PATH search (the same errno rules), with the shell fallback only when asked.
 static void exec_searching_path(char *const argv[], char *const envp[], int fallback) {
     const char *file = argv[0];
@@ -38,42 +82,28 @@ static void exec_searching_path(char *const argv[], char *const envp[], int fall
         if (errno == ENOEXEC && fallback) exec_with_shell(file, argv, envp);
         return;
     }
-    const char *path = getenv("PATH");
-    if (path == NULL || *path == '\0') path = "/bin:/usr/bin";
-    size_t file_length = strlen(file);
-    int saw_eacces = 0;
-    for (const char *dir = path;; dir = strchr(dir, ':') + 1) {
-        const char *end = strchr(dir, ':');
-        size_t dir_length = end ? (size_t)(end - dir) : strlen(dir);
-        char candidate[dir_length + file_length + 2];
-        memcpy(candidate, dir_length ? dir : ".", dir_length ? dir_length : 1);
-        size_t used = dir_length ? dir_length : 1;
-        candidate[used] = '/';
-        memcpy(candidate + used + 1, file, file_length + 1);
-        execve(candidate, argv, envp);
-        switch (errno) {
-        case EACCES:
-            saw_eacces = 1;
-            break;
-        case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT:
-            break;
-        case ENOEXEC:
-            if (fallback) exec_with_shell(candidate, argv, envp);
-            return;
-        default:
-            return;
-        }
-        if (end == NULL) break;
-    }
-    if (saw_eacces) errno = EACCES;
+    struct exec_search search = {argv, envp, fallback, 0};
+    if (!walk_path(file, try_exec, &search) && search.saw_eacces) errno = EACCES;
 }
 
-// vigil is single-threaded, so the forked child is a complete copy and may call these
-// functions; it still does nothing but system calls and the PATH search before exec.
+// sigismember on the raw bits, in the child between fork and exec.
 static int raw_sigismember(const sigset_t *set, int sig) {
     const unsigned long *words = (const unsigned long *)set;
     int bits = 8 * (int)sizeof(unsigned long);
     return (words[(sig - 1) / bits] >> ((sig - 1) % bits)) & 1;
+}
+
+// A candidate of find_executable's walk: a file that is not a folder, runnable or not.
+static int try_executable(const char *candidate, void *context) {
+    int *error = context;
+    struct stat info;
+    if (stat(candidate, &info) != 0 || S_ISDIR(info.st_mode)) return 0;
+    if (access(candidate, X_OK) == 0) {
+        *error = 0;
+        return 1;
+    }
+    *error = EACCES;
+    return 0;
 }
 
 // Whether execvp would find an executable for argv[0]: 0, or the errno it would fail with.
@@ -81,25 +111,8 @@ static int raw_sigismember(const sigset_t *set, int sig) {
 static int find_executable(const char *file) {
     if (*file == '\0') return ENOENT;
     if (strchr(file, '/') != NULL) return access(file, X_OK) == 0 ? 0 : errno;
-    const char *path = getenv("PATH");
-    if (path == NULL || *path == '\0') path = "/bin:/usr/bin";
-    size_t file_length = strlen(file);
     int error = ENOENT;
-    for (const char *dir = path;; dir = strchr(dir, ':') + 1) {
-        const char *end = strchr(dir, ':');
-        size_t dir_length = end ? (size_t)(end - dir) : strlen(dir);
-        char candidate[dir_length + file_length + 2];
-        memcpy(candidate, dir_length ? dir : ".", dir_length ? dir_length : 1);
-        size_t used = dir_length ? dir_length : 1;
-        candidate[used] = '/';
-        memcpy(candidate + used + 1, file, file_length + 1);
-        struct stat info;
-        if (stat(candidate, &info) == 0 && !S_ISDIR(info.st_mode)) {
-            if (access(candidate, X_OK) == 0) return 0;
-            error = EACCES;
-        }
-        if (end == NULL) break;
-    }
+    walk_path(file, try_executable, &error);
     return error;
 }
 
