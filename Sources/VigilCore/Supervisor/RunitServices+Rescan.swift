@@ -62,13 +62,8 @@ extension RunitServices {
             let main = ServicePart(service: index, isLog: false)
             guard isIdle(main) else { continue }
             if services[index].parts.count > 1 {
-                let log = ServicePart(service: index, isLog: true)
-                if !services[index].logClosed {
-                    services[index].logClosed = true
-                    self[log].logShouldExit()
-                    actions += [.runit(.closeLogPipe(service: index))] + advance(log, at: now)
-                }
-                guard isIdle(log) else { continue }
+                actions += closeLog(of: index, at: now)
+                guard isIdle(ServicePart(service: index, isLog: true)) else { continue }
             }
             services[index].retired = true
             actions.append(.runit(.retire(service: index)))

@@ -113,13 +113,8 @@ extension RunitServices {
                 continue
             }
             if services[index].parts.count > 1 {
-                let log = ServicePart(service: index, isLog: true)
-                if !services[index].logClosed {
-                    services[index].logClosed = true
-                    self[log].logShouldExit()
-                    actions += [.runit(.closeLogPipe(service: index))] + advance(log, at: now)
-                }
-                if self[log].pid != 0 && !killed { allDown = false }
+                actions += closeLog(of: index, at: now)
+                if self[ServicePart(service: index, isLog: true)].pid != 0 && !killed { allDown = false }
             }
         }
         guard allDown, case .services = shutdown else { return actions }
@@ -151,5 +146,15 @@ extension RunitServices {
         case .notBegun, .done:
             return []
         }
+    }
+
+    /// Service `index` is down: its logger is let to read to the end of its pipe, once
+    /// (vigil closes its end of the pipe, runsv's way of telling it).
+    mutating func closeLog(of index: Int, at now: Instant) -> [SupervisorAction] {
+        guard services[index].parts.count > 1, !services[index].logClosed else { return [] }
+        services[index].logClosed = true
+        let log = ServicePart(service: index, isLog: true)
+        self[log].logShouldExit()
+        return [.runit(.closeLogPipe(service: index))] + advance(log, at: now)
     }
 }
