@@ -46,7 +46,20 @@ struct RecoveryTracker {
         for index in processes.indices where processes[index] != ProcessKey(supervisor.processes[index]) {
             return false
         }
-        return supervisor.runit.services.isEmpty || runitPIDs == supervisor.runit.pids
+        return sameRunitPIDs(supervisor.runit)
+    }
+
+    /// Whether runit's services have the PIDs noted, compared in place: this runs after
+    /// every decision, a forwarded signal's too.
+    private func sameRunitPIDs(_ runit: RunitServices) -> Bool {
+        var index = 0
+        for service in runit.services {
+            for part in service.parts {
+                guard index < runitPIDs.count, runitPIDs[index] == part.pid else { return false }
+                index += 1
+            }
+        }
+        return index == runitPIDs.count
     }
 
     /// Notes what is about to be published.
@@ -56,7 +69,8 @@ struct RecoveryTracker {
         exitOverride = supervisor.exitOverride
         processes.removeAll(keepingCapacity: true)
         for process in supervisor.processes { processes.append(ProcessKey(process)) }
-        runitPIDs = supervisor.runit.services.isEmpty ? [] : supervisor.runit.pids
+        runitPIDs.removeAll(keepingCapacity: true)
+        for service in supervisor.runit.services { for part in service.parts { runitPIDs.append(part.pid) } }
         isPublished = true
     }
 

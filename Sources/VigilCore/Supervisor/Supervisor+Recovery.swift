@@ -139,7 +139,4 @@ extension RunitServices {
         }
         return adopted
     }
-
-    /// Every part's PID (0: none), in `allParts`' order.
-    var pids: [Int32] { allParts.map { self[$0].pid } }
 }
