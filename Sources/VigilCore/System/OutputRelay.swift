@@ -22,7 +22,6 @@ final class OutputRelay {
         let writeEnd: Int32
         /// 1 or 2.
         let sink: Int32
-        let prefixed: Bool
         var partial: [UInt8] = []
     }
 
@@ -52,14 +51,14 @@ final class OutputRelay {
     /// Relays `pipe`: one made by `add`, or one a recovery took over from the faulted image.
     func adopt(_ pipe: RecoveryState.RelayPipe, prefix given: [UInt8]? = nil) {
         let prefix = given ?? (pipe.prefixed ? Array(pipe.name.utf8) + Array(" | ".utf8) : [])
-        sources.append(Source(name: pipe.name, prefix: prefix, readEnd: pipe.readEnd, writeEnd: pipe.writeEnd, sink: pipe.sink,
-                              prefixed: pipe.prefixed))
+        sources.append(Source(name: pipe.name, prefix: prefix, readEnd: pipe.readEnd, writeEnd: pipe.writeEnd, sink: pipe.sink))
     }
 
-    /// Every pipe relayed, for the recovery state.
+    /// Every pipe relayed, for the recovery state (which keeps a prefix as `name | ` or none).
     var pipes: [RecoveryState.RelayPipe] {
         sources.map {
-            RecoveryState.RelayPipe(name: $0.name, readEnd: $0.readEnd, writeEnd: $0.writeEnd, sink: $0.sink, prefixed: $0.prefixed)
+            RecoveryState.RelayPipe(name: $0.name, readEnd: $0.readEnd, writeEnd: $0.writeEnd, sink: $0.sink,
+                                    prefixed: !$0.prefix.isEmpty)
         }
     }
 
