@@ -7,48 +7,17 @@ Debian's real `sv` reads and drives the services through their supervise/ folder
 import json
 import shutil
 import signal
-import subprocess
 
 import pytest
 
-from helpers import require, wait_for
+from helpers import wait_for
 from image_root import ImageRoot, Pid1
-
-SV = shutil.which("sv")
-
-
-def need_sv():
-    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+from my_init_runs import lines, need_sv, pid1, sv  # noqa: F401 (pid1 is a fixture)
 
 
 @pytest.fixture
 def image(tmp_path):
     return ImageRoot(tmp_path / "root")
-
-
-@pytest.fixture
-def pid1(tmp_path):
-    started = []
-
-    def start(root, *arguments):
-        process = Pid1(root, ["/sbin/my_init", *arguments], tmp_path)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.kill()
-
-
-def sv(image, *arguments):
-    """Debian's `sv` on services of the image, named by their host paths."""
-    words = [str(image.host(word)) if word.startswith("/etc/") else word for word in arguments]
-    return subprocess.run([SV, *words], capture_output=True, text=True, timeout=60)
-
-
-def lines(image, relative):
-    path = image.host(relative)
-    return path.read_text().splitlines() if path.exists() else []
 
 
 def test_startup_files_run_in_order_and_pass_the_environment_on(image, pid1):

@@ -6,14 +6,12 @@ as NAME.log, and `vigil check` is unhealthy while a service wanted up is not run
 import json
 import shutil
 import signal
-import subprocess
 
 import pytest
 
-from helpers import require, wait_for
-from image_root import ImageRoot, Pid1
-
-SV = shutil.which("sv")
+from helpers import wait_for
+from image_root import ImageRoot
+from my_init_runs import inside, lines, need_sv, pid1  # noqa: F401 (pid1 is a fixture)
 
 
 @pytest.fixture
@@ -21,31 +19,6 @@ def image(tmp_path):
     root = ImageRoot(tmp_path / "root")
     shutil.copy(root.host("/sbin/my_init"), root.host("/sbin/vigil"))
     return root
-
-
-@pytest.fixture
-def pid1(tmp_path):
-    started = []
-
-    def start(root, *arguments):
-        process = Pid1(root, ["/sbin/my_init", *arguments], tmp_path)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.kill()
-
-
-def inside(run, *argv):
-    """A command run in PID 1's namespaces and root (as `docker exec` would)."""
-    return subprocess.run(["nsenter", "-t", str(run.pid), "-p", "-m", "-r", "-w", *argv],
-                          capture_output=True, text=True, timeout=60)
-
-
-def lines(image, relative):
-    path = image.host(relative)
-    return path.read_text().splitlines() if path.exists() else []
 
 
 def row(listing, name):
@@ -73,7 +46,7 @@ def test_status_lists_services_and_loggers_as_sidecars(image, pid1):
 
 
 def test_check_is_unhealthy_while_a_service_wanted_up_is_not_running(image, pid1):
-    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+    need_sv()
     image.script("/etc/service/web/run", "exec sleep 1000\n")
     image.script("/etc/service/flaky/run", "echo start >> /tmp/flaky\nexit 1\n")
     image.script("/etc/service/held/run", "exec sleep 1000\n")

@@ -9,7 +9,9 @@ import signal
 import pytest
 
 from helpers import wait_for
-from image_root import ImageRoot, Pid1
+from image_root import ImageRoot
+from my_init_runs import lines, pid1  # noqa: F401 (pid1 is a fixture)
+
 
 PATH = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
 
@@ -25,22 +27,10 @@ def image(tmp_path):
 
 
 @pytest.fixture
-def run(tmp_path):
-    started = []
-
+def run(pid1):
     def start(image, *arguments, env=None):
-        process = Pid1(image, ["/sbin/my_init", *arguments], tmp_path, env=env or PATH)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.kill()
-
-
-def lines(image, relative):
-    path = image.host(relative)
-    return path.read_text().splitlines() if path.exists() else []
+        return pid1(image, *arguments, env=env or PATH)
+    return start
 
 
 @pytest.mark.parametrize("flags, expected", [([], ["ready", "got TERM"]), (["--no-kill-all-on-exit"], ["ready"])])

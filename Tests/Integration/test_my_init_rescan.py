@@ -7,19 +7,17 @@ and leaves `vigil status`; linked again, it starts again.
 import os
 import shutil
 import signal
-import subprocess
 
 import pytest
 
-from helpers import require, wait_for
+from helpers import wait_for
 from image_root import ImageRoot, Pid1
-
-SV = shutil.which("sv")
+from my_init_runs import inside, lines, need_sv, sv
 
 
 @pytest.fixture
 def image(tmp_path):
-    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+    need_sv()
     root = ImageRoot(tmp_path / "root")
     shutil.copy(root.host("/sbin/my_init"), root.host("/sbin/vigil"))
     root.script("/etc/service/web/run", "echo web >> /tmp/order\nexec sleep 1000\n")
@@ -33,19 +31,8 @@ def pid1(image, tmp_path):
     run.kill()
 
 
-def sv(image, *arguments):
-    words = [str(image.host(word)) if word.startswith("/etc/") else word for word in arguments]
-    return subprocess.run([SV, *words], capture_output=True, text=True, timeout=60)
-
-
-def lines(image, relative):
-    path = image.host(relative)
-    return path.read_text().splitlines() if path.exists() else []
-
-
 def status(run):
-    return subprocess.run(["nsenter", "-t", str(run.pid), "-p", "-m", "-r", "-w", "/sbin/vigil", "status"],
-                          capture_output=True, text=True, timeout=60).stdout
+    return inside(run, "/sbin/vigil", "status").stdout
 
 
 def listed(run, name):
@@ -104,7 +91,7 @@ def test_a_service_removed_stops_and_comes_back_when_linked_again(image, pid1):
 
 
 def test_a_services_folder_made_after_the_start_is_looked_at_every_five_seconds(tmp_path):
-    require(SV, "runit is not installed (apt-get install --no-install-recommends runit)")
+    need_sv()
     image = ImageRoot(tmp_path / "root")
     run = Pid1(image, ["/sbin/my_init"], tmp_path)
     try:
