@@ -27,6 +27,21 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 serverurl=unix://%(here)s/supervisor.sock
 """
 
+def listener(imports, act=""):
+    """A Python event listener in supervisor's protocol: READY, the header line (`header`, a
+    dict) and its payload (`payload`), then `act` (lines of code, indented by four), then
+    RESULT 2\\nOK. `here` is its first argument."""
+    return (f"import sys, {imports}\n" if imports else "import sys\n") + """here = sys.argv[1] if len(sys.argv) > 1 else None
+while True:
+    sys.stdout.write("READY\\n")
+    sys.stdout.flush()
+    header = dict(field.split(":", 1) for field in sys.stdin.readline().split())
+    payload = sys.stdin.read(int(header["len"]))
+""" + act + """    sys.stdout.write("RESULT 2\\nOK")
+    sys.stdout.flush()
+"""
+
+
 # What both write about their programs, in the words supervisord uses.
 EVENT = re.compile(r"(spawned: '[^']+'|success: \S+|exited: \S+ \([^)]*\)|gave up: \S+|stopped: \S+ \([^)]*\))")
 

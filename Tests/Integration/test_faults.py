@@ -15,7 +15,7 @@ from helpers import PYTHON, RECOVERY_FLAG, VIGIL, inject_fault, recovered, wait_
 from procfs import argv_of, children_of, command_line, descendants, proc_stat
 from services import events, service, sh, sidecar, wait_for_event, wait_for_stderr, words
 from image_root import ImageRoot, Pid1 as ImagePid1
-from supervisord_runs import ENVIRONMENT, HEADER, supervisord_symlink
+from supervisord_runs import ENVIRONMENT, HEADER, listener, supervisord_symlink
 
 
 def talker(name):
@@ -174,14 +174,7 @@ events=PROCESS_STATE
 """
 
 # supervisor's protocol at its simplest: READY, a header and its payload, RESULT 2\nOK.
-LISTENER = """import sys
-while True:
-    print("READY", flush=True)
-    header = dict(field.split(":", 1) for field in sys.stdin.readline().split())
-    sys.stdin.read(int(header["len"]))
-    sys.stdout.write("RESULT 2\\nOK")
-    sys.stdout.flush()
-"""
+LISTENER = listener("")
 
 
 def test_a_fault_under_supervisords_name_keeps_its_programs_and_listener(launch, tmp_path):

@@ -8,23 +8,15 @@ import json
 import signal
 
 from helpers import PYTHON, wait_for
-from supervisord_runs import ENVIRONMENT, HEADER, both, supervisord_symlink
+from supervisord_runs import ENVIRONMENT, HEADER, both, listener, supervisord_symlink
 
 # Records each event: its header fields, the fields of its payload's first line, the rest.
-RECORDER = """import json, os, sys
-here = sys.argv[1]
-while True:
-    sys.stdout.write("READY\\n")
-    sys.stdout.flush()
-    header = dict(field.split(":", 1) for field in sys.stdin.readline().split())
-    payload = sys.stdin.read(int(header["len"]))
+RECORDER = listener("json, os", """\
     first, _, data = payload.partition("\\n")
     fields = dict(field.split(":", 1) for field in first.split())
     with open(os.path.join(here, "events"), "a") as record:
         record.write(json.dumps({"header": header, "fields": fields, "data": data}) + "\\n")
-    sys.stdout.write("RESULT 2\\nOK")
-    sys.stdout.flush()
-"""
+""")
 
 # What images use to prefix their programs' output with their names (on the listener's stderr).
 PREFIXER = """import sys

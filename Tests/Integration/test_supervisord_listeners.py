@@ -6,7 +6,7 @@ needs no listener and ends the container with the program's exit status.
 import pytest
 
 from helpers import PYTHON, wait_for
-from supervisord_runs import ENVIRONMENT, HEADER, both, supervisord_symlink
+from supervisord_runs import ENVIRONMENT, HEADER, both, listener, supervisord_symlink
 
 
 @pytest.fixture
@@ -15,20 +15,12 @@ def supervisord_name(tmp_path):
 
 
 # What such listeners do: READY, read the header and payload, act, RESULT 2\nOK.
-LISTENER = """import os, signal, sys
-here = sys.argv[1]
-while True:
-    sys.stdout.write("READY\\n")
-    sys.stdout.flush()
-    header = dict(field.split(":", 1) for field in sys.stdin.readline().split())
-    payload = sys.stdin.read(int(header["len"]))
+LISTENER = listener("os, signal", """\
     with open(os.path.join(here, "events"), "a") as record:
         record.write(header["eventname"] + " " + payload.split()[0] + "\\n")
     if header["eventname"] == "PROCESS_STATE_FATAL":
         os.kill(int(open(os.path.join(here, "supervisord.pid")).read()), signal.SIGTERM)
-    sys.stdout.write("RESULT 2\\nOK")
-    sys.stdout.flush()
-"""
+""")
 
 KILLER = """
 [program:db]
