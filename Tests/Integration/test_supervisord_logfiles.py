@@ -80,9 +80,12 @@ def test_rotation_as_supervisord(launch, tmp_path):
     assert [side.stop() for side in sides] == [0, 0]
 
 
+# The flood writes whole pages (cat's 128 KiB writes of /dev/zero), so vigil reads and
+# forwards whole pages and the FIFO is full at exactly a pipe's worth; lines of 1 KiB could
+# leave pages part-filled and the FIFO full below that.
 FLOOD = """
 [program:flood]
-command=/bin/sh -c 'while :; do printf "%%01023d\\n" 0; done'
+command=/bin/cat /dev/zero
 stdout_logfile=%(here)s/full.fifo
 
 [program:unread]
