@@ -156,10 +156,13 @@ def namespace_inode(pid, kind="pid"):
     return os.stat(namespace_path(pid, kind)).st_ino
 
 
-def namespace_pid(pid):
-    """The PID that `pid` (a host PID) has in its own PID namespace (the last of NSpid)."""
+def namespace_pid(pid, gone=None):
+    """The PID that `pid` (a host PID) has in its own PID namespace (the last of NSpid); when
+    the process is gone, `gone` if given, else an AssertionError."""
     fields = status(pid) or {}
     if "NSpid" not in fields:
+        if gone is not None:
+            return gone
         raise AssertionError(f"process {pid} is gone")
     return int(fields["NSpid"].split()[-1])
 
