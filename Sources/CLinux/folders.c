@@ -25,3 +25,9 @@ int clinux_path_kind(const char *path) {
 int clinux_open_mode(const char *path, int flags, unsigned mode) { return open(path, flags | O_CLOEXEC, (mode_t)mode); }
 
 int clinux_rename(const char *from, const char *to) { return rename(from, to); }
+
+int clinux_openat_mode(int dirfd, const char *name, int flags, unsigned mode) {
+    return openat(dirfd, name, flags | O_CLOEXEC, (mode_t)mode);
+}
+
+int clinux_renameat(int dirfd, const char *from, const char *to) { return renameat(dirfd, from, dirfd, to); }

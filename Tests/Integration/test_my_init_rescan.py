@@ -116,3 +116,25 @@ def test_a_service_folder_renamed_stops_under_its_old_name_and_starts_under_the_
     wait_for(lambda: listed(pid1, "www") and not listed(pid1, "web"), what="vigil status to list www only")
     pid1.signal(signal.SIGTERM)
     assert pid1.wait() == 2, pid1.stderr
+
+
+def test_a_service_folder_made_again_at_once_is_a_new_service(image, pid1):
+    # A deploy that replaces a folder (rm -r, then cp -r) inside the second vigil waits for
+    # things to settle: as runsvdir knows a folder by device and inode, the old service stops
+    # and the new folder is supervised, with a supervise/ of its own that sv reaches.
+    image.script("/etc/staging/job/run", "trap 'echo old got TERM >> /tmp/job; exit 0' TERM\n"
+                                         "echo old up >> /tmp/job\nwhile :; do sleep 0.1; done\n")
+    os.rename(image.host("/etc/staging/job"), image.host("/etc/service/job"))
+    wait_for(lambda: lines(image, "/tmp/job") == ["old up"], timeout=60, what="the old job to start")
+    wait_for(lambda: up(image, "job"), what="sv status to say the old job runs")
+    image.script("/etc/staging/job/run", "echo new up >> /tmp/job\nexec sleep 1000\n")
+    shutil.rmtree(image.host("/etc/service/job"))
+    os.rename(image.host("/etc/staging/job"), image.host("/etc/service/job"))
+    wait_for(lambda: sorted(lines(image, "/tmp/job")) == ["new up", "old got TERM", "old up"], timeout=60,
+             what="the old job stopped and the new one started")
+    wait_for(lambda: up(image, "job"), what="sv status to reach the new folder's supervise/")
+    assert sv(image, "-w", "10", "check", "/etc/service/job").returncode == 0
+    wait_for(lambda: [line.split()[0] for line in status(pid1).splitlines()].count("job") == 1,
+             what="vigil status to list one job")
+    pid1.signal(signal.SIGTERM)
+    assert pid1.wait() == 2, pid1.stderr

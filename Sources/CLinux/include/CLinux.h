@@ -124,6 +124,10 @@ int clinux_path_kind(const char *path);
 int clinux_rename(const char *from, const char *to);
 /// open(path, flags | O_CLOEXEC, mode): open(2) is variadic.
 int clinux_open_mode(const char *path, int flags, unsigned mode);
+/// openat(dirfd, name, flags | O_CLOEXEC, mode), and renameat(2) within one folder: a folder
+/// known by its descriptor, wherever it was moved since.
+int clinux_openat_mode(int dirfd, const char *name, int flags, unsigned mode);
+int clinux_renameat(int dirfd, const char *from, const char *to);
 /// clinux_spawn flags.
 enum {
     /// setsid(), then take stdin's terminal as the controlling terminal (TIOCSCTTY).

@@ -38,10 +38,12 @@ final class RunitProcesses {
     }
 
     /// The folder read again: the services not open yet, opened (in name order, after the
-    /// others), and the names of every service folder there is.
-    func rescan(_ directory: String) -> (added: [RunitServiceLayout.Service], present: [String]) {
+    /// others), and the indices of the open ones whose folder is still there. A folder made
+    /// again under a service's name (another device and inode) is a new service, as runsvdir
+    /// sees it: its `supervise/` is new, and the old service's went with the old folder.
+    func rescan(_ directory: String) -> (added: [RunitServiceLayout.Service], present: [Int]) {
         var added: [RunitServiceLayout.Service] = []
-        var present: [String] = []
+        var present: [Int] = []
         let entries = ServiceFolders.serviceEntries(directory).filter { $0.kind == .folder }
         for name in RunitServiceLayout.sorted(entries.map { Array($0.path.utf8) }) {
             let entry = RunitServiceLayout.ListedFile(path: String(decoding: name, as: UTF8.self), kind: .folder)
@@ -51,9 +53,14 @@ final class RunitProcesses {
                 if refuse(entry.path) { log.error("\(directory)/\(entry.path): \(error.text)") }
                 continue
             }
-            present.append(entry.path)
-            if services.contains(where: { !$0.retired && ASCII.equals($0.name, entry.path) }) { continue }
             let folder = directory + (directory.utf8.last == UInt8(ascii: "/") ? "" : "/") + entry.path
+            let identity = ServiceFolders.identity(folder)
+            if let known = services.firstIndex(where: { files in
+                !files.retired && ASCII.equals(files.name, entry.path) && (identity == nil || files.identity == nil || files.identity == identity)
+            }) {
+                present.append(known)
+                continue
+            }
             let layout = RunitServiceLayout.service(named: entry.path, ServiceFolders.serviceFiles(folder))
             guard let files = open(ServiceFolders.resolved(folder), layout) else { continue }
             services.append(files)

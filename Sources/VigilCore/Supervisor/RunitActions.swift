@@ -54,6 +54,6 @@ enum RunitEvent: Equatable {
     /// The services folder cannot be watched: it is to be read now and then instead.
     case folderUnwatched
     /// The folder read again: the services the runtime opened now (after the others, in this
-    /// order) and the names of every service folder there is.
-    case rescanned(added: [RunitServiceLayout.Service], present: [String])
+    /// order) and the indices of those known before whose folder is still there.
+    case rescanned(added: [RunitServiceLayout.Service], present: [Int])
 }

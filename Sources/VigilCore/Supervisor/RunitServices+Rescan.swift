@@ -34,14 +34,16 @@ extension RunitServices {
     }
 
     /// The folder as read again: `added`, the services the runtime opened now (in that order
-    /// after the others), and `present`, the names of every service folder there is.
-    mutating func rescanned(added: [RunitServiceLayout.Service], present: [String], at now: Instant) -> [SupervisorAction] {
+    /// after the others), and `present`, the indices of the services whose folder is still
+    /// there: the same folder, as runsvdir knows it by device and inode. A folder removed and
+    /// made again under its name is a new service; the old one stops as a removed one does.
+    mutating func rescanned(added: [RunitServiceLayout.Service], present: [Int], at now: Instant) -> [SupervisorAction] {
         if pollsFolder && shutdown == .notBegun { rescanAt = now + RunitServices.pollInterval }
         guard shutdown == .notBegun else { return [] }
         var actions: [SupervisorAction] = []
         for index in services.indices where !services[index].retired {
             let main = ServicePart(service: index, isLog: false)
-            let isPresent = present.contains { ASCII.equals($0, services[index].layout.name) }
+            let isPresent = present.contains(index)
             if !isPresent && !services[index].removed {
                 services[index].removed = true
                 actions += commands(main, [.exit], at: now)

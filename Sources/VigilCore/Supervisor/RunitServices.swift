@@ -244,9 +244,11 @@ struct RunitServices: Equatable {
         services[part.service].layout.name + (part.isLog ? ".log" : "")
     }
 
-    /// The part named `name` (`web`, `web.log`).
+    /// The part named `name` (`web`, `web.log`): the one whose folder is there, when a
+    /// removed one of that name still stops.
     func part(named name: String) -> ServicePart? {
-        allParts.first { ASCII.equals(partName($0), name) }
+        let named = allParts.filter { ASCII.equals(partName($0), name) }
+        return named.first { !services[$0.service].removed } ?? named.first
     }
 
     /// A `ChildState` as the wait status runsv hands `./finish`.

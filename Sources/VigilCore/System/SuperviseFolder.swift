@@ -7,7 +7,9 @@ import CLinux
 /// vigil never reads an end of file, the `ok` FIFO (0600) held open for reading (`sv` opens it
 /// for writing, without blocking, to learn that something supervises the service), and the
 /// three files runsv writes (0644 but for the umask), each through a `.new` file renamed over
-/// it: `pid` (when it changed), `stat`, then `status`.
+/// it: `pid` (when it changed), `stat`, then `status`. They are written in the folder opened at
+/// the start, as runsv writes them from inside it: a service folder renamed, or removed and
+/// made again, does not get the old service's status in the new folder.
 ///
 /// Nothing here blocks: every descriptor is non-blocking and close-on-exec; a read of
 /// `control` takes at most `largestRead` bytes.
@@ -19,13 +21,15 @@ final class SuperviseFolder {
     private let controlWriter: Int32
     private let ok: Int32
     private let lock: Int32
+    private let folder: Int32
 
-    private init(path: String, control: Int32, controlWriter: Int32, ok: Int32, lock: Int32) {
+    private init(path: String, control: Int32, controlWriter: Int32, ok: Int32, lock: Int32, folder: Int32) {
         self.path = path
         self.control = control
         self.controlWriter = controlWriter
         self.ok = ok
         self.lock = lock
+        self.folder = folder
     }
 
     /// Makes or takes `folder`/supervise.
@@ -50,7 +54,12 @@ final class SuperviseFolder {
         }
         if let error = makeFIFO(path + "/ok") { return close(opened, error) }
         switch openFile(path + "/ok", O_RDONLY | O_NONBLOCK, 0) {
-        case .success(let fd): return .success(SuperviseFolder(path: path, control: opened[1], controlWriter: opened[2], ok: fd, lock: lock))
+        case .success(let fd): opened.append(fd)
+        case .failure(let error): return close(opened, error)
+        }
+        switch openFile(path, O_PATH | O_DIRECTORY, 0) {
+        case .success(let fd):
+            return .success(SuperviseFolder(path: path, control: opened[1], controlWriter: opened[2], ok: opened[3], lock: lock, folder: fd))
         case .failure(let error): return close(opened, error)
         }
     }
@@ -114,10 +123,10 @@ final class SuperviseFolder {
     }
 
     private func replace(_ name: String, _ bytes: [UInt8]) -> SystemError? {
-        let target = path + "/" + name
-        let fresh = target + ".new"
-        let opened = systemCall("open " + fresh) {
-            fresh.withCString { clinux_open_mode($0, O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT, 0o644) }
+        let fresh = name + ".new"
+        let shown = path + "/" + fresh
+        let opened = systemCall("open " + shown) {
+            fresh.withCString { clinux_openat_mode(folder, $0, O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT, 0o644) }
         }
         guard case .success(let fd) = opened else {
             if case .failure(let error) = opened { return error }
@@ -125,8 +134,8 @@ final class SuperviseFolder {
         }
         let written = bytes.withUnsafeBytes { raw in valueOrErrno { CLinux.write(fd, raw.baseAddress, raw.count) } }
         closeDescriptor(fd)
-        guard case .success(let count) = written, count == bytes.count else { return SystemError("write " + fresh, errno: EIO) }
-        return systemCallError("rename " + fresh) { clinux_rename(fresh, target) }
+        guard case .success(let count) = written, count == bytes.count else { return SystemError("write " + shown, errno: EIO) }
+        return systemCallError("rename " + shown) { clinux_renameat(folder, fresh, name) }
     }
 
     /// The TAI64N label of the monotonic time `since`, by the wall clock now.
@@ -140,6 +149,6 @@ final class SuperviseFolder {
     }
 
     func close() {
-        for fd in [control, controlWriter, ok, lock] { closeDescriptor(fd) }
+        for fd in [control, controlWriter, ok, lock, folder] { closeDescriptor(fd) }
     }
 }
