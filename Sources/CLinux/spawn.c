@@ -200,6 +200,8 @@ int clinux_spawn(char *const argv[], char *const envp[], const struct clinux_spa
             }
         }
         if (!error) {
+            // umask(2) cannot fail, and no step above creates a file.
+            if (options->umask >= 0) umask((mode_t)options->umask);
             sigprocmask(SIG_SETMASK, options->mask, NULL);
             exec_searching_path(argv, envp, flags & CLINUX_SPAWN_SHELL_FALLBACK);
             error = errno;

@@ -167,6 +167,8 @@ struct clinux_spawn_options {
     int stderr_fd;
     /// The descriptor to make stdin (-1: keep).
     int stdin_fd;
+    /// The file mode creation mask to set just before exec (-1: keep vigil's).
+    int umask;
 };
 
 /// Replaces the process with argv[0], found as execvp(3) finds it (PATH, else

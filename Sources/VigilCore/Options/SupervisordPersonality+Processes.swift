@@ -22,6 +22,7 @@ extension SupervisordPersonality {
         rule.killAsGroup = process.killAsGroup
         rule.required = process.required
         rule.command = process.command
+        rule.umask = process.childUmask
         let logs = read.daemon.childLogDirectory
         rule.stdout = output(process.stdout, logs)
         rule.stderr = process.redirectStderr ? .withStdout : output(process.stderr, logs)

@@ -118,7 +118,6 @@ enum SupervisordPersonality {
             }
         }
         for process in read.processes {
-            if process.umask != nil { info("[" + process.section + "] umask is not applied: the program starts with vigil's umask") }
             if process.stdout.syslog || process.stderr.syslog {
                 add(SupervisordNotice(level: .warning, text: "[" + process.section + "] syslog output is not supported: that copy is not written"))
             }

@@ -32,6 +32,8 @@ struct SupervisordRule: Equatable {
     var commandProblem: String? = nil
     /// The configuration as written, for supervisorctl's `avail` (`getAllConfigInfo`).
     var command = ""
+    /// `umask=`: the child's file mode creation mask, set just before exec (nil: vigil's own).
+    var umask: Int32? = nil
     /// `stdout_logfile` and `stderr_logfile` as supervisord reports them ("" for none).
     var stdoutLogfile = ""
     var stderrLogfile = ""

@@ -97,7 +97,8 @@ final class Launcher {
             let streams = programs.descriptors(for: index)
             defer { programs.spawned(index) }
             return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,
-                          identity: spec.identity, stdout: streams.stdout, stderr: streams.stderr, stdin: streams.stdin)
+                          identity: spec.identity, stdout: streams.stdout, stderr: streams.stderr, stdin: streams.stdin,
+                          umask: spec.supervisord?.umask)
         }
         let pipe = pipes.first(where: { $0.process == index })
         return launch(argv: argv, words: words, extra: extra, base: base, directory: spec.workingDirectory,
@@ -131,7 +132,7 @@ final class Launcher {
     @inline(never)
     private func launch(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?, words: [String], extra: [String],
                         base: Spawner.Request?, directory: String?, identity: ProcessSpec.Identity?,
-                        stdout: Int32?, stderr: Int32?, stdin: Int32? = nil,
+                        stdout: Int32?, stderr: Int32?, stdin: Int32? = nil, umask: Int32? = nil,
                         shellFallback: Bool? = nil, waitsForExec: Bool = true) -> Result<pid_t, SystemError> {
         let ownArgv = CVector(words)
         defer { ownArgv.free() }
@@ -148,6 +149,7 @@ final class Launcher {
         request.stdout = stdout
         request.stderr = stderr
         request.stdin = stdin
+        request.umask = umask
         request.waitsForExec = waitsForExec
         return Spawner.spawn(request)
     }

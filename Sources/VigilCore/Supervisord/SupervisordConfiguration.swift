@@ -128,6 +128,7 @@ struct SupervisordProgram {
     var user: String? = nil
     var uid: UInt32? = nil
     var directory: String? = nil
+    /// `umask=` as written (nil: none); `childUmask` is what the child gets.
     var umask: Int64? = nil
     /// `[supervisord]`'s environment under the program's own `environment=`.
     var environment: [(key: String, value: String)] = []
@@ -204,4 +205,10 @@ struct SupervisordPlugin {
 
     /// Whether this is supervisor's own interface, the one vigil answers.
     var isStandard: Bool { ASCII.equals(factory, "supervisor.rpcinterface:make_main_rpcinterface") }
+}
+
+extension SupervisordProgram {
+    /// The mask the child is given: umask(2) keeps the permission bits of the int os.umask
+    /// passes (nil: the child keeps the umask of who starts it).
+    var childUmask: Int32? { umask.map { Int32(truncatingIfNeeded: $0) & 0o777 } }
 }

@@ -4,6 +4,7 @@
 ///     3 processes in start order (stop order is the reverse):
 ///     1. php-fpm  (group php-fpm priority 5, process priority 5)
 ///        argv:        /usr/local/sbin/php-fpm -F
+///        umask:       027
 ///        environment: inherited + HOME, SUPERVISOR_ENABLED, ...
 ///        restart:     always; running after 1s, 3 retries before FATAL
 ///        stop:        SIGQUIT, SIGKILL after 10s
@@ -74,6 +75,7 @@ enum SupervisordDryRun {
         }
         if let user = process.user { out.field("user:        ", user + " (uid " + decimal(Int64(process.uid ?? 0)) + ")") }
         if let directory = process.directory { out.field("directory:   ", directory) }
+        if let umask = process.childUmask { out.field("umask:       ", umaskText(umask)) }
         var keys = process.environment.map { $0.key }
         keys += ["SUPERVISOR_ENABLED", "SUPERVISOR_PROCESS_NAME", "SUPERVISOR_GROUP_NAME"]
         if process.serverURL != nil || configuration.serverURL != nil { keys.append("SUPERVISOR_SERVER_URL") }
@@ -83,6 +85,12 @@ enum SupervisordDryRun {
             + ", SIGKILL" + (process.killAsGroup ? " to its process group" : "") + " after " + decimal(process.stopWaitSeconds) + "s")
         out.field("stdout:      ", output(process.stdout, configuration))
         out.field("stderr:      ", process.redirectStderr ? "with stdout (redirect_stderr)" : output(process.stderr, configuration))
+    }
+
+    /// Three octal digits, as `umask` prints them in a shell: `022`, `077`, `000`.
+    private static func umaskText(_ mask: Int32) -> String {
+        let digits = PythonNumbers.inBase(UInt64(mask), 8, upper: false)
+        return String(repeating: "0", count: max(0, 3 - digits.utf8.count)) + digits
     }
 
     private static func restartRule(_ process: SupervisordProgram) -> String {

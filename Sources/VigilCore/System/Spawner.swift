@@ -3,11 +3,11 @@ import CLinux
 /// Starts the main child, the supervised processes and their readiness checks.
 ///
 /// The usual path is posix_spawn, which needs no fork: glibc clones with CLONE_VM and
-/// CLONE_VFORK and runs only async-signal-safe steps before exec. Three things are beyond it,
+/// CLONE_VFORK and runs only async-signal-safe steps before exec. Four things are beyond it,
 /// and only those go through CLinux's fork-based `clinux_spawn`: taking stdin's terminal as
-/// the controlling terminal of a new session (TIOCSCTTY), switching user and groups, and
-/// execvp's /bin/sh fallback for a file that is not an executable format, tried only after
-/// posix_spawn reported ENOEXEC. A scheduled task's run also forks, without waiting for the
+/// the controlling terminal of a new session (TIOCSCTTY), switching user and groups, setting
+/// a umask of the child's own, and execvp's /bin/sh fallback for a file that is not an
+/// executable format, tried only after posix_spawn reported ENOEXEC. A scheduled task's run also forks, without waiting for the
 /// exec (`waitsForExec`).
 enum Spawner {
     struct Request {
@@ -33,6 +33,8 @@ enum Spawner {
         var stderr: Int32? = nil
         /// The descriptor that becomes its stdin (nil: vigil's).
         var stdin: Int32? = nil
+        /// Its file mode creation mask, 0 to 0o777 (nil: vigil's).
+        var umask: Int32? = nil
         /// Wait until the child has exec'd, to learn whether it could (posix_spawn, vfork).
         /// A scheduled task's run does not: a plain fork lets vigil go straight back to sleep,
         /// once PATH was searched; what fails later the child says itself, exiting 127 or 126.
@@ -41,7 +43,8 @@ enum Spawner {
 
     /// Returns the child's PID, or the errno of the failed spawn or exec.
     static func spawn(_ request: Request) -> Result<pid_t, SystemError> {
-        if (request.grouping == .newSession && isatty(0) == 1) || request.identity != nil || !request.waitsForExec {
+        if (request.grouping == .newSession && isatty(0) == 1) || request.identity != nil || request.umask != nil
+            || !request.waitsForExec {
             return forkAndExec(request)
         }
         let result = posixSpawn(request)
@@ -133,7 +136,7 @@ enum Spawner {
             flags: flags, defaults: defaults, mask: mask, directory: nil, switch_ids: request.identity == nil ? 0 : 1,
             uid: request.identity?.uid ?? 0, gid: request.identity?.gid ?? 0, group_count: groups.count,
             groups: groups.baseAddress, stdout_fd: request.stdout ?? -1, stderr_fd: request.stderr ?? -1,
-            stdin_fd: request.stdin ?? -1)
+            stdin_fd: request.stdin ?? -1, umask: request.umask ?? -1)
         guard let directory = request.directory else { return clinux_spawn(request.argv, request.envp, &options, &pid) }
         return directory.withCString { path in
             options.directory = path
