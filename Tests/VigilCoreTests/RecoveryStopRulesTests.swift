@@ -126,6 +126,18 @@ import Testing
         #expect(scripts(end).isEmpty && end.contains(.exit(code: 2)))
     }
 
+    /// The folders are listed again after the fault: one may have lost scripts since.
+    @Test func aScriptIndexPastTheFolderEndsItsStep() throws {
+        let text = "vigil-recovery-1 phase=3 deadline=9223372036854775807 exit=2 my-init-timeout=5 my-init-step=1 my-init-script=5:9:7:0"
+        let state = try RecoveryState.parse(text)
+        var adopted = Supervisor(adopting: state, policy: Policy(state.adoptedConfiguration, isNamespaceInit: true),
+                                 runit: settings, at: 1)
+        #expect(adopted.resume(state, at: 1).isEmpty)
+        let next = adopted.handle(.reaped(pid: 9, .exited(code: 1)), at: 2)
+        #expect(next.contains(.note(.initFailed(name: "pre-shutdown script", how: .exited(code: 1)))))
+        #expect(scripts(next) == [post])
+    }
+
     @Test func withoutRunitsServicesRecoveryRunsNoScript() throws {
         var configuration = MyInitPersonality.defaults
         configuration.runit = settings

@@ -81,9 +81,12 @@ extension RunitServices {
         return actions + nextScript(post: post, from: index + 1, at: now)
     }
 
+    /// The script's name; a recovery's index may be past a folder that lost scripts since.
     private func scriptName(_ post: Bool, _ index: Int) -> String {
-        guard let settings else { return "" }
-        return NamedCommand.programName((post ? settings.postShutdown : settings.preShutdown)[index])
+        guard let scripts = post ? settings?.postShutdown : settings?.preShutdown, scripts.indices.contains(index) else {
+            return post ? "post-shutdown script" : "pre-shutdown script"
+        }
+        return NamedCommand.programName(scripts[index])
     }
 
     /// Every service asked down at once, `sv down` as my_init sends it.
