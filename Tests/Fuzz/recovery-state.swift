@@ -31,12 +31,19 @@ public func fuzzRecoveryState(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     return 0
 }
 
-/// A supervisor adopts the state, and takes a stop: a TERM, every process reaped, the deadlines.
+/// A supervisor adopts the state, and takes a stop: a TERM, every process (and a shutdown
+/// script) reaped, the deadlines.
 private func adopt(_ state: RecoveryState) {
     let policy = Policy(state.adoptedConfiguration, isNamespaceInit: true)
-    var supervisor = Supervisor(adopting: state, policy: policy, at: 0)
+    // my_init's shutdown scripts, as the recovery lists them again.
+    let runit = state.myInitStop.map { stop in
+        RunitSettings(directory: "/etc/service", stopTimeout: stop.timeout, preShutdown: ["/pre/a", "/pre/b"], postShutdown: ["/post/a"])
+    }
+    var supervisor = Supervisor(adopting: state, policy: policy, runit: runit, at: 0)
     _ = supervisor.resume(state, at: 0)
     _ = supervisor.handle(.signal(SIGTERM), at: 1)
+    if case .script(_, _, let pid?, _, _) = state.myInitStop?.step { _ = supervisor.handle(.reaped(pid: pid, .exited(code: 1)), at: 2) }
+    _ = supervisor.handle(.runit(.scriptSpawned(pid: nil)), at: 2)
     for process in state.processes { _ = supervisor.handle(.reaped(pid: process.pid, .exited(code: 0)), at: 2) }
     if let main = state.main { _ = supervisor.handle(.reaped(pid: main.pid, .killed(signal: 9, coreDumped: false)), at: 3) }
     _ = supervisor.handle(.deadline, at: Instant.max / 2)

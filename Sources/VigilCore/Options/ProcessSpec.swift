@@ -77,6 +77,10 @@ struct ProcessSpec: Equatable {
         var importsContainerEnvironment = false
         /// The prefix of its relayed lines (nil: `name | `); honcho's are padded to the longest.
         var outputPrefix: String? = nil
+        /// Its stop signal, and its SIGKILL, go to its process group (false: to the process
+        /// alone). supervisord's rule decides instead where there is one; a recovery keeps them.
+        var stopsGroup = true
+        var killsGroup = true
     }
 
     private final class Storage {
@@ -177,6 +181,16 @@ extension ProcessSpec {
     var grace: Int64? {
         get { storage.fields.grace }
         set { writable().fields.grace = newValue }
+    }
+
+    var stopsGroup: Bool {
+        get { storage.fields.stopsGroup }
+        set { writable().fields.stopsGroup = newValue }
+    }
+
+    var killsGroup: Bool {
+        get { storage.fields.killsGroup }
+        set { writable().fields.killsGroup = newValue }
     }
 
     var environment: [String] {

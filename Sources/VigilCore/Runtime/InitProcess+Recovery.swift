@@ -77,7 +77,7 @@ extension InitProcess {
         var adopted = state
         let gone = dropGone(&adopted)
         let now = Clock.now()
-        supervisor = Supervisor(adopting: adopted, policy: supervisor.policy, at: now)
+        supervisor = Supervisor(adopting: adopted, policy: supervisor.policy, runit: configuration.runit, at: now)
         log.warning(recoveredText(adopted, gone: gone, fault, after: now - fault.at))
         let code = perform(supervisor.resume(adopted, at: now)) ?? loop(channel)
         launcher.relay.flush()
@@ -85,7 +85,8 @@ extension InitProcess {
     }
 
     /// Drops from `state` the processes that are no longer this process's children (reaped
-    /// by the faulted image after it last published), and names them. A main child gone that
+    /// by the faulted image after it last published), and names them; a shutdown script so
+    /// gone counts as ended. A main child gone that
     /// way counts as vigil's own failure, its status being lost.
     private func dropGone(_ state: inout RecoveryState) -> [(String, Int32)] {
         var gone: [(String, Int32)] = []
@@ -97,6 +98,11 @@ extension InitProcess {
         if let main = state.main, state.mainStatus == nil, !Adoption.isChild(main.pid) {
             gone.append(("main", main.pid))
             state.mainStatus = configuration.exitCodes.internalFailure << 8
+        }
+        // A shutdown script reaped so: the next one runs (its exit status is lost too).
+        if case .script(let post, let index, let pid?, let deadline, _) = state.myInitStop?.step, !Adoption.isChild(pid) {
+            gone.append(("shutdown script", pid))
+            state.myInitStop?.step = .script(post: post, index: index + 1, pid: nil, deadline: deadline, killed: false)
         }
         return gone
     }

@@ -5,7 +5,9 @@ import CLinux
 extension InitProcess {
     /// Performs one of the supervisor's runit actions; what it reports is the next event.
     mutating func performRunit(_ action: RunitAction) -> Int32? {
-        guard let files = runitFiles, let launcher else { return nil }
+        // A recovery runs my_init's shutdown scripts without runit's files.
+        if case .runScript(let path) = action { return runShutdownScript(path) }
+        guard let files = runitFiles else { return nil }
         switch action {
         case .scan: return scanServices(files)
         case .rescan: return rescanServices(files)
@@ -32,17 +34,23 @@ extension InitProcess {
             files.closeLogPipe(service)
             return nil
         case .runScript(let path):
-            log.info("running \(path)")
-            switch launcher.spawnService([path], directory: nil, stdin: nil, stdout: nil) {
-            case .success(let pid): return handle(.runit(.scriptSpawned(pid: pid)))
-            case .failure(let error):
-                log.error("\(messages.cannotRunText(path, errno: error.errno))")
-                return handle(.runit(.scriptSpawned(pid: nil)))
-            }
+            return runShutdownScript(path)
         case .importEnvironment:
             guard let error = ContainerEnvironmentFiles.reimport(&importedEnvironment) else { return nil }
             log.error("\(error)")
             return handle(.runit(.environmentRefused))
+        }
+    }
+
+    /// A script of my_init's shutdown folders, started; what came of it is the next event.
+    private mutating func runShutdownScript(_ path: String) -> Int32? {
+        guard let launcher else { return nil }
+        log.info("running \(path)")
+        switch launcher.spawnService([path], directory: nil, stdin: nil, stdout: nil) {
+        case .success(let pid): return handle(.runit(.scriptSpawned(pid: pid)))
+        case .failure(let error):
+            log.error("\(messages.cannotRunText(path, errno: error.errno))")
+            return handle(.runit(.scriptSpawned(pid: nil)))
         }
     }
 

@@ -46,12 +46,18 @@ enum MyInitSetup {
         }
         configuration.processes = tasks + configuration.processes
         guard var runit = configuration.runit else { return }
+        listShutdownScripts(&runit)
+        configuration.runit = runit
+    }
+
+    /// The pre- and post-shutdown folders' scripts, in the order they run (also listed again
+    /// by a recovery after a fault).
+    static func listShutdownScripts(_ runit: inout RunitSettings) {
         for post in [false, true] {
             let folder = post ? MyInitSettings.postShutdownDirectory : MyInitSettings.preShutdownDirectory
             let scripts = MyInitSettings.files(in: folder, ServiceFolders.scripts(in: folder))
             if post { runit.postShutdown = scripts } else { runit.preShutdown = scripts }
         }
-        configuration.runit = runit
     }
 
     /// A startup file as an init task, named after its file (made unique).

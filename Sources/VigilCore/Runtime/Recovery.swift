@@ -27,7 +27,12 @@ enum Recovery {
         } catch {
             return refuse(error)
         }
-        let configuration = state.adoptedConfiguration
+        var configuration = state.adoptedConfiguration
+        if let stop = state.myInitStop {
+            var runit = RunitSettings(directory: MyInitSettings.servicesDirectory, stopTimeout: stop.timeout)
+            MyInitSetup.listShutdownScripts(&runit)
+            configuration.runit = runit
+        }
         switch configuration.logStyle {
         case .named(let program), .bracketed(let program): FaultHandler.install(program: program, recovery: true)
         }

@@ -4,7 +4,7 @@ import CLinux
 /// write, so it is checked like any outside input: every key known, every value in its range,
 /// the phase's own keys present and no others, no PID twice. Any problem is one `UsageError`.
 extension RecoveryState {
-    /// The most processes and relayed pipes a state may name.
+    /// The most processes and relayed pipes a state may name (and my_init's scripts).
     static let maximumEntries = 1024
     /// The largest PID Linux hands out (PID_MAX_LIMIT).
     static let maximumPID: Int64 = 4_194_304
@@ -14,6 +14,7 @@ extension RecoveryState {
         var state = RecoveryState()
         try readRules(fields, into: &state.rules)
         readSupervisor(fields, into: &state)
+        try readMyInitStop(fields, into: &state)
         for entry in fields.processes {
             guard let process = readProcess(entry) else { throw StateFields.problem("process", entry) }
             state.processes.append(process)
@@ -110,13 +111,15 @@ extension RecoveryState {
         return pairs
     }
 
-    /// `KIND:NAME:PID:STOP-SIGNAL:GRACE:REQUIRED:STOP-DEADLINE:KILLED`, `-` for none.
+    /// `KIND:NAME:PID:STOP-SIGNAL:GRACE:REQUIRED:STOP-DEADLINE:KILLED[:STOP-TO-GROUP:KILL-TO-GROUP]`,
+    /// `-` for none; without the last two (an older vigil's state), both signals go to the group.
     private static func readProcess(_ entry: ArraySlice<UInt8>) -> Process? {
         let parts = ByteFields.fields(entry, separator: UInt8(ascii: ":"))
-        guard parts.count == 8, ProcessName.isValid(parts[1]),
+        guard parts.count == 8 || parts.count == 10, ProcessName.isValid(parts[1]),
               ASCII.equals(parts[0], "init") || ASCII.equals(parts[0], "sidecar"),
               let values = numbers(parts[2...], [1...maximumPID, 1...64, 0...Durations.maximum, 0...1,
-                                                 0...Instant.max / 4, 0...1], optional: [false, true, true, false, true, false]),
+                                                 0...Instant.max / 4, 0...1, 0...1, 0...1],
+                                   optional: [false, true, true, false, true, false, false, false]),
               let pid = values[0], values[5] == 0 || values[4] != nil else { return nil }
         var process = Process(name: String(decoding: parts[1], as: UTF8.self),
                               kind: ASCII.equals(parts[0], "init") ? .initTask : .sidecar, pid: Int32(truncatingIfNeeded: pid))
@@ -124,6 +127,10 @@ extension RecoveryState {
         process.grace = values[2]
         process.required = values[3] == 1
         if let deadline = values[4] { process.stopping = Stopping(deadline: deadline, killed: values[5] == 1) }
+        if values.count == 8 {
+            process.stopsGroup = values[6] == 1
+            process.killsGroup = values[7] == 1
+        }
         return process
     }
 
@@ -166,6 +173,7 @@ extension RecoveryState {
     private static func checkPIDs(_ state: RecoveryState) throws(UsageError) {
         var pids = state.processes.map { KeySort.key($0.pid, 0) }
         if let main = state.main { pids.append(KeySort.key(main.pid, 0)) }
+        if case .script(_, _, let pid?, _, _) = state.myInitStop?.step { pids.append(KeySort.key(pid, 0)) }
         KeySort.sort(&pids)
         for index in pids.indices.dropFirst() where pids[index] == pids[index - 1] {
             throw UsageError("recovery state: pid \(KeySort.major(pids[index])) named twice")

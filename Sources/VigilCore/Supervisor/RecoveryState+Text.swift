@@ -4,12 +4,13 @@ import CLinux
 /// `key=value` words separated by single spaces. The numbers' keys and ranges are `StateKey`'s
 /// (instants are CLOCK_MONOTONIC, which an exec keeps); `program` is a name, `exit-map` and
 /// `rewrite` comma-separated lists, and `process` (`KIND:NAME:PID:STOP-SIGNAL:GRACE:REQUIRED:
-/// STOP-DEADLINE:KILLED`, `-` for none) and `relay` (`NAME:READ-END:WRITE-END:SINK:PREFIXED`) repeat, in
-/// order, as does `keep` (`FD:WRITABLE`). No value holds a space or `=`. `RecoveryState.parse`
+/// STOP-DEADLINE:KILLED:STOP-TO-GROUP:KILL-TO-GROUP`, `-` for none; the last two may be left
+/// out, both then 1) and `relay` (`NAME:READ-END:WRITE-END:SINK:PREFIXED`) repeat, in
+/// order, as does `keep` (`FD:WRITABLE`); `my-init-script` is `INDEX:PID:DEADLINE:KILLED`. No value holds a space or `=`. `RecoveryState.parse`
 /// reads it back.
 ///
 ///     vigil-recovery-1 log=1 style=0 ... phase=1 main=7 ... program=vigil
-///         process=sidecar:web:8:-:-:0:-:0 relay=web:5:6:1:1
+///         process=sidecar:web:8:-:-:0:-:0:1:1 relay=web:5:6:1:1
 extension RecoveryState {
     static let version = "vigil-recovery-1"
 
@@ -20,12 +21,14 @@ extension RecoveryState {
         var numbers = [Int64?](repeating: nil, count: StateKey.allCases.count)
         encodeRules(&numbers)
         encodeSupervisor(&numbers)
+        encodeMyInitStop(&numbers)
         for key in StateKey.allCases {
             guard let value = numbers[key.rawValue] else { continue }
             text.key(key.name)
             text.number(value)
         }
         encodeLists(&text)
+        if let script = myInitScriptText { text.key("my-init-script"); text.text(script) }
         for process in processes {
             text.key("process")
             text.text(process.kind == .initTask ? "init" : "sidecar")
@@ -36,6 +39,8 @@ extension RecoveryState {
             text.field(process.required ? 1 : 0)
             text.field(process.stopping?.deadline)
             text.field(process.stopping?.killed == true ? 1 : 0)
+            text.field(process.stopsGroup ? 1 : 0)
+            text.field(process.killsGroup ? 1 : 0)
         }
         for pipe in relay {
             text.key("relay")

@@ -30,6 +30,10 @@ struct RecoveryState: Equatable {
         var required = false
         /// Its stop was under way.
         var stopping: Stopping? = nil
+        /// Its stop signal, and its SIGKILL, go to its process group (false: to it alone, as
+        /// supervisord's `stopasgroup=false` and `killasgroup=false` have it).
+        var stopsGroup = true
+        var killsGroup = true
     }
 
     /// A stop under way: SIGKILL at `deadline`, or, once `killed`, waited for until it.
@@ -47,6 +51,15 @@ struct RecoveryState: Equatable {
         var sink: Int32
         /// Lines get `name | ` in front (false: a supervisord program's output, as it was).
         var prefixed = true
+    }
+
+    /// my_init's stop, when it runs the shutdown scripts (vigil had read runit's services):
+    /// each script's (and each service's) time to stop, and how far the stop had gone.
+    /// Only `stoppingProcesses` has a step other than `notBegun` and `done`; the services'
+    /// step keeps no deadline (the services are adopted processes, each with its own).
+    struct MyInitStop: Equatable {
+        var timeout: Int64
+        var step: RunitServices.ShutdownStep
     }
 
     /// A pipe end a recovery keeps open and never uses, so that the process at the other end
@@ -130,6 +143,7 @@ struct RecoveryState: Equatable {
     var terminalGroup: Int32? = nil
     var relay: [RelayPipe] = []
     var kept: [KeptEnd] = []
+    var myInitStop: MyInitStop? = nil
 
     /// The configuration a recovery runs with: the rules, the adopted processes, no control
     /// channel, and `Configuration`'s defaults for the rest.
@@ -167,6 +181,8 @@ struct RecoveryState: Equatable {
             spec.stopSignal = process.stopSignal
             spec.grace = process.grace
             spec.required = process.required
+            spec.stopsGroup = process.stopsGroup
+            spec.killsGroup = process.killsGroup
             return spec
         }
     }

@@ -2,18 +2,20 @@
 /// place: `style` 0 named, 1 bracketed; `wording` 0 vigil, 1 tini; `main-exit` 0 stop the
 /// rest, 1 exit at once, 2 forward TERM and exit; `phase` in `RecoveryState.Phase`'s order.
 /// Flags are 0 or 1; durations and instants nanoseconds. `stop-exit` absent: 128 + the signal.
+/// `my-init-step`: 0 not begun, 1 a pre-shutdown script, 2 the services, 3 a post-shutdown
+/// script, 4 done.
 enum StateKey: Int, CaseIterable {
     case log, style, wording, warnReap, forwardGroup, stop, mainStop, grace, killAfter, killWait, repeatKills,
          mainExit, continues, terminalStops, stopSelf, internalFailure, phase, main, mainStopRequested, mainKillAt,
          mainHurry, mainStopsVigil, mainStatus, deadline, exit, stopRequested, ending, exitOverride, group, terminal,
-         stopExit, myInitCodes, supervisord
+         stopExit, myInitCodes, supervisord, myInitTimeout, myInitStep
 
     static let names = [
         "log", "style", "wording", "warn-reap", "forward-group", "stop", "main-stop", "grace", "kill-after",
         "kill-wait", "repeat-kills", "main-exit", "continue", "terminal-stops", "stop-self", "internal", "phase",
         "main", "main-stop-requested", "main-kill-at", "main-hurry", "main-stops-vigil", "main-status", "deadline",
         "exit", "stop-requested", "ending", "exit-override", "group", "terminal", "stop-exit", "my-init-codes",
-        "supervisord",
+        "supervisord", "my-init-timeout", "my-init-step",
     ]
 
     var name: String { StateKey.names[rawValue] }
@@ -26,8 +28,12 @@ enum StateKey: Int, CaseIterable {
         case .mainExit: return 0...2
         case .phase: return 0...6
         case .stop, .mainStop: return 1...64
-        case .grace, .killAfter, .killWait: return 0...Durations.maximum
-        case .mainKillAt, .deadline: return 0...Instant.max / 4
+        case .grace, .killAfter, .killWait, .myInitTimeout: return 0...Durations.maximum
+        case .myInitStep: return 0...4
+        case .mainKillAt: return 0...Instant.max / 4
+        // Instant.max: none yet, while my_init's steps run (`RecoveryState.parse` allows no
+        // other value above Instant.max / 4).
+        case .deadline: return 0...Instant.max
         case .internalFailure, .exit, .exitOverride, .stopExit: return 0...255
         case .main, .group, .terminal: return 1...RecoveryState.maximumPID
         case .mainStatus: return 0...0xFFFF
@@ -55,11 +61,12 @@ enum StateKey: Int, CaseIterable {
 struct StateFields {
     private var numbers: [Int64?] = Array(repeating: nil, count: StateKey.allCases.count)
     /// The keys whose values are not numbers, and their values.
-    static let textKeys = ["program", "exit-map", "rewrite"]
-    private var texts: [ArraySlice<UInt8>?] = [nil, nil, nil]
+    static let textKeys = ["program", "exit-map", "rewrite", "my-init-script"]
+    private var texts: [ArraySlice<UInt8>?] = [nil, nil, nil, nil]
     var program: ArraySlice<UInt8>? { texts[0] }
     var exitMap: ArraySlice<UInt8>? { texts[1] }
     var rewrite: ArraySlice<UInt8>? { texts[2] }
+    var myInitScript: ArraySlice<UInt8>? { texts[3] }
     /// The repeated keys' values, in order.
     private(set) var processes: [ArraySlice<UInt8>] = []
     private(set) var relays: [ArraySlice<UInt8>] = []
@@ -70,7 +77,7 @@ struct StateFields {
         guard ASCII.equals(words[0], RecoveryState.version) else {
             throw UsageError("recovery state: it does not start with '\(RecoveryState.version)'")
         }
-        guard words.count <= 3 * RecoveryState.maximumEntries + StateKey.allCases.count + 4 else {
+        guard words.count <= 3 * RecoveryState.maximumEntries + StateKey.allCases.count + StateFields.textKeys.count + 1 else {
             throw UsageError("recovery state: more than \(RecoveryState.maximumEntries) processes, pipes or kept ends")
         }
         for word in words.dropFirst() { try take(word) }

@@ -1,7 +1,7 @@
 /// What the recovery state last published said, so that the runtime publishes again only when
 /// the supervisor moved. After each decision it compares what a recovery needs (the phase,
-/// the processes' PIDs and stops, the tasks' runs, runit's services' PIDs) with what it
-/// noted: a few comparisons of plain values, so that forwarding a signal costs nothing more.
+/// the processes' PIDs and stops, the tasks' runs, runit's services' PIDs and my_init's stop
+/// step) with what it noted: a few comparisons of plain values, so that forwarding a signal costs nothing more.
 struct RecoveryTracker {
     /// The longest state published: one argument of exec may hold 128 KiB.
     static let longestState = 120 * 1024
@@ -19,6 +19,8 @@ struct RecoveryTracker {
     private var exitOverride: Int32? = nil
     private var processes: [ProcessKey] = []
     private var runitPIDs: [Int32] = []
+    private var runitScanned = false
+    private var runitStep = RunitServices.ShutdownStep.notBegun
     private var isPublished = false
 
     /// What of a process a recovery needs that can change.
@@ -46,7 +48,8 @@ struct RecoveryTracker {
         for index in processes.indices where processes[index] != ProcessKey(supervisor.processes[index]) {
             return false
         }
-        return sameRunitPIDs(supervisor.runit)
+        return runitScanned == supervisor.runit.scanned && runitStep == supervisor.runit.shutdown
+            && sameRunitPIDs(supervisor.runit)
     }
 
     /// Whether runit's services have the PIDs noted, compared in place: this runs after
@@ -69,6 +72,8 @@ struct RecoveryTracker {
         exitOverride = supervisor.exitOverride
         processes.removeAll(keepingCapacity: true)
         for process in supervisor.processes { processes.append(ProcessKey(process)) }
+        runitScanned = supervisor.runit.scanned
+        runitStep = supervisor.runit.shutdown
         runitPIDs.removeAll(keepingCapacity: true)
         for service in supervisor.runit.services { for part in service.parts { runitPIDs.append(part.pid) } }
         isPublished = true

@@ -22,8 +22,8 @@ extension RunitServices {
         }
     }
 
-    /// Without runit's services (any personality but my_init, and a recovery after a fault,
-    /// whose state begins mid-stop) there is nothing to shut down.
+    /// Without runit's services (any personality but my_init, and a recovery of a vigil that
+    /// had not read them) there is nothing to shut down.
     var isShutDown: Bool { settings == nil || shutdown == .done }
 
     /// Nothing starts any more: the services were SIGKILLed, or they are down for good.
@@ -45,7 +45,7 @@ extension RunitServices {
         return nextScript(post: false, from: 0, at: now)
     }
 
-    private mutating func nextScript(post: Bool, from index: Int, at now: Instant) -> [SupervisorAction] {
+    mutating func nextScript(post: Bool, from index: Int, at now: Instant) -> [SupervisorAction] {
         guard let settings else { return [] }
         let scripts = post ? settings.postShutdown : settings.preShutdown
         guard index < scripts.count else {
@@ -81,14 +81,21 @@ extension RunitServices {
         return actions + nextScript(post: post, from: index + 1, at: now)
     }
 
+    /// The script's name; a recovery's index may be past a folder that lost scripts since.
     private func scriptName(_ post: Bool, _ index: Int) -> String {
-        guard let settings else { return "" }
-        return NamedCommand.programName((post ? settings.postShutdown : settings.preShutdown)[index])
+        guard let scripts = post ? settings?.postShutdown : settings?.preShutdown, scripts.indices.contains(index) else {
+            return post ? "post-shutdown script" : "pre-shutdown script"
+        }
+        return NamedCommand.programName(scripts[index])
     }
 
     /// Every service asked down at once, `sv down` as my_init sends it.
     private mutating func stopServices(at now: Instant) -> [SupervisorAction] {
         guard let settings else { return [] }
+        if servicesAdopted {
+            shutdown = .services(deadline: Instant.max, killed: false)
+            return []
+        }
         shutdown = .services(deadline: now + settings.stopTimeout, killed: false)
         var actions: [SupervisorAction] = []
         for index in services.indices {

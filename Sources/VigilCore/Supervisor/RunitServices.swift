@@ -46,6 +46,9 @@ struct RunitServices: Equatable {
     var rescanAt: Instant? = nil
     /// The folder cannot be watched: it is read every `RunitServices.pollInterval`.
     var pollsFolder = false
+    /// A recovery after a fault: the services run on as the supervisor's adopted sidecars
+    /// (`+Recovery`).
+    var servicesAdopted = false
 
     init(settings: RunitSettings? = nil, killWait: Int64 = 2 * Durations.second) {
         self.settings = settings
@@ -117,7 +120,7 @@ struct RunitServices: Equatable {
     }
 
     var deadline: Instant? {
-        var earliest = shutdown.deadline
+        var earliest = stopsAdoptedServices ? nil : shutdown.deadline
         if shutdown == .notBegun, let rescanAt { earliest = min(earliest ?? rescanAt, rescanAt) }
         for part in allParts {
             if let time = self[part].deadline { earliest = min(earliest ?? time, time) }

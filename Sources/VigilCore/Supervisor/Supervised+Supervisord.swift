@@ -116,10 +116,11 @@ extension Supervised {
     }
 
     /// Where its stop signal (or SIGKILL) goes: the process, or its group (`stopasgroup`,
-    /// `killasgroup`). vigil's own processes: always the group.
+    /// `killasgroup`). vigil's own processes: the group, unless a recovery adopted a
+    /// supervisord program that signalled the process alone.
     func stopTarget(_ pid: Int32, kill: Bool) -> SignalTarget {
-        guard let rule = spec.supervisord else { return .processGroup(pid) }
-        return (kill ? rule.killAsGroup : rule.stopAsGroup) ? .processGroup(pid) : .process(pid)
+        let toGroup = spec.supervisord.map { kill ? $0.killAsGroup : $0.stopAsGroup } ?? (kill ? spec.killsGroup : spec.stopsGroup)
+        return toGroup ? .processGroup(pid) : .process(pid)
     }
 
     mutating func recordStopping(pid: Int32) {

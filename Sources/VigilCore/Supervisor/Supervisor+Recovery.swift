@@ -40,14 +40,22 @@ extension Supervisor {
         }
         state.ending = ending
         state.exitOverride = exitOverride
+        if let settings = runit.settings, runit.scanned {
+            var step = runit.shutdown
+            // Outside the stop's first phase a step left under way (a hurried stop) is over.
+            if case .stoppingProcesses = phase {} else if step != .notBegun { step = .done }
+            state.myInitStop = RecoveryState.MyInitStop(timeout: settings.stopTimeout, step: step)
+        }
         return state
     }
 
     /// A supervisor that carries on from `state` under `policy`: each process adopted as it
     /// was, running or being stopped. Only the states are taken: what the faulted image had
-    /// already sent is not sent again.
-    init(adopting state: RecoveryState, policy: Policy, at now: Instant) {
-        self.init(policy: policy, processes: state.adoptedSpecs, hasMain: state.hasMain)
+    /// already sent is not sent again. `runit`: my_init's shutdown scripts, when its stop is
+    /// to run them (`RecoveryState.myInitStop`).
+    init(adopting state: RecoveryState, policy: Policy, runit: RunitSettings? = nil, at now: Instant) {
+        self.init(policy: policy, processes: state.adoptedSpecs, hasMain: state.hasMain, runit: runit)
+        if runit != nil { self.runit.adopt(state.myInitStop?.step ?? .done) }
         for (index, process) in state.processes.enumerated() {
             processes[index].started(pid: process.pid, at: now)
             guard let stop = process.stopping else { continue }
@@ -85,7 +93,7 @@ extension Supervisor {
             guard let status = state.mainStatus else { return [] }
             return childChanged(child.pid, ChildState(waitStatus: status), at: now)
         case .stoppingProcesses:
-            return stopWhatMayStop(at: now)
+            return afterRunit(runit.resumeShutdown(at: now), at: now) + stopWhatMayStop(at: now)
         case .exited:
             return [.exit(code: state.exitCode ?? policy.internalFailureExitCode)]
         case .starting, .pausing, .draining, .killing:
@@ -116,6 +124,8 @@ extension Supervised {
         guard let pid else { return nil }
         var process = RecoveryState.Process(name: ProcessName.sanitized(spec.name), kind: spec.kind, pid: pid, stopSignal: spec.stopSignal,
                                             grace: spec.grace, required: spec.required)
+        process.stopsGroup = stopTarget(pid, kill: false) == .processGroup(pid)
+        process.killsGroup = stopTarget(pid, kill: true) == .processGroup(pid)
         if case .stopping(_, let deadline, let killed, _) = state {
             process.stopping = RecoveryState.Stopping(deadline: deadline, killed: killed)
         }
@@ -127,14 +137,15 @@ extension RunitServices {
     /// The services' processes under way as a recovery adopts them: sidecars named as `sv`
     /// names them (`web`, `web.log`), each logger before its service, so that the stop (last
     /// started first) ends a service before its logger. Never restarted; the `supervise/`
-    /// files are no longer kept.
+    /// files are no longer kept. Each has `KILL_PROCESS_TIMEOUT` to stop, as with `sv`.
     var recoveryProcesses: [RecoveryState.Process] {
         var adopted: [RecoveryState.Process] = []
         for (index, service) in services.enumerated() {
             for isLog in service.parts.count > 1 ? [true, false] : [false] {
                 let part = ServicePart(service: index, isLog: isLog)
                 guard self[part].pid > 0 else { continue }
-                adopted.append(RecoveryState.Process(name: ProcessName.sanitized(partName(part)), kind: .sidecar, pid: self[part].pid))
+                adopted.append(RecoveryState.Process(name: ProcessName.sanitized(partName(part)), kind: .sidecar, pid: self[part].pid,
+                                                     grace: settings?.stopTimeout))
             }
         }
         return adopted

@@ -55,8 +55,10 @@ extension Supervisor {
 
     /// When my_init's stop steps are over, the container's stop goes on: the grace period for
     /// what is left begins now (`KILL_ALL_PROCESSES_TIMEOUT`), and under my_init's exit rule a
-    /// failed shutdown script makes the exit code 1.
+    /// failed shutdown script makes the exit code 1. After a recovery, the services' step
+    /// stops the adopted processes.
     mutating func afterRunit(_ actions: [SupervisorAction], at now: Instant) -> [SupervisorAction] {
+        if runit.stopsAdoptedServices, case .stoppingProcesses = phase { return actions + stopWhatMayStop(at: now) }
         guard case .stoppingProcesses(var shutdown) = phase, runit.isShutDown, shutdown.deadline == Instant.max else {
             return actions
         }

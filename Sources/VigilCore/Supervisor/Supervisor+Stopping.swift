@@ -25,10 +25,14 @@ extension Supervisor {
     }
 
     /// Stops every supervised process still alive that nothing alive waits for (directly or
-    /// through others), all at once; or, when none is alive, moves on to what is left.
+    /// through others), all at once; or, when none is alive, moves on to what is left. After a
+    /// recovery under my_init, the adopted processes stop in the services' step.
     mutating func stopWhatMayStop(at now: Instant) -> [SupervisorAction] {
-        guard case .stoppingProcesses(let shutdown) = phase, runit.isShutDown else { return [] }
-        guard processes.contains(where: { $0.isAlive }) else { return startDraining(shutdown, at: now) }
+        guard case .stoppingProcesses(let shutdown) = phase, runit.isShutDown || runit.stopsAdoptedServices else { return [] }
+        guard processes.contains(where: { $0.isAlive }) else {
+            if runit.stopsAdoptedServices { return afterRunit(runit.adoptedServicesStopped(at: now), at: now) }
+            return startDraining(shutdown, at: now)
+        }
         var actions: [SupervisorAction] = []
         // supervisord stops a group's processes by descending priority.
         let order = policy.followsSupervisord ? Array(processes.indices.reversed()) : Array(processes.indices)
