@@ -113,7 +113,10 @@ def test_listeners_get_the_events_supervisord_sends(launch, tmp_path):
         assert (side.here / "talker.out").read_text() == "out one\nout two\n"
     assert [side.stop() for side in sides] == [0, 0]
     stopping = [[name for name in names(side) if name.startswith("SUPERVISOR_STATE_CHANGE")] for side in sides]
-    assert stopping[0] == stopping[1] == ["SUPERVISOR_STATE_CHANGE_RUNNING", "SUPERVISOR_STATE_CHANGE_STOPPING"]
+    # vigil hands STOPPING to the listener before stopping it. supervisord queues it and may
+    # stop the listener first (once in a loaded run): its list may end before STOPPING.
+    assert stopping[0] == ["SUPERVISOR_STATE_CHANGE_RUNNING", "SUPERVISOR_STATE_CHANGE_STOPPING"]
+    assert stopping[1] == stopping[0][:len(stopping[1])] and len(stopping[1]) >= 1
 
 
 LAST_WORDS = """
