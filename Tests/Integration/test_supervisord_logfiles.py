@@ -38,11 +38,20 @@ def files(side):
 
 
 def kept(side, base, backups):
-    """The lines of base, base.1 ... oldest first, once the last line is in."""
+    """The lines of base, base.1 ... oldest first, once the last line is in and no rollover is
+    under way: every backup there and base below maxbytes (a rollover renames one file after
+    another, and starts once a write took base to maxbytes)."""
     def read():
         paths = [side.here / f"{base}.{index}" for index in range(backups, 0, -1)] + [side.here / base]
-        text = "".join(path.read_text() for path in paths if path.exists())
-        return text if text.endswith("%0*d\n" % (WIDTH - 1, LINES - 1)) else None
+        try:
+            texts = [path.read_text() for path in paths]
+            # Read twice: a rollover between two files' reads would show one file twice.
+            if texts != [path.read_text() for path in paths]:
+                return None
+        except FileNotFoundError:
+            return None
+        text = "".join(texts)
+        return text if len(texts[-1]) < MAXBYTES and text.endswith("%0*d\n" % (WIDTH - 1, LINES - 1)) else None
     return wait_for(read, timeout=60, what=f"{base} to end with the last line; files: {files(side)}").splitlines()
 
 
