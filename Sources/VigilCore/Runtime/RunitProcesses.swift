@@ -53,8 +53,9 @@ final class RunitProcesses {
                 if refuse(entry.path) { log.error("\(directory)/\(entry.path): \(error.text)") }
                 continue
             }
-            let folder = directory + (directory.utf8.last == UInt8(ascii: "/") ? "" : "/") + entry.path
+            let folder = ServiceFolders.join(directory, name)
             let identity = ServiceFolders.identity(folder)
+            // One that cannot be stat'ed is taken to be the same folder.
             if let known = services.firstIndex(where: { files in
                 !files.retired && ASCII.equals(files.name, entry.path) && (identity == nil || files.identity == nil || files.identity == identity)
             }) {
@@ -62,7 +63,7 @@ final class RunitProcesses {
                 continue
             }
             let layout = RunitServiceLayout.service(named: entry.path, ServiceFolders.serviceFiles(folder))
-            guard let files = open(ServiceFolders.resolved(folder), layout) else { continue }
+            guard let files = open(ServiceFolders.resolved(folder), layout, identity: identity) else { continue }
             services.append(files)
             added.append(layout)
         }
@@ -105,14 +106,14 @@ final class RunitProcesses {
         services[service].retired = true
     }
 
-    private func open(_ folder: String, _ layout: RunitServiceLayout.Service) -> Files? {
-        var files = Files(name: layout.name, folder: folder, identity: ServiceFolders.identity(folder), supervise: [], logPipe: [])
+    /// `identity`: the folder's device and inode, as the rescan read them.
+    private func open(_ folder: String, _ layout: RunitServiceLayout.Service, identity: [UInt64]?) -> Files? {
+        var files = Files(name: layout.name, folder: folder, identity: identity, supervise: [], logPipe: [])
         for part in layout.log == nil ? [folder] : [folder, folder + "/log"] {
             switch SuperviseFolder.open(part) {
             case .success(let supervise): files.supervise.append(supervise)
             case .failure(let error) where error.errno == EWOULDBLOCK:
                 // vigil's own lock, the folder being renamed: taken once the old name stops.
-                let identity = ServiceFolders.identity(folder)
                 let ours = identity != nil && services.contains { !$0.retired && $0.identity == identity }
                 if !ours && refuse(layout.name) { log.error("\(layout.name): left alone: another supervisor holds \(part)/supervise/lock") }
                 for supervise in files.supervise { supervise?.close() }
