@@ -6,8 +6,8 @@ import CLinux
 /// `rewrite` comma-separated lists, and `process` (`KIND:NAME:PID:STOP-SIGNAL:GRACE:REQUIRED:
 /// STOP-DEADLINE:KILLED:STOP-TO-GROUP:KILL-TO-GROUP`, `-` for none; the last two may be left
 /// out, both then 1) and `relay` (`NAME:READ-END:WRITE-END:SINK:PREFIXED`) repeat, in
-/// order, as does `keep` (`FD:WRITABLE`); `my-init-script` is `INDEX:PID:DEADLINE:KILLED`. No value holds a space or `=`. `RecoveryState.parse`
-/// reads it back.
+/// order, as does `keep` (`FD:WRITABLE`); `my-init-script` is `INDEX:PID:DEADLINE:KILLED`.
+/// No value holds a space or `=`. `RecoveryState.parse` reads it back.
 ///
 ///     vigil-recovery-1 log=1 style=0 ... phase=1 main=7 ... program=vigil
 ///         process=sidecar:web:8:-:-:0:-:0:1:1 relay=web:5:6:1:1

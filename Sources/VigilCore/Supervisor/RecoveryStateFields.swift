@@ -62,7 +62,7 @@ struct StateFields {
     private var numbers: [Int64?] = Array(repeating: nil, count: StateKey.allCases.count)
     /// The keys whose values are not numbers, and their values.
     static let textKeys = ["program", "exit-map", "rewrite", "my-init-script"]
-    private var texts: [ArraySlice<UInt8>?] = [nil, nil, nil, nil]
+    private var texts = [ArraySlice<UInt8>?](repeating: nil, count: StateFields.textKeys.count)
     var program: ArraySlice<UInt8>? { texts[0] }
     var exitMap: ArraySlice<UInt8>? { texts[1] }
     var rewrite: ArraySlice<UInt8>? { texts[2] }

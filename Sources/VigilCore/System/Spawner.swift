@@ -7,8 +7,8 @@ import CLinux
 /// and only those go through CLinux's fork-based `clinux_spawn`: taking stdin's terminal as
 /// the controlling terminal of a new session (TIOCSCTTY), switching user and groups, setting
 /// a umask of the child's own, and execvp's /bin/sh fallback for a file that is not an
-/// executable format, tried only after posix_spawn reported ENOEXEC. A scheduled task's run also forks, without waiting for the
-/// exec (`waitsForExec`).
+/// executable format, tried only after posix_spawn reported ENOEXEC. A scheduled task's run
+/// also forks, without waiting for the exec (`waitsForExec`).
 enum Spawner {
     struct Request {
         /// NULL-terminated argv, passed to exec exactly as given.
